@@ -1,0 +1,45 @@
+# The two commands a new user needs:
+#   make serve   install what is missing, build, start the sandbox with its defaults
+#   make test    install what is missing, build, run every test through ctest
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+JOBS ?= 2
+SERVE_ARGS ?=
+
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release
+
+.PHONY: all deps build serve test test-asan bench format clean
+
+all: build
+
+deps:
+	@./scripts/install-deps.sh
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+serve: build
+	./$(BUILD)/sandbank serve $(SERVE_ARGS)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+
+# Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSANDBANK_SANITIZE=ON \
+	  -DSANDBANK_BUILD_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L 'unit|integration'
+
+bench: build
+	./bench/run.sh
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

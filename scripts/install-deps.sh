@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Installs what Sandbank needs to build, run and test, from Debian's packages and
+# (for the interoperability tests) npm. Safe to run again: it only installs what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # build
+  cmake ninja-build g++ ccache pkg-config
+  libssl-dev libsqlite3-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev
+  libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # run and test: the guide's scripts use curl, openssl, xxd and jq
+  openssl curl jq xxd sqlite3 nodejs npm
+)
+if [ "${1:-}" = "--test" ]; then
+  shift
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm test tooling (pinned in tests/interop/package-lock.json).
+if [ -f tests/interop/package.json ]; then
+  lock=tests/interop/package-lock.json
+  stamp=tests/interop/node_modules/.sandbank-stamp
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    echo "Installing npm test tooling in tests/interop"
+    (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+    touch "$stamp"
+  fi
+fi

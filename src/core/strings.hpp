@@ -1,0 +1,17 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sandbank {
+
+std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
+bool istarts_with(std::string_view s, std::string_view prefix);
+// Trims SP and HTAB only (HTTP optional whitespace).
+std::string_view trim_ows(std::string_view s);
+std::vector<std::string_view> split(std::string_view s, char sep);
+
+}  // namespace sandbank

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <span>
+
+#include "core/encoding.hpp"
+
+namespace sandbank::crypto {
+
+enum class HashAlgorithm { Sha256, Sha384, Sha512 };
+
+Bytes hash(HashAlgorithm alg, std::span<const std::uint8_t> data);
+inline Bytes sha256(std::span<const std::uint8_t> data) {
+  return hash(HashAlgorithm::Sha256, data);
+}
+inline Bytes sha512(std::span<const std::uint8_t> data) {
+  return hash(HashAlgorithm::Sha512, data);
+}
+std::size_t hash_size(HashAlgorithm alg);
+
+// Constant-time comparison for secrets (tokens, MACs).
+bool constant_time_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b);
+
+}  // namespace sandbank::crypto
