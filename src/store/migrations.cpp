@@ -1,0 +1,192 @@
+#include "store/migrations.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+#include "core/error.hpp"
+
+namespace sandbank::store {
+namespace {
+
+// Timestamps are TEXT "YYYY-MM-DDTHH:MM:SS.ffffffZ" (see sqlite::format_timestamp); lists of
+// strings are JSON arrays in TEXT columns.
+constexpr std::array kMigrations{
+    Migration{1, "create_applications", R"sql(
+CREATE TABLE applications (
+  client_id               TEXT PRIMARY KEY NOT NULL,
+  contact                 TEXT NOT NULL,
+  redirect_uris           TEXT NOT NULL DEFAULT '[]',
+  organization_identifier TEXT NOT NULL,
+  roles                   TEXT NOT NULL DEFAULT '[]',
+  created_at              TEXT NOT NULL,
+  updated_at              TEXT NOT NULL
+);
+CREATE INDEX applications_by_organization ON applications (organization_identifier, created_at);
+CREATE TABLE application_keys (
+  client_id       TEXT NOT NULL REFERENCES applications (client_id) ON DELETE CASCADE,
+  position        INTEGER NOT NULL,
+  use             TEXT NOT NULL,
+  fingerprint     TEXT NOT NULL,
+  serial          TEXT NOT NULL,
+  certificate_pem TEXT NOT NULL,
+  PRIMARY KEY (client_id, position)
+);
+CREATE INDEX application_keys_by_fingerprint ON application_keys (fingerprint, use);
+)sql"},
+    Migration{2, "create_revoked_certificates", R"sql(
+CREATE TABLE revoked_certificates (
+  fingerprint TEXT PRIMARY KEY NOT NULL,
+  serial      TEXT NOT NULL,
+  subject     TEXT NOT NULL,
+  revoked_at  TEXT NOT NULL
+);
+)sql"},
+    // Append new migrations here (version 3, ...). Never edit the ones above.
+};
+
+constexpr std::string_view kCreateSchemaMigrations = R"sql(
+CREATE TABLE IF NOT EXISTS schema_migrations (
+  version    INTEGER PRIMARY KEY,
+  name       TEXT NOT NULL,
+  applied_at TEXT NOT NULL
+);
+)sql";
+
+void check_order(std::span<const Migration> migrations) {
+  int previous = 0;
+  for (const auto& m : migrations) {
+    if (m.version <= previous) {
+      throw Error(500, "store.bad_migrations",
+                  fmt::format("Migration {} is out of order; versions must grow", m.version));
+    }
+    previous = m.version;
+  }
+}
+
+const Migration* find_migration(std::span<const Migration> migrations, int version) {
+  for (const auto& m : migrations) {
+    if (m.version == version) return &m;
+  }
+  return nullptr;
+}
+
+// The applied migrations (version → name), after checking them against `migrations`.
+std::map<int, std::string> inspect(sqlite::Connection& connection,
+                                   std::span<const Migration> migrations,
+                                   const std::string& label) {
+  check_order(migrations);
+  sqlite::Transaction read(connection, sqlite::TransactionMode::Read);
+  std::int64_t has_table = 0;
+  try {
+    has_table = connection.scalar(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
+  } catch (const Error& e) {
+    if (e.code() != "store.damaged") throw;
+    throw Error(500, "store.damaged",
+                fmt::format("The file {} is not a SQLite database or is damaged; it was left "
+                            "as it is",
+                            label),
+                e.diagnostic());
+  }
+  if (has_table == 0) {
+    auto others =
+        connection.scalar("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite%'");
+    if (others > 0) {
+      throw Error(500, "store.damaged",
+                  fmt::format("The database {} has tables but no schema_migrations, so it is not "
+                              "a Sandbank store; it was left as it is",
+                              label));
+    }
+    read.commit();
+    return {};
+  }
+
+  std::map<int, std::string> applied;
+  {
+    auto st = connection.prepare("SELECT version, name FROM schema_migrations ORDER BY version");
+    while (st.step()) applied.emplace(static_cast<int>(st.integer(0)), st.text(1));
+  }
+  read.commit();
+  if (applied.empty()) return applied;
+
+  const int known = migrations.empty() ? 0 : migrations.back().version;
+  const int newest = applied.rbegin()->first;
+  if (newest > known) {
+    throw Error(500, "store.too_new",
+                fmt::format("The database {} has schema version {} but this Sandbank knows "
+                            "versions up to {}; use a newer Sandbank binary",
+                            label, newest, known),
+                fmt::format("newest applied migration: {} {}", newest, applied.rbegin()->second));
+  }
+  for (const auto& [version, name] : applied) {
+    const Migration* m = find_migration(migrations, version);
+    if (m == nullptr || m->name != name) {
+      throw Error(500, "store.damaged",
+                  fmt::format("The database {} records schema migration {} which this Sandbank "
+                              "does not know by that name",
+                              label, version),
+                  fmt::format("recorded name: {}; expected: {}", name,
+                              m != nullptr ? std::string(m->name) : std::string("none")));
+    }
+  }
+  return applied;
+}
+
+}  // namespace
+
+std::span<const Migration> sqlite_migrations() {
+  return kMigrations;
+}
+
+int latest_sqlite_schema_version() {
+  return kMigrations.back().version;
+}
+
+int check_schema(sqlite::Connection& connection, std::span<const Migration> migrations,
+                 const std::string& label) {
+  auto applied = inspect(connection, migrations, label);
+  return applied.empty() ? 0 : applied.rbegin()->first;
+}
+
+int migrate(sqlite::Connection& connection, std::span<const Migration> migrations,
+            const std::string& label) {
+  auto applied = inspect(connection, migrations, label);
+  int version = applied.empty() ? 0 : applied.rbegin()->first;
+  for (const auto& m : migrations) {
+    if (applied.count(m.version) > 0) continue;
+    sqlite::Transaction write(connection, sqlite::TransactionMode::Write);
+    connection.exec(kCreateSchemaMigrations);
+    // Another process may have applied it between the check and our write lock.
+    bool already = false;
+    {
+      auto done =
+          connection.query("SELECT count(*) FROM schema_migrations WHERE version = ?", m.version);
+      done.step();
+      already = done.integer(0) > 0;
+    }
+    if (!already) {
+      try {
+        connection.exec(m.sql);
+      } catch (const Error& e) {
+        throw Error(500, "store.migration_failed",
+                    fmt::format("Schema migration {} {} failed on {}; nothing of it was applied",
+                                m.version, m.name, label),
+                    e.diagnostic());
+      }
+      connection
+          .query(
+              "INSERT INTO schema_migrations (version, name, applied_at) "
+              "VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z')",
+              m.version, m.name)
+          .run();
+    }
+    write.commit();
+    version = std::max(version, m.version);
+  }
+  return version;
+}
+
+}  // namespace sandbank::store

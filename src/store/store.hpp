@@ -1,0 +1,74 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.hpp"
+
+// Repository interfaces: what the rest of Sandbank knows about persistence. Every
+// method may be called from several threads at once. Failures are sandbank::Error:
+//  - 409 "store.conflict"  a record with the same identity exists
+//  - 404 "store.not_found" the record to change does not exist
+//  - 503 "store.busy"      the database stayed locked by another process for 5 s
+//  - 500 "store.missing" / "store.damaged" / "store.too_new" / "store.io" / "store.sqlite"
+namespace sandbank::store {
+
+class ApplicationRepository {
+ public:
+  virtual ~ApplicationRepository() = default;
+
+  virtual std::optional<Application> find(const std::string& client_id) = 0;
+  // The application that registered a key with this use ("tls"/"sign") and fingerprint.
+  // Should several have registered the same key, the one created first.
+  virtual std::optional<Application> find_by_key_fingerprint(const std::string& use,
+                                                             const std::string& fp) = 0;
+  // Oldest first.
+  virtual std::vector<Application> list_by_organization(const std::string& org_id) = 0;
+  // Throws Error 409 "store.conflict" when the client_id exists.
+  virtual void insert(const Application& application) = 0;
+  // Replaces every field and the whole key list in one transaction; a key not in
+  // `application.keys` is gone afterwards. Throws Error 404 "store.not_found" when missing.
+  virtual void update(const Application& application) = 0;
+};
+
+class RevocationRepository {
+ public:
+  virtual ~RevocationRepository() = default;
+
+  // Idempotent: revoking a revoked certificate again keeps the first record.
+  virtual void revoke(const RevokedCertificate& certificate) = 0;
+  virtual bool is_revoked(const std::string& fingerprint) = 0;
+  // Oldest revocation first.
+  virtual std::vector<RevokedCertificate> list() = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual ApplicationRepository& applications() = 0;
+  virtual RevocationRepository& revocations() = 0;
+  // Highest applied schema migration.
+  virtual int schema_version() = 0;
+  // Changes (grows) whenever this process or another one commits a change to the store,
+  // so caches can be invalidated cheaply: remember the value, compare it on the next use.
+  virtual std::uint64_t change_counter() = 0;
+};
+
+// The embedded store: one SQLite file in WAL mode, migrated to the latest schema on open.
+// Throws Error 500:
+//  - "store.missing"  the file does not exist (or is empty) and create_if_missing is false
+//  - "store.damaged"  the file is not a SQLite database, or not a Sandbank one; it is left
+//                     untouched, never recreated
+//  - "store.too_new"  the schema is newer than this binary knows
+std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db_file,
+                                         bool create_if_missing);
+
+// A private in-memory store with the same schema and behaviour, for tests of other layers.
+std::unique_ptr<Store> open_memory_store();
+
+}  // namespace sandbank::store
