@@ -1,0 +1,116 @@
+#include "http/message.hpp"
+
+#include <algorithm>
+
+#include "core/strings.hpp"
+#include "core/time_format.hpp"
+
+namespace sandbank::http {
+
+namespace {
+
+// The request-target without an absolute-form's scheme and authority.
+std::string_view origin_part(std::string_view target) {
+  if (target.empty() || target.front() == '/' || target.front() == '*') return target;
+  auto scheme_end = target.find("://");
+  if (scheme_end == std::string_view::npos) return target;
+  auto path_start = target.find_first_of("/?", scheme_end + 3);
+  if (path_start == std::string_view::npos) return {};
+  return target.substr(path_start);
+}
+
+}  // namespace
+
+std::string_view Request::path() const {
+  std::string_view origin = origin_part(target);
+  return origin.substr(0, origin.find('?'));
+}
+
+std::string_view Request::query() const {
+  std::string_view origin = origin_part(target);
+  auto q = origin.find('?');
+  if (q == std::string_view::npos) return {};
+  return origin.substr(q + 1);
+}
+
+std::optional<std::string_view> Request::header(std::string_view name) const {
+  for (const auto& h : headers) {
+    if (iequals(h.name, name)) return std::string_view(h.value);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Request::headers_named(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const auto& h : headers) {
+    if (iequals(h.name, name)) values.emplace_back(h.value);
+  }
+  return values;
+}
+
+void Response::set(std::string_view name, std::string_view value) {
+  auto first = std::find_if(headers.begin(), headers.end(),
+                            [&](const Header& h) { return iequals(h.name, name); });
+  if (first == headers.end()) {
+    headers.push_back({std::string(name), std::string(value)});
+    return;
+  }
+  first->value = std::string(value);
+  headers.erase(std::remove_if(std::next(first), headers.end(),
+                               [&](const Header& h) { return iequals(h.name, name); }),
+                headers.end());
+}
+
+void Response::add(std::string_view name, std::string_view value) {
+  headers.push_back({std::string(name), std::string(value)});
+}
+
+std::optional<std::string_view> Response::header(std::string_view name) const {
+  for (const auto& h : headers) {
+    if (iequals(h.name, name)) return std::string_view(h.value);
+  }
+  return std::nullopt;
+}
+
+bool Response::erase(std::string_view name) {
+  auto end = std::remove_if(headers.begin(), headers.end(),
+                            [&](const Header& h) { return iequals(h.name, name); });
+  bool found = end != headers.end();
+  headers.erase(end, headers.end());
+  return found;
+}
+
+Response Response::json(unsigned status, std::string body) {
+  Response r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", "application/json"});
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::text(unsigned status, std::string body, std::string_view content_type) {
+  Response r;
+  r.status = status;
+  r.headers.push_back({"Content-Type", std::string(content_type)});
+  r.body = std::move(body);
+  return r;
+}
+
+void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now) {
+  static constexpr std::pair<std::string_view, std::string_view> kDefaults[] = {
+      {"Strict-Transport-Security", "max-age=31622400; includeSubDomains"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"X-Frame-Options", "deny"},
+      {"X-XSS-Protection", "1; mode=block"},
+      {"Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"},
+      {"Pragma", "no-cache"},
+      {"Expires", "0"},
+  };
+  response.set("X-ING-Response-ID", response_id);
+  if (!response.header("Date")) response.add("Date", format_imf_fixdate(now));
+  for (const auto& [name, value] : kDefaults) {
+    if (!response.header(name)) response.add(name, value);
+  }
+}
+
+}  // namespace sandbank::http

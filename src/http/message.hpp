@@ -1,0 +1,102 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/encoding.hpp"
+
+namespace sandbank::crypto {
+class Certificate;
+}
+
+namespace sandbank::http {
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+
+namespace detail {
+// One per TLS connection: the parsed client certificate, shared by that connection's requests
+// so the chain is parsed at most once per connection.
+struct ClientCertificateCache {
+  std::once_flag once;
+  std::shared_ptr<const crypto::Certificate> certificate;
+};
+}  // namespace detail
+
+// One HTTP request as a handler sees it: no socket, no TLS object, just data. Handlers are
+// unit-testable by filling the fields by hand.
+struct Request {
+  std::string method;           // as received, e.g. "GET"
+  std::string target;           // raw request-target exactly as sent: "/v3/accounts?currency=EUR"
+  std::vector<Header> headers;  // order and name case as received
+  std::string body;
+
+  // The target's path: everything before the first '?', raw (no percent-decoding). For an
+  // absolute-form target ("https://host/p?q") the path after the authority.
+  std::string_view path() const;
+  // The raw query after the first '?', without the '?'; empty when there is none.
+  std::string_view query() const;
+  // First header of that name (case-insensitive).
+  std::optional<std::string_view> header(std::string_view name) const;
+  // All values of headers of that name, in order.
+  std::vector<std::string_view> headers_named(std::string_view name) const;
+
+  std::string listener;        // the ListenerConfig name, e.g. "api" or "web"
+  std::string remote_address;  // peer IP address, e.g. "127.0.0.1"
+  // The client's TLS certificate chain as the client sent it, leaf first, DER. Empty when the
+  // client sent none (or on a listener that does not ask for one).
+  std::vector<Bytes> client_chain_der;
+  // The leaf of client_chain_der, parsed once per connection; nullptr when there is none or it
+  // cannot be parsed. Defined only when sandbank_crypto is linked.
+  std::shared_ptr<const crypto::Certificate> client_certificate() const;
+
+  std::unordered_map<std::string, std::string> path_params;  // set by the Router
+  std::string response_id;  // the X-ING-Response-ID this request's response carries
+  std::string detail_code;  // set when an Error was rendered (for the access log)
+
+  // Set by the server to share parsing between the requests of one connection; created on
+  // first use otherwise.
+  mutable std::shared_ptr<detail::ClientCertificateCache> client_certificate_cache;
+};
+
+struct Response {
+  unsigned status = 200;
+  std::vector<Header> headers;
+  std::string body;
+
+  // Replaces every header of that name (case-insensitive) with one.
+  void set(std::string_view name, std::string_view value);
+  // Appends a header even when one of that name exists (Set-Cookie).
+  void add(std::string_view name, std::string_view value);
+  // First header of that name (case-insensitive).
+  std::optional<std::string_view> header(std::string_view name) const;
+  // Removes every header of that name; returns whether one was there.
+  bool erase(std::string_view name);
+
+  // Status, Content-Type application/json and body.
+  static Response json(unsigned status, std::string body);
+  static Response text(unsigned status, std::string body,
+                       std::string_view content_type = "text/plain; charset=utf-8");
+};
+
+// The headers every response carries (ING's sandbox sends them): the ones below are added
+// unless the handler set a header of the same name; X-ING-Response-ID is always set to
+// response_id; Date is added when absent. Content-Length and Connection are the server's.
+//   Strict-Transport-Security: max-age=31622400; includeSubDomains
+//   X-Content-Type-Options: nosniff
+//   X-Frame-Options: deny
+//   X-XSS-Protection: 1; mode=block
+//   Cache-Control: no-cache, no-store, max-age=0, must-revalidate
+//   Pragma: no-cache
+//   Expires: 0
+void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now);
+
+}  // namespace sandbank::http

@@ -1,0 +1,815 @@
+#include "http/server.hpp"
+
+#include <fmt/format.h>
+#include <openssl/bn.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <stdexcept>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "http/tls_context.hpp"
+
+namespace sandbank::http {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+// How long a closing connection keeps reading (and discarding) what the client still sends,
+// so that the error response is not destroyed by a TCP reset; and how much it reads at most.
+constexpr std::chrono::seconds kLingerTimeout{2};
+// How long a TLS close waits for the client's close_notify.
+constexpr std::chrono::seconds kShutdownTimeout{2};
+constexpr std::chrono::milliseconds kStopPollInterval{25};
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+bool is_malformed(const error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
+  auto e = static_cast<bhttp::error>(ec.value());
+  return (e >= bhttp::error::bad_line_ending && e <= bhttp::error::multiple_content_length) ||
+         e == bhttp::error::buffer_overflow || e == bhttp::error::bad_alloc;
+}
+
+Bytes certificate_der(X509* cert) {
+  int n = i2d_X509(cert, nullptr);
+  if (n <= 0) return {};
+  Bytes der(static_cast<std::size_t>(n));
+  unsigned char* p = der.data();
+  i2d_X509(cert, &p);
+  return der;
+}
+
+// Upper-case hex, no leading zeros: the form crypto::Certificate::serial_hex() gives.
+std::string serial_hex(X509* cert) {
+  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr);
+  if (!bn) return {};
+  char* hex = BN_bn2hex(bn);
+  std::string out = hex ? hex : "";
+  OPENSSL_free(hex);
+  BN_free(bn);
+  std::size_t first = out.find_first_not_of('0');
+  if (first == std::string::npos) return out.empty() ? out : "0";
+  return out.substr(first);
+}
+
+unsigned valid_status(unsigned status) {
+  return status >= 100 && status <= 599 ? status : 500;
+}
+
+}  // namespace
+
+// --------------------------------------------------------------------------------------------
+// Shared state. Connections hold a raw pointer: the server outlives every connection because
+// ~Server stops and joins the threads, and the registry is declared before the io_context so it
+// outlives the handlers the io_context destroys.
+
+class ConnectionBase;
+class Listener;
+
+struct Server::State {
+  Limits limits;
+  int threads = 1;
+  AccessLogSink access_log;
+  SystemClock default_clock;
+  SystemRandom default_random;
+  const Clock* clock = &default_clock;
+  RandomSource* random = &default_random;
+
+  mutable std::mutex mu;  // guards connections
+  std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> connections;
+  std::atomic<bool> stopping{false};
+  std::atomic<bool> started{false};
+
+  std::mutex wait_mu;
+  std::vector<std::thread> workers;
+
+  net::io_context ioc;
+  net::strand<net::io_context::executor_type> stop_strand{net::make_strand(ioc)};
+  net::steady_timer stop_timer{stop_strand};
+  std::chrono::steady_clock::time_point stop_deadline;
+  std::vector<std::shared_ptr<Listener>> listeners;
+
+  explicit State(int n) : threads(n), ioc(n) {}
+
+  std::size_t connection_count() const {
+    std::lock_guard lock(mu);
+    return connections.size();
+  }
+  void add(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
+    std::lock_guard lock(mu);
+    connections.emplace(c, std::move(w));
+  }
+  void remove(ConnectionBase* c) {
+    std::lock_guard lock(mu);
+    connections.erase(c);
+  }
+  std::vector<std::shared_ptr<ConnectionBase>> live_connections() const {
+    std::vector<std::shared_ptr<ConnectionBase>> out;
+    std::lock_guard lock(mu);
+    for (auto& [raw, weak] : connections) {
+      if (auto c = weak.lock()) out.push_back(std::move(c));
+    }
+    return out;
+  }
+  void log(const AccessLogEntry& entry) {
+    if (!access_log) return;
+    try {
+      access_log(entry);
+    } catch (const std::exception& e) {
+      spdlog::warn("http: access log sink failed: {}", e.what());
+    }
+  }
+  void on_stop_poll(error_code ec);
+};
+
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  virtual ~ConnectionBase() = default;
+  // Both post onto the connection's strand; callable from any thread.
+  virtual void server_stopping() = 0;
+  virtual void force_close() = 0;
+};
+
+// --------------------------------------------------------------------------------------------
+// Listener: one acceptor.
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(Server::State& server, ListenerConfig config)
+      : server_(server),
+        config_(std::move(config)),
+        acceptor_(net::make_strand(server.ioc)),
+        retry_timer_(acceptor_.get_executor()) {
+    bool has_cert = !config_.tls.certificate_chain_file.empty();
+    bool has_key = !config_.tls.private_key_file.empty();
+    if (has_cert != has_key) {
+      throw Error(500, "http.tls_config",
+                  fmt::format("listener {}: give both a certificate chain file and a private key "
+                              "file, or neither for plain HTTP",
+                              config_.name));
+    }
+    if (has_cert) tls_ = detail::make_server_tls_context(config_.tls, config_.name);
+  }
+
+  const ListenerConfig& config() const { return config_; }
+  ssl::context* tls() const { return tls_.get(); }
+  unsigned short port() const { return port_; }
+  Server::State& server() { return server_; }
+
+  void open() {
+    std::string where = fmt::format("{}:{}", config_.host, config_.port);
+    error_code ec;
+    tcp::resolver resolver(server_.ioc);
+    auto results = resolver.resolve(config_.host, std::to_string(config_.port),
+                                    tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+    if (ec) {
+      throw Error(
+          500, "http.bind",
+          fmt::format("listener {}: cannot resolve {}: {}", config_.name, where, ec.message()));
+    }
+    for (const auto& entry : results) {
+      error_code attempt;
+      tcp::acceptor& a = acceptor_;
+      if (a.is_open()) a.close(attempt);
+      a.open(entry.endpoint().protocol(), attempt);
+      if (!attempt) a.set_option(net::socket_base::reuse_address(true), attempt);
+      if (!attempt) a.bind(entry.endpoint(), attempt);
+      if (!attempt) a.listen(net::socket_base::max_listen_connections, attempt);
+      if (!attempt) {
+        port_ = a.local_endpoint().port();
+        return;
+      }
+      ec = attempt;
+    }
+    error_code ignored;
+    acceptor_.close(ignored);
+    throw Error(500, "http.bind",
+                fmt::format("listener {}: cannot listen on {}: {}", config_.name, where,
+                            ec ? ec.message() : std::string("no address")));
+  }
+
+  void run() {
+    net::dispatch(acceptor_.get_executor(),
+                  beast::bind_front_handler(&Listener::do_accept, shared_from_this()));
+  }
+
+  void close() {
+    net::post(acceptor_.get_executor(), [self = shared_from_this()] {
+      error_code ignored;
+      self->retry_timer_.cancel();
+      self->acceptor_.close(ignored);
+    });
+  }
+
+ private:
+  void do_accept() {
+    if (!acceptor_.is_open()) return;
+    acceptor_.async_accept(net::make_strand(server_.ioc),
+                           beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(error_code ec, tcp::socket socket);
+
+  void on_retry(error_code ec) {
+    if (!ec) do_accept();
+  }
+
+  Server::State& server_;
+  ListenerConfig config_;
+  std::shared_ptr<ssl::context> tls_;
+  tcp::acceptor acceptor_;
+  net::steady_timer retry_timer_;
+  unsigned short port_ = 0;
+};
+
+// --------------------------------------------------------------------------------------------
+// Connection: one accepted socket, plain or TLS. Every step is a do_x / on_x pair on the
+// connection's strand; every wait has a deadline; errors on the I/O path are error_codes.
+
+template <bool kTls>
+class Connection final : public ConnectionBase {
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
+  enum class Phase { Handshake, Idle, Reading, Handling, Writing, Closing };
+
+ public:
+  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket)
+      : server_(listener->server()),
+        limits_(server_.limits),
+        listener_(std::move(listener)),
+        stream_(make_stream(std::move(socket), *listener_)),
+        read_timer_(stream_.get_executor()) {
+    error_code ec;
+    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) {
+      auto address = remote.address();
+      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+      }
+      remote_address_ = address.to_string();
+    }
+  }
+
+  ~Connection() override { server_.remove(this); }
+
+  void run() {
+    server_.add(this, weak_from_this());
+    net::dispatch(stream_.get_executor(), [self = shared_self()] { self->on_run(); });
+  }
+
+  void server_stopping() override {
+    net::post(stream_.get_executor(), [self = shared_self()] {
+      // Nothing of a request has arrived: close now. A request in flight finishes first and is
+      // answered with Connection: close (see handle_request).
+      if (self->phase_ == Phase::Handshake || self->phase_ == Phase::Idle) {
+        self->stop_requested_ = true;
+        error_code ignored;
+        beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+      }
+    });
+  }
+
+  void force_close() override {
+    net::post(stream_.get_executor(), [self = shared_self()] { self->close_now(); });
+  }
+
+ private:
+  static Stream make_stream(tcp::socket&& socket, Listener& listener) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *listener.tls());
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+
+  std::shared_ptr<Connection> shared_self() {
+    return std::static_pointer_cast<Connection>(shared_from_this());
+  }
+
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+
+  void on_run() {
+    if (server_.stopping) return close_now();
+    if constexpr (kTls) {
+      do_handshake();
+    } else {
+      do_read_request();
+    }
+  }
+
+  // ---- TLS handshake
+
+  void do_handshake() {
+    phase_ = Phase::Handshake;
+    tcp().expires_after(limits_.handshake_timeout);
+    stream_.async_handshake(ssl::stream_base::server,
+                            beast::bind_front_handler(&Connection::on_handshake, shared_self()));
+  }
+
+  void on_handshake(error_code ec) {
+    if (ec) {
+      spdlog::debug("http: {} TLS handshake with {} failed: {}", listener_->config().name,
+                    remote_address_, ec.message());
+      return close_now();
+    }
+    tcp().expires_never();
+    if constexpr (kTls) capture_client_chain();
+    do_read_request();
+  }
+
+  void capture_client_chain() {
+    SSL* ssl = stream_.native_handle();
+    X509* leaf = SSL_get0_peer_certificate(ssl);
+    if (!leaf) return;
+    client_chain_.push_back(certificate_der(leaf));
+    client_serial_ = serial_hex(leaf);
+    // On the server side the peer chain does not include the leaf.
+    if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
+      for (int i = 0; i < sk_X509_num(chain); ++i) {
+        X509* cert = sk_X509_value(chain, i);
+        if (i == 0 && X509_cmp(cert, leaf) == 0) continue;
+        client_chain_.push_back(certificate_der(cert));
+      }
+    }
+    certificate_cache_ = std::make_shared<detail::ClientCertificateCache>();
+  }
+
+  // ---- reading a request: wait for its first byte (keep-alive deadline), then read the header
+  // and the body (read deadline)
+
+  void do_read_request() {
+    if (server_.stopping || stop_requested_) return close_now();
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser_->body_limit(limits_.max_body_bytes);
+    if (buffer_.size() > 0) return do_read_header();
+    do_wait_first_byte();
+  }
+
+  void do_wait_first_byte() {
+    phase_ = Phase::Idle;
+    arm_read_timer(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            beast::bind_front_handler(&Connection::on_first_byte, shared_self()));
+  }
+
+  void on_first_byte(error_code ec, std::size_t n) {
+    cancel_read_timer();
+    if (ec) return close_now();  // idle timeout, client gone, server stopping: nothing to answer
+    buffer_.commit(n);
+    do_read_header();
+  }
+
+  void do_read_header() {
+    phase_ = Phase::Reading;
+    started_steady_ = std::chrono::steady_clock::now();
+    started_time_ = server_.clock->now();
+    arm_read_timer(limits_.read_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             beast::bind_front_handler(&Connection::on_read_header, shared_self()));
+  }
+
+  void on_read_header(error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    const auto& message = parser_->get();
+    auto expect = message[bhttp::field::expect];
+    if (message.version() >= 11 && iequals(expect, "100-continue") && !parser_->is_done()) {
+      return do_write_continue();
+    }
+    do_read_body();
+  }
+
+  void do_write_continue() {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    net::async_write(stream_, net::buffer(kContinue.data(), kContinue.size()),
+                     beast::bind_front_handler(&Connection::on_write_continue, shared_self()));
+  }
+
+  void on_write_continue(error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    do_read_body();
+  }
+
+  void do_read_body() {
+    if (parser_->is_done()) return on_read_body({}, 0);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      beast::bind_front_handler(&Connection::on_read_body, shared_self()));
+  }
+
+  void on_read_body(error_code ec, std::size_t) {
+    cancel_read_timer();
+    if (ec) return on_read_error(ec);
+    handle_request();
+  }
+
+  void on_read_error(error_code ec) {
+    cancel_read_timer();
+    if (timed_out_) {
+      // Something of a request arrived but not all of it in time.
+      return respond_with_error(Error(
+          408, "http.request_timeout",
+          fmt::format("The request was not received within {} s", limits_.read_timeout.count())));
+    }
+    if (ec == bhttp::error::header_limit) {
+      return respond_with_error(Error(
+          431, "http.header_too_large",
+          fmt::format("The request line and headers exceed {} bytes", limits_.max_header_bytes)));
+    }
+    if (ec == bhttp::error::body_limit) {
+      return respond_with_error(
+          Error(413, "http.body_too_large",
+                fmt::format("The request body exceeds {} bytes", limits_.max_body_bytes)));
+    }
+    if (is_malformed(ec)) {
+      return respond_with_error(
+          Error(400, "http.malformed", "Malformed HTTP request", ec.message()));
+    }
+    spdlog::debug("http: {} read from {} ended: {}", listener_->config().name, remote_address_,
+                  ec.message());
+    close_now();
+  }
+
+  void arm_read_timer(std::chrono::steady_clock::duration timeout) {
+    timed_out_ = false;
+    unsigned generation = ++timer_generation_;
+    read_timer_.expires_after(timeout);
+    read_timer_.async_wait([self = shared_self(), generation](error_code ec) {
+      if (ec || generation != self->timer_generation_) return;
+      self->timed_out_ = true;
+      error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+    });
+  }
+
+  void cancel_read_timer() {
+    ++timer_generation_;
+    read_timer_.cancel();
+  }
+
+  // ---- answering
+
+  Request base_request() {
+    Request request;
+    request.listener = listener_->config().name;
+    request.remote_address = remote_address_;
+    request.client_chain_der = client_chain_;
+    request.client_certificate_cache = certificate_cache_;
+    request.response_id = server_.random->hex(16);
+    return request;
+  }
+
+  void handle_request() {
+    phase_ = Phase::Handling;
+    auto& message = parser_->get();
+    Request request = base_request();
+    request.method = std::string(message.method_string());
+    request.target = std::string(message.target());
+    request.headers.reserve(std::distance(message.begin(), message.end()));
+    for (const auto& field : message) {
+      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    }
+    request.body = std::move(message.body());
+    ++served_;
+    Response response;
+    Router* router = listener_->config().router;
+    try {
+      response = router->handle(request);
+    } catch (...) {  // Router::handle does not throw; this is the last line of defence
+      response = render_error_json(Error::internal("internal", "Internal server error"), false);
+      request.detail_code = "internal";
+    }
+    // Decided after the handler ran: a stop() meanwhile closes this connection after the answer.
+    bool keep_alive =
+        message.keep_alive() && !server_.stopping &&
+        (limits_.max_requests_per_connection == 0 || served_ < limits_.max_requests_per_connection);
+    do_write(request, std::move(response), message.version(), keep_alive, false);
+  }
+
+  // An error the server answers itself (400, 408, 413, 431) and then closes the connection.
+  void respond_with_error(const Error& error) {
+    Request request = base_request();
+    unsigned version = 11;
+    if (parser_) {
+      const auto& message = parser_->get();
+      request.method = std::string(message.method_string());
+      request.target = std::string(message.target());
+      if (message.version() == 10) version = 10;
+    }
+    Response response;
+    try {
+      response = listener_->config().router->render_error(request, error);
+    } catch (...) {
+      response = render_error_json(error, false);
+      request.detail_code = error.code();
+    }
+    do_write(request, std::move(response), version, false, true);
+  }
+
+  void do_write(const Request& request, Response response, unsigned version, bool keep_alive,
+                bool linger) {
+    phase_ = Phase::Writing;
+    apply_standard_headers(response, request.response_id, server_.clock->now());
+    response.erase("Content-Length");
+    response.erase("Transfer-Encoding");
+    response.erase("Connection");
+
+    unsigned status = valid_status(response.status);
+    response_ = {};
+    response_.version(version);
+    response_.result(status);
+    for (const auto& h : response.headers) {
+      if (h.name.empty() || h.name.find_first_of(":\r\n\0 ", 0, 5) != std::string::npos ||
+          h.value.find_first_of("\r\n\0", 0, 3) != std::string::npos) {
+        spdlog::error("http: dropped response header with a forbidden character: {}", h.name);
+        continue;
+      }
+      response_.insert(h.name, h.value);
+    }
+    bool no_body = status < 200 || status == 204 || status == 304;
+    if (!no_body) {
+      response_.content_length(response.body.size());
+      if (request.method != "HEAD") response_.body() = std::move(response.body);
+    }
+    if (!keep_alive) {
+      response_.set(bhttp::field::connection, "close");
+    } else if (version == 10) {
+      response_.set(bhttp::field::connection, "keep-alive");
+    }
+    close_after_write_ = !keep_alive;
+    linger_ = linger;
+
+    entry_ = {};
+    entry_.time = started_time_;
+    entry_.listener = request.listener;
+    entry_.method = request.method;
+    entry_.target = request.target;
+    entry_.status = status;
+    entry_.client_certificate_serial = client_serial_;
+    entry_.detail_code = request.detail_code;
+    entry_.response_id = request.response_id;
+    entry_.remote_address = remote_address_;
+
+    tcp().expires_after(limits_.write_timeout);
+    bhttp::async_write(stream_, response_,
+                       beast::bind_front_handler(&Connection::on_write, shared_self()));
+  }
+
+  void on_write(error_code ec, std::size_t bytes) {
+    tcp().expires_never();
+    entry_.bytes = bytes;
+    entry_.duration = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - started_steady_);
+    server_.log(entry_);
+    response_ = {};
+    if (ec) {
+      spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,
+                    ec.message());
+      return close_now();
+    }
+    if (linger_) return do_linger();
+    if (close_after_write_) return do_shutdown();
+    do_read_request();
+  }
+
+  // ---- closing
+
+  // After a response with Connection: close: TLS close_notify (bounded wait for the client's),
+  // or for plain HTTP a lingering close.
+  void do_shutdown() {
+    phase_ = Phase::Closing;
+    if constexpr (kTls) {
+      tcp().expires_after(kShutdownTimeout);
+      stream_.async_shutdown(beast::bind_front_handler(&Connection::on_shutdown, shared_self()));
+    } else {
+      do_linger();
+    }
+  }
+
+  void on_shutdown(error_code) { close_now(); }
+
+  // Stop sending, then read and discard what the client still sends (the rest of a refused
+  // request) for a bounded time, so the client reads the response instead of a reset.
+  void do_linger() {
+    phase_ = Phase::Closing;
+    error_code ignored;
+    tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    linger_budget_ = limits_.max_body_bytes + limits_.max_header_bytes + 64 * 1024;
+    tcp().expires_after(kLingerTimeout);
+    buffer_.clear();
+    do_drain();
+  }
+
+  void do_drain() {
+    tcp().async_read_some(buffer_.prepare(16 * 1024),
+                          beast::bind_front_handler(&Connection::on_drain, shared_self()));
+  }
+
+  void on_drain(error_code ec, std::size_t n) {
+    if (ec || n >= linger_budget_) return close_now();
+    linger_budget_ -= n;
+    do_drain();
+  }
+
+  void close_now() {
+    phase_ = Phase::Closing;
+    cancel_read_timer();
+    error_code ignored;
+    tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    tcp().socket().close(ignored);
+  }
+
+  Server::State& server_;
+  const Limits& limits_;
+  std::shared_ptr<Listener> listener_;
+  Stream stream_;
+  net::steady_timer read_timer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::string_body> response_;
+  AccessLogEntry entry_;
+
+  Phase phase_ = Phase::Idle;
+  unsigned timer_generation_ = 0;
+  bool timed_out_ = false;
+  bool stop_requested_ = false;
+  bool close_after_write_ = false;
+  bool linger_ = false;
+  std::size_t linger_budget_ = 0;
+  std::size_t served_ = 0;
+  std::chrono::steady_clock::time_point started_steady_{std::chrono::steady_clock::now()};
+  TimePoint started_time_{};
+
+  std::string remote_address_;
+  std::vector<Bytes> client_chain_;
+  std::string client_serial_;
+  std::shared_ptr<detail::ClientCertificateCache> certificate_cache_;
+};
+
+void Listener::on_accept(error_code ec, tcp::socket socket) {
+  if (ec) {
+    if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+    spdlog::warn("http: {} accept failed: {}", config_.name, ec.message());
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait(beast::bind_front_handler(&Listener::on_retry, shared_from_this()));
+    return;
+  }
+  error_code ignored;
+  if (server_.stopping) {
+    socket.close(ignored);
+    return;
+  }
+  if (server_.connection_count() >= server_.limits.max_connections) {
+    spdlog::debug("http: {} refused a connection: {} connections open", config_.name,
+                  server_.limits.max_connections);
+    socket.close(ignored);
+  } else {
+    socket.set_option(tcp::no_delay(true), ignored);
+    if (tls_) {
+      std::make_shared<Connection<true>>(shared_from_this(), std::move(socket))->run();
+    } else {
+      std::make_shared<Connection<false>>(shared_from_this(), std::move(socket))->run();
+    }
+  }
+  do_accept();
+}
+
+// --------------------------------------------------------------------------------------------
+// Server
+
+Server::Server(std::vector<ListenerConfig> listeners, Limits limits, int threads,
+               AccessLogSink access_log)
+    : state_(std::make_shared<State>(threads < 1 ? 1 : threads)) {
+  state_->limits = limits;
+  state_->access_log = std::move(access_log);
+  if (listeners.empty()) throw Error(500, "http.config", "no listener configured");
+  std::set<std::string> names;
+  for (auto& config : listeners) {
+    if (config.name.empty()) throw Error(500, "http.config", "a listener has no name");
+    if (!names.insert(config.name).second) {
+      throw Error(500, "http.config", "two listeners are named " + config.name);
+    }
+    if (!config.router)
+      throw Error(500, "http.config", "listener " + config.name + " has no router");
+    state_->listeners.push_back(std::make_shared<Listener>(*state_, std::move(config)));
+  }
+}
+
+Server::~Server() {
+  stop();
+  wait();
+}
+
+void Server::use_clock(const Clock& clock) {
+  state_->clock = &clock;
+}
+
+void Server::use_random(RandomSource& random) {
+  state_->random = &random;
+}
+
+void Server::start() {
+  if (state_->started.exchange(true)) throw std::logic_error("Server::start called twice");
+  if (state_->stopping) return;
+  for (auto& listener : state_->listeners) listener->open();
+  for (auto& listener : state_->listeners) {
+    spdlog::info("http: listener {} on {}:{} ({})", listener->config().name,
+                 listener->config().host, listener->port(),
+                 listener->tls() ? (listener->config().tls.request_client_certificate
+                                        ? "TLS, client certificate requested"
+                                        : "TLS")
+                                 : "plain HTTP");
+    listener->run();
+  }
+  std::lock_guard lock(state_->wait_mu);
+  for (int i = 0; i < state_->threads; ++i) {
+    state_->workers.emplace_back([state = state_.get()] {
+      for (;;) {
+        try {
+          state->ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          spdlog::error("http: uncaught exception in an I/O thread: {}", e.what());
+        }
+      }
+    });
+  }
+}
+
+unsigned short Server::port(std::string_view listener_name) const {
+  for (const auto& listener : state_->listeners) {
+    if (listener->config().name == listener_name) return listener->port();
+  }
+  throw std::out_of_range("no listener named " + std::string(listener_name));
+}
+
+std::size_t Server::connection_count() const {
+  return state_->connection_count();
+}
+
+void Server::stop() {
+  if (state_->stopping.exchange(true)) return;
+  if (!state_->started) return;
+  for (auto& listener : state_->listeners) listener->close();
+  for (auto& connection : state_->live_connections()) connection->server_stopping();
+  State* state = state_.get();
+  net::post(state->stop_strand, [state] {
+    state->stop_deadline = std::chrono::steady_clock::now() + state->limits.stop_timeout;
+    state->on_stop_poll({});
+  });
+}
+
+// Polls until every connection is gone; past the deadline closes what is left.
+void Server::State::on_stop_poll(error_code ec) {
+  if (ec) return;
+  if (connection_count() == 0) return;
+  if (std::chrono::steady_clock::now() >= stop_deadline) {
+    auto live = live_connections();
+    spdlog::warn("http: closing {} connection(s) still open after {} s", live.size(),
+                 limits.stop_timeout.count());
+    for (auto& connection : live) connection->force_close();
+    stop_deadline = std::chrono::steady_clock::time_point::max();
+  }
+  stop_timer.expires_after(kStopPollInterval);
+  stop_timer.async_wait([this](error_code e) { on_stop_poll(e); });
+}
+
+void Server::wait() {
+  std::lock_guard lock(state_->wait_mu);
+  for (auto& worker : state_->workers) {
+    if (worker.get_id() == std::this_thread::get_id()) {
+      throw std::logic_error("Server::wait called from one of the server's own threads");
+    }
+  }
+  for (auto& worker : state_->workers) {
+    if (worker.joinable()) worker.join();
+  }
+  state_->workers.clear();
+}
+
+}  // namespace sandbank::http

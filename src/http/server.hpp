@@ -1,0 +1,88 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "http/access_log.hpp"
+#include "http/router.hpp"
+
+namespace sandbank::http {
+
+struct Limits {
+  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; beyond → 431, close
+  std::size_t max_body_bytes = 1024 * 1024;  // beyond (Content-Length or chunked) → 413, close
+  std::chrono::seconds read_timeout{30};     // whole request, once its first byte arrived → 408
+  std::chrono::seconds keep_alive_timeout{60};  // idle wait for the next request → close
+  std::chrono::seconds handshake_timeout{10};   // TLS handshake
+  std::chrono::seconds write_timeout{30};       // writing one response
+  std::chrono::seconds stop_timeout{10};        // stop(): how long in-flight requests may finish
+  std::size_t max_connections = 1024;           // beyond: new connections are closed at once
+  std::size_t max_requests_per_connection = 0;  // 0 = unlimited
+};
+
+struct TlsConfig {
+  // PEM files. Both empty = plain HTTP (for tests, or behind a TLS-terminating proxy).
+  std::string certificate_chain_file;  // server certificate first, then intermediates
+  std::string private_key_file;        // unencrypted PEM
+  // Ask for a client certificate (API listener). The handshake never fails for want of one or
+  // for an untrusted one: the chain goes to Request::client_chain_der and the app decides.
+  bool request_client_certificate = false;
+};
+
+struct ListenerConfig {
+  std::string name;         // "api", "web": becomes Request::listener
+  std::string host;         // "127.0.0.1", "::", "localhost", "0.0.0.0"
+  unsigned short port = 0;  // 0 = the OS picks a free one; see Server::port()
+  TlsConfig tls;
+  Router* router = nullptr;  // not owned; must outlive the server
+};
+
+// HTTPS/1.1 server over Boost.Beast: one io_context run by N threads, a strand per connection,
+// TLS 1.2/1.3 (ECDHE + AEAD only, ALPN http/1.1), keep-alive, limits and timeouts from Limits.
+// Every response carries the standard headers (see apply_standard_headers) and goes to the
+// access log sink.
+class Server {
+ public:
+  // Validates the configuration and loads certificates and keys; throws sandbank::Error naming
+  // the file or setting that is wrong (codes "http.config", "http.tls_config",
+  // "http.tls_certificate", "http.tls_private_key", "http.tls_setup"). Nothing is bound yet.
+  // threads < 1 counts as 1. An empty access_log sink disables the access log.
+  Server(std::vector<ListenerConfig> listeners, Limits limits, int threads,
+         AccessLogSink access_log = make_access_log_sink(false));
+  ~Server();  // stop() + wait()
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Optional, before start(): the clock for the Date header and access log times, and the
+  // source of response ids (must be thread-safe). Both must outlive the server. Defaults: a
+  // SystemClock and SystemRandom owned by the server.
+  void use_clock(const Clock& clock);
+  void use_random(RandomSource& random);
+
+  // Binds and listens on every listener, then starts the threads. Throws sandbank::Error
+  // (code "http.bind") naming host:port when a listener cannot bind.
+  void start();
+  // The bound port of the named listener (useful with port 0). Throws std::out_of_range.
+  unsigned short port(std::string_view listener_name) const;
+  // Graceful and non-blocking; may be called from any thread, also from a handler, and more
+  // than once. Stops accepting, closes idle connections, lets requests in flight finish and
+  // answers them with Connection: close; after Limits::stop_timeout closes whatever is left.
+  void stop();
+  // Blocks until the threads have finished (after stop()).
+  void wait();
+
+  std::size_t connection_count() const;
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace sandbank::http

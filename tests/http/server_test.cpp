@@ -1,0 +1,716 @@
+// The server on real sockets: curl for what real clients do, raw TCP/TLS for what they don't.
+
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <regex>
+#include <thread>
+
+#include "core/time_format.hpp"
+#include "http_test_support.hpp"
+
+#ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
+#include "crypto/certificate.hpp"
+#endif
+
+namespace sandbank::http {
+namespace {
+
+using namespace std::chrono_literals;
+using test::curl;
+using test::CurlResult;
+using test::parse_http_response;
+using test::RawClient;
+using test::TestPki;
+
+boost::json::object json_of(const std::string& body) {
+  return boost::json::parse(body).as_object();
+}
+
+std::string string_of(const boost::json::value& v) {
+  return std::string(v.as_string());
+}
+
+// Routes shared by every test server.
+void add_test_routes(Router& router) {
+  router.add("GET", "/health", [](Request&) { return Response::json(200, R"({"status":"UP"})"); });
+  router.add("GET", "/items/{id}", [](Request& r) {
+    boost::json::object o{{"id", r.path_params.at("id")}, {"listener", r.listener}};
+    return Response::json(200, boost::json::serialize(o));
+  });
+  router.add("GET", "/items/special", [](Request&) { return Response::text(200, "special"); });
+  router.add("GET", "/cert", [](Request& r) {
+    boost::json::object o{{"chain", r.client_chain_der.size()}};
+    if (!r.client_chain_der.empty()) o["leaf"] = hex_encode(r.client_chain_der.front());
+#ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
+    if (auto cert = r.client_certificate()) {
+      o["serial"] = cert->serial_hex();
+      o["same_object"] = cert.get() == r.client_certificate().get();
+    }
+#endif
+    return Response::json(200, boost::json::serialize(o));
+  });
+  router.add("GET", "/mtls", [](Request& r) -> Response {
+    if (r.client_chain_der.empty()) {
+      throw Error(401, "mtls.certificate_missing", "No client certificate was presented",
+                  "Send the QWAC with curl --cert and --key");
+    }
+    return Response::text(200, "welcome");
+  });
+  router.add("GET", "/boom",
+             [](Request&) -> Response { throw std::runtime_error("secret-internal-detail"); });
+  router.add("POST", "/echo", [](Request& r) {
+    boost::json::object o{{"size", r.body.size()}, {"prefix", r.body.substr(0, 16)}};
+    return Response::json(200, boost::json::serialize(o));
+  });
+  router.add("GET", "/headers", [](Request& r) {
+    boost::json::array names;
+    for (const auto& h : r.headers) names.emplace_back(h.name);
+    boost::json::object o{
+        {"names", names}, {"remote", r.remote_address}, {"target", r.target}, {"query", r.query()}};
+    return Response::json(200, boost::json::serialize(o));
+  });
+  router.add("GET", "/cached", [](Request&) {
+    Response r = Response::text(200, "cacheable");
+    r.set("Cache-Control", "max-age=60");
+    return r;
+  });
+}
+
+class AccessLogCollector {
+ public:
+  AccessLogSink sink() {
+    return [this](const AccessLogEntry& e) {
+      std::lock_guard lock(mu_);
+      entries_.push_back(e);
+    };
+  }
+  std::optional<AccessLogEntry> find(const std::string& response_id) {
+    // The entry is written right after the response; give the server thread a moment.
+    for (int i = 0; i < 100; ++i) {
+      {
+        std::lock_guard lock(mu_);
+        for (const auto& e : entries_) {
+          if (e.response_id == response_id) return e;
+        }
+      }
+      std::this_thread::sleep_for(10ms);
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<AccessLogEntry> entries_;
+};
+
+TlsConfig server_tls(bool request_client_certificate) {
+  const auto& pki = TestPki::get();
+  return {pki.server_cert, pki.server_key, request_client_certificate};
+}
+
+// One server for most tests: "api" (TLS, asks for a client certificate), "web" (TLS, does not)
+// and "plain" (HTTP), all with the same routes.
+class ServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    router_ = new Router();
+    add_test_routes(*router_);
+    log_ = new AccessLogCollector();
+    Limits limits;
+    limits.read_timeout = 5s;
+    server_ = new Server({{"api", "127.0.0.1", 0, server_tls(true), router_},
+                          {"web", "127.0.0.1", 0, server_tls(false), router_},
+                          {"plain", "127.0.0.1", 0, {}, router_}},
+                         limits, 2, log_->sink());
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete router_;
+    delete log_;
+  }
+
+  static std::string url(const std::string& listener, const std::string& path) {
+    std::string scheme = listener == "plain" ? "http" : "https";
+    return scheme + "://127.0.0.1:" + std::to_string(server_->port(listener)) + path;
+  }
+  static unsigned short port(const std::string& listener) { return server_->port(listener); }
+
+  static void expect_healthy(const std::string& listener = "api") {
+    CurlResult r = curl(url(listener, "/health"));
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.status, 200u);
+  }
+
+  static Server* server_;
+  static Router* router_;
+  static AccessLogCollector* log_;
+};
+
+Server* ServerTest::server_ = nullptr;
+Router* ServerTest::router_ = nullptr;
+AccessLogCollector* ServerTest::log_ = nullptr;
+
+void expect_standard_headers(const CurlResult& r) {
+  static const std::regex kResponseId("^[0-9a-f]{32}$");
+  EXPECT_TRUE(std::regex_match(r.header("X-ING-Response-ID").value_or(""), kResponseId))
+      << r.header("X-ING-Response-ID").value_or("(none)");
+  EXPECT_TRUE(parse_http_date(r.header("Date").value_or(""))) << r.header("Date").value_or("");
+  EXPECT_EQ(r.header("Strict-Transport-Security").value_or(""),
+            "max-age=31622400; includeSubDomains");
+  EXPECT_EQ(r.header("X-Content-Type-Options").value_or(""), "nosniff");
+  EXPECT_EQ(r.header("X-Frame-Options").value_or(""), "deny");
+  EXPECT_EQ(r.header("X-XSS-Protection").value_or(""), "1; mode=block");
+  EXPECT_EQ(r.header("Cache-Control").value_or(""),
+            "no-cache, no-store, max-age=0, must-revalidate");
+  EXPECT_EQ(r.header("Pragma").value_or(""), "no-cache");
+  EXPECT_EQ(r.header("Expires").value_or(""), "0");
+  EXPECT_EQ(r.header("Content-Length").value_or(""), std::to_string(r.body.size()));
+}
+
+TEST_F(ServerTest, HealthCarriesTheStandardHeadersAndAUniqueResponseId) {
+  CurlResult first = curl(url("api", "/health"));
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.status, 200u);
+  EXPECT_EQ(first.body, R"({"status":"UP"})");
+  EXPECT_EQ(first.header("Content-Type").value_or(""), "application/json");
+  expect_standard_headers(first);
+  CurlResult second = curl(url("web", "/health"));
+  expect_standard_headers(second);
+  EXPECT_NE(first.header("X-ING-Response-ID"), second.header("X-ING-Response-ID"));
+}
+
+TEST_F(ServerTest, HandlerHeadersWinOverDefaults) {
+  CurlResult r = curl(url("api", "/cached"));
+  EXPECT_EQ(r.header("Cache-Control").value_or(""), "max-age=60");
+  EXPECT_EQ(r.header("X-Frame-Options").value_or(""), "deny");
+}
+
+TEST_F(ServerTest, PathParametersAndLiteralPrecedence) {
+  CurlResult r = curl(url("api", "/items/5ca1ab1e-0000?x=1"));
+  EXPECT_EQ(r.status, 200u);
+  auto o = json_of(r.body);
+  EXPECT_EQ(string_of(o.at("id")), "5ca1ab1e-0000");
+  EXPECT_EQ(string_of(o.at("listener")), "api");
+  EXPECT_EQ(curl(url("web", "/items/special")).body, "special");
+}
+
+TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreJson) {
+  CurlResult missing = curl(url("api", "/nothing/here"));
+  EXPECT_EQ(missing.status, 404u);
+  EXPECT_EQ(missing.header("Content-Type").value_or(""), "application/json");
+  EXPECT_EQ(string_of(json_of(missing.body).at("detail")), "route.not_found");
+  expect_standard_headers(missing);
+
+  CurlResult wrong = curl(url("api", "/health"), {"-X", "DELETE"});
+  EXPECT_EQ(wrong.status, 405u);
+  EXPECT_EQ(wrong.header("Allow").value_or(""), "GET, HEAD");
+  EXPECT_EQ(string_of(json_of(wrong.body).at("detail")), "route.method_not_allowed");
+  expect_standard_headers(wrong);
+}
+
+TEST_F(ServerTest, HeadAnswersWithTheGetLengthAndNoBody) {
+  CurlResult r = curl(url("api", "/health"), {"-I"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.header("Content-Length").value_or(""), "15");
+  EXPECT_EQ(r.body, "");
+}
+
+TEST_F(ServerTest, ClientCertificateChainIsExposedOnTheApiListener) {
+  const auto& pki = TestPki::get();
+  CurlResult with =
+      curl(url("api", "/cert"), {"-k", "--cert", pki.client_cert, "--key", pki.client_key});
+  ASSERT_EQ(with.exit_code, 0) << with.err;
+  auto o = json_of(with.body);
+  EXPECT_EQ(o.at("chain").as_int64(), 1);
+  EXPECT_EQ(string_of(o.at("leaf")), pki.client_der_hex);
+#ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
+  EXPECT_EQ(string_of(o.at("serial")), "49BA5C71");
+  EXPECT_TRUE(o.at("same_object").as_bool());
+#endif
+
+  // The client sends its chain (here from the file; OpenSSL clients also complete it from
+  // their CA store): leaf first.
+  CurlResult chain =
+      curl(url("api", "/cert"), {"-k", "--cert", pki.client_chain, "--key", pki.client_key});
+  auto c = json_of(chain.body);
+  EXPECT_EQ(c.at("chain").as_int64(), 2);
+  EXPECT_EQ(string_of(c.at("leaf")), pki.client_der_hex);  // leaf first
+
+  CurlResult without = curl(url("api", "/cert"));
+  ASSERT_EQ(without.exit_code, 0) << without.err;
+  EXPECT_EQ(json_of(without.body).at("chain").as_int64(), 0);
+}
+
+TEST_F(ServerTest, WebListenerDoesNotAskForAClientCertificate) {
+  const auto& pki = TestPki::get();
+  CurlResult r = curl(url("web", "/cert"), {"--cert", pki.client_cert, "--key", pki.client_key});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_of(r.body).at("chain").as_int64(), 0);
+}
+
+TEST_F(ServerTest, HandlerErrorBecomesJsonWithItsDetailCode) {
+  CurlResult r = curl(url("api", "/mtls"));
+  EXPECT_EQ(r.status, 401u);
+  EXPECT_EQ(r.header("Content-Type").value_or(""), "application/json");
+  auto o = json_of(r.body);
+  EXPECT_EQ(string_of(o.at("message")), "No client certificate was presented");
+  EXPECT_EQ(string_of(o.at("detail")), "mtls.certificate_missing");
+  EXPECT_EQ(string_of(o.at("diagnostic")), "Send the QWAC with curl --cert and --key");
+  expect_standard_headers(r);
+
+  auto entry = log_->find(r.header("X-ING-Response-ID").value_or(""));
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->status, 401u);
+  EXPECT_EQ(entry->detail_code, "mtls.certificate_missing");
+  EXPECT_EQ(entry->listener, "api");
+
+  const auto& pki = TestPki::get();
+  CurlResult ok = curl(url("api", "/mtls"), {"--cert", pki.client_cert, "--key", pki.client_key});
+  EXPECT_EQ(ok.status, 200u);
+  EXPECT_EQ(ok.body, "welcome");
+}
+
+TEST_F(ServerTest, AccessLogRecordsEachResponse) {
+  const auto& pki = TestPki::get();
+  CurlResult r =
+      curl(url("api", "/items/42?a=b"), {"--cert", pki.client_cert, "--key", pki.client_key});
+  auto entry = log_->find(r.header("X-ING-Response-ID").value_or(""));
+  ASSERT_TRUE(entry);
+  EXPECT_EQ(entry->method, "GET");
+  EXPECT_EQ(entry->target, "/items/42?a=b");
+  EXPECT_EQ(entry->status, 200u);
+  EXPECT_EQ(entry->client_certificate_serial, "49BA5C71");
+  EXPECT_EQ(entry->detail_code, "");
+  EXPECT_EQ(entry->remote_address, "127.0.0.1");
+  EXPECT_GT(entry->bytes, r.body.size());
+  EXPECT_GT(entry->duration.count(), 0);
+}
+
+TEST_F(ServerTest, OtherExceptionsAre500WithoutInternals) {
+  CurlResult r = curl(url("api", "/boom"));
+  EXPECT_EQ(r.status, 500u);
+  EXPECT_EQ(string_of(json_of(r.body).at("detail")), "internal");
+  EXPECT_EQ(r.body.find("secret-internal-detail"), std::string::npos);
+  expect_standard_headers(r);
+}
+
+TEST_F(ServerTest, HeadersKeepOrderAndCaseAndTargetIsRaw) {
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  client.send(
+      "GET /headers?b=%20x&a HTTP/1.1\r\nHost: localhost\r\nX-Zeta: 1\r\nx-alpha: 2\r\n"
+      "DIGEST: SHA-256=x\r\nConnection: close\r\n\r\n");
+  CurlResult r = parse_http_response(client.read_all(5s));
+  ASSERT_EQ(r.status, 200u);
+  auto o = json_of(r.body);
+  const auto& names = o.at("names").as_array();
+  ASSERT_EQ(names.size(), 5u);
+  EXPECT_EQ(names[0].as_string(), "Host");
+  EXPECT_EQ(names[1].as_string(), "X-Zeta");
+  EXPECT_EQ(names[2].as_string(), "x-alpha");
+  EXPECT_EQ(names[3].as_string(), "DIGEST");
+  EXPECT_EQ(string_of(o.at("target")), "/headers?b=%20x&a");
+  EXPECT_EQ(string_of(o.at("query")), "b=%20x&a");
+  EXPECT_EQ(string_of(o.at("remote")), "127.0.0.1");
+}
+
+TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    CurlResult r = parse_http_response(client.read_response(5s));
+    EXPECT_EQ(r.status, 200u) << "request " << i;
+    EXPECT_FALSE(r.header("Connection"));
+  }
+  // Two pipelined requests, the second asking to close.
+  ASSERT_TRUE(
+      client.send("GET /items/1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  "GET /items/2 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+  CurlResult first = parse_http_response(client.read_response(5s));
+  EXPECT_EQ(string_of(json_of(first.body).at("id")), "1");
+  bool closed = false;
+  CurlResult last = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(string_of(json_of(last.body).at("id")), "2");
+  EXPECT_EQ(last.header("Connection").value_or(""), "close");
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, Http10ClosesUnlessAskedToKeepAlive) {
+  RawClient client(port("plain"), false);
+  client.send("GET /health HTTP/1.0\r\n\r\n");
+  bool closed = false;
+  CurlResult r = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, OversizedHeadersGet431AndClose) {
+  for (std::string listener : {"api", "plain"}) {
+    RawClient client(port(listener), listener != "plain");
+    ASSERT_TRUE(client.ok());
+    client.send("GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(20000, 'a') +
+                "\r\n\r\n");
+    bool closed = false;
+    CurlResult r = parse_http_response(client.read_all(5s, &closed));
+    EXPECT_EQ(r.status, 431u) << listener;
+    EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.header_too_large");
+    EXPECT_EQ(r.header("Connection").value_or(""), "close");
+    expect_standard_headers(r);
+    EXPECT_TRUE(closed);
+  }
+  // Just under the limit is fine.
+  CurlResult ok = curl(url("api", "/health"), {"-H", "X-Big: " + std::string(15000, 'a')});
+  EXPECT_EQ(ok.status, 200u);
+}
+
+TEST_F(ServerTest, OversizedBodyByContentLengthGets413) {
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2000000\r\n\r\n" +
+              std::string(1000, 'x'));
+  bool closed = false;
+  CurlResult r = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(r.status, 413u);
+  EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.body_too_large");
+  EXPECT_EQ(r.header("Connection").value_or(""), "close");
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, OversizedChunkedBodyGets413) {
+  RawClient client(port("plain"), false);
+  ASSERT_TRUE(client.ok());
+  client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n");
+  std::string chunk = "10000\r\n" + std::string(0x10000, 'c') + "\r\n";
+  for (int i = 0; i < 20; ++i) {
+    if (!client.send(chunk)) break;  // the server may already have answered and stopped reading
+  }
+  bool closed = false;
+  CurlResult r = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(r.status, 413u);
+  EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.body_too_large");
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, BodiesUpToTheLimitAreReadAndBiggerUploadsAreRefused) {
+  auto dir = TestPki::get().dir;
+  auto write = [&](const char* name, std::size_t size) {
+    std::ofstream(dir / name, std::ios::binary) << std::string(size, 'b');
+    return "@" + (dir / name).string();
+  };
+  std::string small = write("small.bin", 512 * 1024);
+  std::string big = write("big.bin", 2 * 1024 * 1024);
+
+  CurlResult ok = curl(url("api", "/echo"), {"--data-binary", small});
+  EXPECT_EQ(ok.status, 200u) << ok.err;
+  EXPECT_EQ(json_of(ok.body).at("size").as_int64(), 512 * 1024);
+
+  CurlResult expect =
+      curl(url("api", "/echo"),
+           {"--data-binary", small, "-H", "Expect: 100-continue", "--expect100-timeout", "5"});
+  EXPECT_EQ(expect.status, 200u) << expect.err;
+  EXPECT_EQ(json_of(expect.body).at("size").as_int64(), 512 * 1024);
+
+  CurlResult refused = curl(url("api", "/echo"), {"--data-binary", big});
+  EXPECT_EQ(refused.status, 413u) << refused.err;
+  EXPECT_EQ(refused.exit_code, 0) << refused.err;
+  CurlResult refused_plain = curl(url("plain", "/echo"), {"--data-binary", big, "-H", "Expect:"});
+  EXPECT_EQ(refused_plain.status, 413u) << refused_plain.err;
+  expect_healthy();
+}
+
+TEST_F(ServerTest, MalformedHttpGets400AndClose) {
+  for (std::string listener : {"api", "plain"}) {
+    RawClient client(port(listener), listener != "plain");
+    ASSERT_TRUE(client.ok());
+    client.send("GET /health HTTP/1.1\r\nHost: localhost\r\nNo colon here\r\n\r\n");
+    bool closed = false;
+    CurlResult r = parse_http_response(client.read_all(5s, &closed));
+    EXPECT_EQ(r.status, 400u) << listener;
+    EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.malformed");
+    expect_standard_headers(r);
+    EXPECT_TRUE(closed);
+  }
+  RawClient version(port("plain"), false);
+  version.send("GET /health HTTP/9.9\r\n\r\n");
+  EXPECT_EQ(parse_http_response(version.read_all(5s)).status, 400u);
+}
+
+TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
+  RawClient client(port("api"), false);
+  ASSERT_TRUE(client.ok());
+  std::string garbage;
+  for (int i = 0; i < 4096; ++i) garbage.push_back(static_cast<char>((i * 7919 + 13) % 256));
+  client.send(garbage);
+  bool closed = false;
+  client.read_all(5s, &closed);
+  EXPECT_TRUE(closed);
+  expect_healthy();
+}
+
+TEST_F(ServerTest, PlainHttpToTheTlsPortClosesTheConnection) {
+  RawClient client(port("api"), false);
+  ASSERT_TRUE(client.ok());
+  client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  bool closed = false;
+  std::string answer = client.read_all(5s, &closed);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(answer.find("HTTP/1.1 200"), std::string::npos);
+  expect_healthy();
+}
+
+TEST_F(ServerTest, GarbageAfterTheHandshakeGets400) {
+  RawClient client(port("web"), true);
+  ASSERT_TRUE(client.ok());
+  client.send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11) + "\r\n\r\n");
+  bool closed = false;
+  CurlResult r = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(r.status, 400u);
+  EXPECT_TRUE(closed);
+  expect_healthy("web");
+}
+
+TEST_F(ServerTest, OnlyTls12AndTls13AreAccepted) {
+  // SECLEVEL=0 lets the client offer TLS 1.1 at all; the refusal must come from the server.
+  CurlResult tls11 = curl(url("api", "/health"),
+                          {"--tlsv1.1", "--tls-max", "1.1", "--ciphers", "DEFAULT@SECLEVEL=0"});
+  EXPECT_NE(tls11.exit_code, 0);
+  EXPECT_EQ(tls11.status, 0u);
+
+  CurlResult tls12 = curl(url("api", "/health"), {"--tlsv1.2", "--tls-max", "1.2"});
+  EXPECT_EQ(tls12.status, 200u) << tls12.err;
+  CurlResult tls13 = curl(url("api", "/health"), {"--tlsv1.3"});
+  EXPECT_EQ(tls13.status, 200u) << tls13.err;
+  // A TLS 1.2 client offering only CBC suites finds none in common.
+  CurlResult cbc = curl(url("api", "/health"),
+                        {"--tlsv1.2", "--tls-max", "1.2", "--ciphers", "ECDHE-ECDSA-AES128-SHA"});
+  EXPECT_NE(cbc.exit_code, 0);
+}
+
+TEST_F(ServerTest, Http2IsNotNegotiated) {
+  CurlResult r = curl(url("api", "/health"), {"--http2", "-w", "%{http_version}"});
+  EXPECT_EQ(r.status, 200u);
+  EXPECT_EQ(r.body.substr(r.body.size() - 3), "1.1");
+}
+
+// ---- tests that need a server of their own
+
+struct OwnServer {
+  explicit OwnServer(Limits limits, std::vector<std::string> listeners = {"api", "plain"}) {
+    add_test_routes(router);
+    router.add("GET", "/slow", [this](Request&) {
+      slow_started.set_value();
+      std::this_thread::sleep_for(700ms);
+      return Response::text(200, "slow done");
+    });
+    std::vector<ListenerConfig> configs;
+    for (const auto& name : listeners) {
+      configs.push_back(
+          {name, "127.0.0.1", 0, name == "plain" ? TlsConfig{} : server_tls(true), &router});
+    }
+    server = std::make_unique<Server>(std::move(configs), limits, 2, AccessLogSink{});
+  }
+  std::string url(const std::string& listener, const std::string& path) {
+    return (listener == "plain" ? "http" : "https") + std::string("://127.0.0.1:") +
+           std::to_string(server->port(listener)) + path;
+  }
+  Router router;
+  std::promise<void> slow_started;
+  std::unique_ptr<Server> server;
+};
+
+TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
+  Limits limits;
+  limits.read_timeout = 1s;
+  limits.keep_alive_timeout = 1s;
+  OwnServer own(limits);
+  own.server->start();
+  auto started = std::chrono::steady_clock::now();
+  RawClient tls_half(own.server->port("api"), true);
+  RawClient plain_half(own.server->port("plain"), false);
+  RawClient idle(own.server->port("api"), true);
+  ASSERT_TRUE(tls_half.ok() && plain_half.ok() && idle.ok());
+  tls_half.send("GET /health HTTP/1.1\r\nHost: loc");
+  plain_half.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10\r\n\r\nabc");
+  for (RawClient* client : {&tls_half, &plain_half}) {
+    bool closed = false;
+    CurlResult r = parse_http_response(client->read_all(4s, &closed));
+    EXPECT_EQ(r.status, 408u);
+    EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.request_timeout");
+    EXPECT_EQ(r.header("Connection").value_or(""), "close");
+    EXPECT_TRUE(closed);
+  }
+  bool closed = false;
+  EXPECT_EQ(idle.read_all(4s, &closed), "");
+  EXPECT_TRUE(closed);
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
+  EXPECT_EQ(curl(own.url("api", "/health")).status, 200u);
+}
+
+TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
+  Limits limits;
+  limits.max_connections = 1;
+  OwnServer own(limits, {"plain"});
+  own.server->start();
+  auto holder = std::make_unique<RawClient>(own.server->port("plain"), false);
+  ASSERT_TRUE(holder->ok());
+  for (int i = 0; i < 100 && own.server->connection_count() < 1; ++i)
+    std::this_thread::sleep_for(10ms);
+  RawClient extra(own.server->port("plain"), false);
+  extra.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  bool closed = false;
+  EXPECT_EQ(extra.read_all(3s, &closed), "");
+  EXPECT_TRUE(closed);
+
+  holder.reset();
+  for (int i = 0; i < 200 && own.server->connection_count() > 0; ++i)
+    std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(curl(own.url("plain", "/health")).status, 200u);
+}
+
+TEST(ServerLimitTest, RequestsPerConnectionAreLimitedAndTheClockIsInjected) {
+  Limits limits;
+  limits.max_requests_per_connection = 2;
+  OwnServer own(limits, {"plain"});
+  ManualClock clock(std::chrono::sys_days{std::chrono::year{2020} / 8 / 12} + 7h + 36min + 42s);
+  own.server->use_clock(clock);
+  own.server->start();
+  RawClient client(own.server->port("plain"), false);
+  client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  CurlResult first = parse_http_response(client.read_response(5s));
+  EXPECT_EQ(first.status, 200u);
+  EXPECT_FALSE(first.header("Connection"));
+  EXPECT_EQ(first.header("Date").value_or(""), "Wed, 12 Aug 2020 07:36:42 GMT");
+  client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  bool closed = false;
+  CurlResult second = parse_http_response(client.read_all(5s, &closed));
+  EXPECT_EQ(second.status, 200u);
+  EXPECT_EQ(second.header("Connection").value_or(""), "close");
+  EXPECT_TRUE(closed);
+}
+
+TEST(ServerStopTest, StopLetsARunningRequestFinishAndClosesIdleConnections) {
+  OwnServer own(Limits{});
+  own.server->start();
+  RawClient idle(own.server->port("api"), true);
+  ASSERT_TRUE(idle.ok());
+  auto slow = std::async(std::launch::async, [&] { return curl(own.url("api", "/slow")); });
+  ASSERT_EQ(own.slow_started.get_future().wait_for(5s), std::future_status::ready);
+  auto stop_started = std::chrono::steady_clock::now();
+  own.server->stop();
+  own.server->stop();  // idempotent
+
+  bool closed = false;
+  EXPECT_EQ(idle.read_all(2s, &closed), "");
+  EXPECT_TRUE(closed);
+
+  CurlResult r = slow.get();
+  EXPECT_EQ(r.status, 200u) << r.err;
+  EXPECT_EQ(r.body, "slow done");
+  EXPECT_EQ(r.header("Connection").value_or(""), "close");
+  own.server->wait();
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, 3s);
+
+  RawClient after(own.server->port("api"), false);
+  EXPECT_FALSE(after.ok());  // nobody listens any more
+}
+
+TEST(ServerStormTest, SurvivesManyGoodAndBadClientsAtOnce) {
+  Limits limits;
+  limits.read_timeout = 1s;
+  OwnServer own(limits);
+  own.server->start();
+  std::atomic<int> good{0};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 8; ++t) {
+    clients.emplace_back([&, t] {
+      for (int i = 0; i < 12; ++i) {
+        bool tls = (t + i) % 2 == 0;
+        RawClient client(own.server->port(tls ? "api" : "plain"), tls);
+        if (!client.ok()) continue;
+        switch ((t * 12 + i) % 4) {
+          case 0:
+            client.send("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            if (parse_http_response(client.read_all(5s)).status == 200) ++good;
+            break;
+          case 1: {
+            std::string junk(3000, '\0');
+            for (std::size_t k = 0; k < junk.size(); ++k) junk[k] = static_cast<char>(k * 31 + t);
+            client.send(junk);
+            client.read_all(2s);
+            break;
+          }
+          case 2:
+            client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nab");
+            break;  // and hang up mid-body
+          case 3:
+            client.send("GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /nope HTTP/1.1\r\n");
+            client.read_response(5s);
+            break;  // and hang up with half a pipelined request
+        }
+      }
+    });
+  }
+  for (auto& c : clients) c.join();
+  EXPECT_EQ(good.load(), 24);
+  EXPECT_EQ(curl(own.url("api", "/health")).status, 200u);
+  for (int i = 0; i < 300 && own.server->connection_count() > 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(own.server->connection_count(), 0u);
+}
+
+TEST(ServerConfigTest, BindFailureNamesHostAndPort) {
+  OwnServer first(Limits{}, {"plain"});
+  first.server->start();
+  unsigned short taken = first.server->port("plain");
+  Router router;
+  Server second({{"plain", "127.0.0.1", taken, {}, &router}}, Limits{}, 1, AccessLogSink{});
+  try {
+    second.start();
+    FAIL() << "second bind succeeded";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "http.bind");
+    EXPECT_NE(e.message().find("127.0.0.1:" + std::to_string(taken)), std::string::npos)
+        << e.message();
+  }
+}
+
+TEST(ServerConfigTest, UnusableCertificateFilesAreNamed) {
+  Router router;
+  const auto& pki = TestPki::get();
+  try {
+    Server s({{"api", "127.0.0.1", 0, {"/nonexistent/server.pem", pki.server_key, true}, &router}},
+             Limits{}, 1, AccessLogSink{});
+    FAIL() << "constructed with a missing certificate";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "http.tls_certificate");
+    EXPECT_NE(e.message().find("/nonexistent/server.pem"), std::string::npos);
+  }
+  try {
+    Server s({{"api", "127.0.0.1", 0, {pki.server_cert, pki.client_key, true}, &router}}, Limits{},
+             1, AccessLogSink{});
+    FAIL() << "constructed with a key of another certificate";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "http.tls_private_key");
+  }
+  EXPECT_THROW(Server({{"api", "127.0.0.1", 0, {}, nullptr}}, Limits{}, 1, AccessLogSink{}), Error);
+}
+
+TEST(ServerConfigTest, PortOfAnUnknownListenerThrows) {
+  OwnServer own(Limits{}, {"plain"});
+  EXPECT_THROW(own.server->port("nope"), std::out_of_range);
+}
+
+}  // namespace
+}  // namespace sandbank::http
