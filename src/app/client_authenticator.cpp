@@ -1,0 +1,68 @@
+#include "app/client_authenticator.hpp"
+
+#include "core/error.hpp"
+
+namespace sandbank::app {
+namespace {
+
+// How long a chain verification result is reused for the same certificate.
+constexpr auto kVerdictLifetime = std::chrono::seconds(60);
+
+}  // namespace
+
+ClientAuthenticator::ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust,
+                                         store::Store& store, const Clock& clock)
+    : trust_(std::move(trust)), store_(store), clock_(clock) {}
+
+bool ClientAuthenticator::is_revoked(const std::string& fingerprint) {
+  // Caller holds mutex_.
+  auto counter = store_.change_counter();
+  if (counter != revocations_seen_at_) {
+    std::unordered_set<std::string> fresh;
+    for (const auto& r : store_.revocations().list()) fresh.insert(r.fingerprint_sha256);
+    revoked_.swap(fresh);
+    revocations_seen_at_ = counter;
+  }
+  return revoked_.count(fingerprint) > 0;
+}
+
+ClientIdentity ClientAuthenticator::authenticate(
+    const std::shared_ptr<const crypto::Certificate>& leaf,
+    const std::vector<crypto::Certificate>& intermediates) {
+  if (!leaf) {
+    throw Error::unauthorized(
+        "mtls.certificate_missing",
+        "This API needs mutual TLS: present your TLS client certificate (QWAC), for example "
+        "curl --cert example_client_tls.cer --key example_client_tls.key");
+  }
+  ClientIdentity id{
+      *leaf, leaf->serial_hex(), leaf->x5t_s256(), leaf->organization_identifier(), {}};
+  if (auto psd2 = leaf->psd2()) id.roles = psd2->roles;
+
+  auto now = clock_.now();
+  std::lock_guard lock(mutex_);
+  if (is_revoked(id.fingerprint)) {
+    throw Error::unauthorized("mtls.certificate_revoked",
+                              "The TLS client certificate with serial " + id.serial_hex +
+                                  " has been revoked in this sandbox; issue a new one with "
+                                  "`sandbank certs issue`");
+  }
+  auto it = verdicts_.find(id.fingerprint);
+  if (it == verdicts_.end() || now - it->second.checked_at > kVerdictLifetime ||
+      now < it->second.checked_at) {
+    auto result = trust_->verify(*leaf, intermediates, now);
+    if (verdicts_.size() > 10000) verdicts_.clear();
+    it = verdicts_.insert_or_assign(id.fingerprint, Verdict{result.ok, result.reason, now}).first;
+  }
+  if (!it->second.trusted) {
+    throw Error::unauthorized("mtls.certificate_untrusted",
+                              "The TLS client certificate (serial " + id.serial_hex + ", issuer " +
+                                  leaf->issuer() +
+                                  ") is not trusted by this sandbox: " + it->second.reason +
+                                  ". Use a certificate issued by the sandbox CA (certs/ca.cer) or "
+                                  "start the sandbox with --trust YOUR_CA_BUNDLE");
+  }
+  return id;
+}
+
+}  // namespace sandbank::app

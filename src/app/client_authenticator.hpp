@@ -1,0 +1,59 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "crypto/certificate.hpp"
+#include "crypto/pki.hpp"
+#include "store/store.hpp"
+
+namespace sandbank::app {
+
+// Who is on the other end of an mTLS connection, as the API handlers see it.
+struct ClientIdentity {
+  crypto::Certificate certificate;
+  std::string serial_hex;
+  std::string fingerprint;  // x5t#S256
+  std::optional<std::string> organization_identifier;
+  std::vector<crypto::Psd2Role> roles;
+};
+
+// Decides whether a TLS client certificate may use the API: present, chaining to a trusted
+// CA (the sandbox CA plus --trust bundles), within its validity, not revoked. Rejections are
+// 401 errors with detail codes mtls.certificate_missing / mtls.certificate_untrusted /
+// mtls.certificate_revoked, so a newcomer reads what mutual TLS wants instead of a TLS alert.
+// Revocations made by another process (`sandbank certs revoke`) take effect on the next
+// request: the revoked set is reloaded whenever the store's change counter moves.
+class ClientAuthenticator {
+ public:
+  ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust, store::Store& store,
+                      const Clock& clock);
+
+  ClientIdentity authenticate(const std::shared_ptr<const crypto::Certificate>& leaf,
+                              const std::vector<crypto::Certificate>& intermediates);
+
+ private:
+  bool is_revoked(const std::string& fingerprint);
+
+  std::shared_ptr<const crypto::TrustStore> trust_;
+  store::Store& store_;
+  const Clock& clock_;
+
+  std::mutex mutex_;
+  std::uint64_t revocations_seen_at_ = ~std::uint64_t{0};
+  std::unordered_set<std::string> revoked_;
+  struct Verdict {
+    bool trusted;
+    std::string reason;
+    TimePoint checked_at;
+  };
+  std::unordered_map<std::string, Verdict> verdicts_;
+};
+
+}  // namespace sandbank::app

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace sandbank::app {
+
+struct ServeOptions {
+  std::filesystem::path data_dir = "sandbank-data";
+  std::string api_listen = "127.0.0.1:8443";
+  std::string web_listen = "127.0.0.1:8444";
+  std::filesystem::path ready_file;
+  int threads = 0;  // 0: one per core
+  std::string log_level = "info";
+  std::string log_format = "text";
+  std::vector<std::string> server_names;
+  std::vector<std::filesystem::path> trust_files;
+  bool diagnostics = true;
+};
+
+// `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.
+int run_serve(const ServeOptions& options);
+
+struct CertsIssueOptions {
+  std::filesystem::path data_dir = "sandbank-data";
+  std::filesystem::path out_dir;
+  std::string organization;
+  std::string organization_identifier;
+  std::string roles = "PSP_AI,PSP_PI,PSP_IC";
+  std::string key = "rsa2048";
+};
+int run_certs_issue(const CertsIssueOptions& options);
+int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file);
+int run_certs_show(const std::filesystem::path& file);
+
+}  // namespace sandbank::app

@@ -1,0 +1,105 @@
+#include "app/data_dir.hpp"
+
+#include <fstream>
+
+#include "app/sandbox_identity.hpp"
+#include "core/error.hpp"
+
+namespace sandbank::app {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kMarker = ".sandbank-initialized";
+
+store::RegisteredKey registered_key(const std::string& use, const crypto::Certificate& cert) {
+  return store::RegisteredKey{use, cert.pem(), cert.x5t_s256(), cert.serial_hex()};
+}
+
+std::vector<std::string> role_names(const crypto::Certificate& cert) {
+  std::vector<std::string> names;
+  if (auto psd2 = cert.psd2()) {
+    for (auto role : psd2->roles) names.emplace_back(crypto::role_name(role));
+  }
+  return names;
+}
+
+void seed_sandbox_application(store::Store& store, const crypto::SandboxPki& pki, TimePoint now) {
+  store::Application app;
+  app.client_id = std::string(kSandboxClientId);
+  app.contact = std::string(kSandboxContact);
+  for (auto uri : kSandboxRedirectUris) app.redirect_uris.emplace_back(uri);
+  app.keys.push_back(registered_key("tls", pki.example_tls));
+  app.keys.push_back(registered_key("sign", pki.example_signing));
+  app.organization_identifier = std::string(kSandboxOrganizationIdentifier);
+  app.roles = role_names(pki.example_tls);
+  app.created_at = now;
+  app.updated_at = now;
+  store.applications().insert(app);
+}
+
+bool is_empty_dir(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_directory(p, ec) && fs::directory_iterator(p, ec) == fs::directory_iterator();
+}
+
+}  // namespace
+
+void write_file_atomically(const fs::path& path, const std::string& content) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error::internal("data.write_failed", "cannot write " + tmp.string());
+    out << content;
+    out.flush();
+    if (!out) throw Error::internal("data.write_failed", "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    throw Error::internal("data.write_failed", "cannot rename " + tmp.string() + " to " +
+                                                   path.string() + ": " + ec.message());
+  }
+}
+
+DataDir open_existing_data_dir(const fs::path& root) {
+  std::error_code ec;
+  if (!fs::exists(root, ec)) {
+    throw Error(400, "data.missing",
+                "data directory " + root.string() +
+                    " does not exist; start the sandbox once with `sandbank serve --data " +
+                    root.string() + "` to create it");
+  }
+  if (!fs::exists(root / kMarker, ec)) {
+    throw Error(500, "data.damaged",
+                "data directory " + root.string() +
+                    " is incomplete (its first start did not finish); Sandbank will not write "
+                    "over it. Remove it or choose another --data directory");
+  }
+  auto pki = crypto::load_sandbox_pki(root / "certs");
+  auto store = store::open_sqlite_store(root / "sandbank.db", false);
+  return DataDir{root, std::move(pki), std::move(store), false};
+}
+
+DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& server_names,
+                      const Clock& clock, RandomSource& random) {
+  std::error_code ec;
+  if (fs::exists(root, ec) && !is_empty_dir(root)) {
+    if (!fs::is_directory(root, ec)) {
+      throw Error(500, "data.damaged", root.string() + " exists and is not a directory");
+    }
+    return open_existing_data_dir(root);
+  }
+  fs::create_directories(root, ec);
+  if (ec) {
+    throw Error::internal("data.write_failed",
+                          "cannot create data directory " + root.string() + ": " + ec.message());
+  }
+  auto pki = crypto::create_sandbox_pki(root / "certs", server_names, clock.now(), random);
+  auto store = store::open_sqlite_store(root / "sandbank.db", true);
+  seed_sandbox_application(*store, pki, clock.now());
+  write_file_atomically(root / kMarker, "sandbank data directory\n");
+  return DataDir{root, std::move(pki), std::move(store), true};
+}
+
+}  // namespace sandbank::app

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "crypto/sandbox_pki.hpp"
+#include "store/store.hpp"
+
+namespace sandbank::app {
+
+// A sandbox data directory: DIR/sandbank.db (SQLite), DIR/certs/ (the sandbox PKI) and
+// DIR/.sandbank-initialized, written last on first start. Later starts reuse the directory as
+// it is; a damaged or half-written one is an error, never silently regenerated.
+struct DataDir {
+  std::filesystem::path root;
+  crypto::SandboxPki pki;
+  std::unique_ptr<store::Store> store;
+  bool created;  // true when this call created it
+
+  std::filesystem::path certs_dir() const { return root / "certs"; }
+  std::filesystem::path database_file() const { return root / "sandbank.db"; }
+  std::filesystem::path endpoints_file() const { return root / "endpoints.json"; }
+};
+
+// Opens DIR, creating it on first use. Throws sandbank::Error ("data.damaged", ...) with a
+// message that says what is wrong and what to do.
+DataDir open_data_dir(const std::filesystem::path& root,
+                      const std::vector<std::string>& server_names, const Clock& clock,
+                      RandomSource& random);
+
+// Opens an existing directory (for `sandbank certs ...`); never creates anything.
+DataDir open_existing_data_dir(const std::filesystem::path& root);
+
+// Writes `content` to `path` atomically (temp file + rename).
+void write_file_atomically(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace sandbank::app

@@ -1,0 +1,112 @@
+// sandbank: the PSD2 bank sandbox (`serve`), its certificate tools (`certs`).
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "app/config_file.hpp"
+#include "core/error.hpp"
+
+int main(int argc, char** argv) {
+  using namespace sandbank::app;
+  CLI::App cli{"Sandbank: a self-hosted PSD2 bank sandbox that speaks ING's PSD2 API dialect"};
+  cli.require_subcommand(1);
+  cli.set_version_flag("--version", std::string("sandbank ") + SANDBANK_VERSION);
+
+  ServeOptions serve;
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the sandbox: API and customer web listeners");
+  std::string config_file;
+  serve_cmd->add_option("--config", config_file,
+                        "TOML file with any of these options (key = value); the command line wins");
+  serve_cmd->add_option("--data", serve.data_dir, "Data directory (created on first start)")
+      ->capture_default_str();
+  serve_cmd->add_option("--api-listen", serve.api_listen, "API listener HOST:PORT (mTLS)")
+      ->capture_default_str();
+  serve_cmd->add_option("--web-listen", serve.web_listen, "Customer web listener HOST:PORT")
+      ->capture_default_str();
+  serve_cmd->add_option("--ready-file", serve.ready_file,
+                        "Write {\"api\":URL,\"web\":URL} here once both listeners accept");
+  serve_cmd->add_option("--threads", serve.threads, "I/O and request threads (0 = cores)")
+      ->check(CLI::Range(0, 256))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-level", serve.log_level, "trace|debug|info|warn|error|off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--log-format", serve.log_format, "text|json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  serve_cmd->add_option("--server-name", serve.server_names,
+                        "Extra DNS name or IP for the server certificate (first start only)");
+  serve_cmd
+      ->add_option("--trust", serve.trust_files,
+                   "Extra CA bundle (PEM) trusted for TPP client certificates")
+      ->check(CLI::ExistingFile);
+  serve_cmd->add_flag("!--no-diagnostics", serve.diagnostics,
+                      "Production-like errors: keep detail codes, omit detailed diagnostics");
+
+  // A scalar option given twice (config file, then command line): the last one wins.
+  for (auto* option : serve_cmd->get_options()) {
+    if (option->get_items_expected_max() == 1) {
+      option->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+    }
+  }
+
+  auto* certs_cmd = cli.add_subcommand("certs", "Issue, revoke and inspect TPP certificates");
+  certs_cmd->require_subcommand(1);
+
+  CertsIssueOptions issue;
+  auto* issue_cmd =
+      certs_cmd->add_subcommand("issue", "Issue a TPP's TLS (QWAC) + signing (QSealC) pair");
+  issue_cmd->add_option("--data", issue.data_dir, "Sandbox data directory")->capture_default_str();
+  issue_cmd
+      ->add_option("--out", issue.out_dir, "Output directory for tls.cer/.key, signing.cer/.key")
+      ->required();
+  issue_cmd->add_option("--org", issue.organization, "Organisation name (O)")->required();
+  issue_cmd->add_option("--org-id", issue.organization_identifier,
+                        "organizationIdentifier, e.g. PSDNL-SBX-0000000001 (default: generated)");
+  issue_cmd
+      ->add_option("--roles", issue.roles,
+                   "PSD2 roles, comma separated: PSP_AS,PSP_PI,PSP_AI,PSP_IC")
+      ->capture_default_str();
+  issue_cmd->add_option("--key", issue.key, "rsa2048|ec256")
+      ->check(CLI::IsMember({"rsa2048", "ec256"}))
+      ->capture_default_str();
+
+  std::filesystem::path revoke_data = "sandbank-data";
+  std::filesystem::path revoke_file;
+  auto* revoke_cmd = certs_cmd->add_subcommand("revoke", "Revoke a certificate in the sandbox");
+  revoke_cmd->add_option("--data", revoke_data, "Sandbox data directory")->capture_default_str();
+  revoke_cmd->add_option("file", revoke_file, "Certificate file (PEM)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  std::filesystem::path show_file;
+  auto* show_cmd = certs_cmd->add_subcommand("show", "Print serial, fingerprints, roles");
+  show_cmd->add_option("file", show_file, "Certificate file (PEM)")
+      ->required()
+      ->check(CLI::ExistingFile);
+
+  try {
+    auto args = expand_config_file(std::vector<std::string>(argv, argv + argc));
+    std::vector<const char*> expanded;
+    for (const auto& a : args) expanded.push_back(a.c_str());
+    try {
+      cli.parse(static_cast<int>(expanded.size()), expanded.data());
+    } catch (const CLI::ParseError& e) {
+      return cli.exit(e);
+    }
+
+    if (serve_cmd->parsed()) return run_serve(serve);
+    if (issue_cmd->parsed()) return run_certs_issue(issue);
+    if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file);
+    if (show_cmd->parsed()) return run_certs_show(show_file);
+  } catch (const sandbank::Error& e) {
+    std::fprintf(stderr, "sandbank: %s [%s]\n", e.message().c_str(), e.code().c_str());
+    return e.status() == 400 ? 2 : 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sandbank: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

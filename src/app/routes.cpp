@@ -1,0 +1,70 @@
+#include "app/routes.hpp"
+
+#include <boost/json.hpp>
+
+#include "core/time_format.hpp"
+#include "http/message.hpp"
+
+namespace sandbank::app {
+namespace {
+
+http::Response json(unsigned status, const boost::json::value& body) {
+  return http::Response::json(status, boost::json::serialize(body));
+}
+
+http::Response health(http::Request&) {
+  return json(200, {{"status", "ok"}});
+}
+
+// Wraps a handler so that it runs only for an authenticated mTLS client.
+template <typename F>
+http::Handler with_client(Services& services, F handler) {
+  return [&services, handler](http::Request& request) {
+    std::vector<crypto::Certificate> intermediates;
+    for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
+      intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
+    }
+    auto identity =
+        services.authenticator.authenticate(request.client_certificate(), intermediates);
+    return handler(request, identity);
+  };
+}
+
+// GET /sandbank/whoami: what the sandbox sees of the TLS client certificate. Newcomers use it
+// to check their mutual TLS set-up before they sign anything.
+http::Response whoami(Services& services, http::Request&, const ClientIdentity& id) {
+  boost::json::array roles;
+  for (auto role : id.roles) roles.emplace_back(crypto::role_name(role));
+  boost::json::object body;
+  body["serialNumber"] = id.serial_hex;
+  body["x5t#S256"] = id.fingerprint;
+  body["subject"] = id.certificate.subject();
+  body["issuer"] = id.certificate.issuer();
+  body["organizationIdentifier"] =
+      id.organization_identifier ? boost::json::value(*id.organization_identifier) : nullptr;
+  body["roles"] = roles;
+  body["notAfter"] = format_rfc3339(id.certificate.not_after());
+  auto app = services.store.applications().find_by_key_fingerprint("tls", id.fingerprint);
+  body["client_id"] = app ? boost::json::value(app->client_id) : nullptr;
+  return json(200, body);
+}
+
+}  // namespace
+
+std::unique_ptr<http::Router> make_api_router(Services& services) {
+  auto router = std::make_unique<http::Router>();
+  router->add("GET", "/health", health);
+  router->add("GET", "/sandbank/whoami",
+              with_client(services, [&services](http::Request& r, const ClientIdentity& id) {
+                return whoami(services, r, id);
+              }));
+  return router;
+}
+
+std::unique_ptr<http::Router> make_web_router(Services&) {
+  auto router = std::make_unique<http::Router>();
+  router->add("GET", "/health", health);
+  return router;
+}
+
+}  // namespace sandbank::app

@@ -1,0 +1,91 @@
+#include <pthread.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <thread>
+
+#include "app/client_authenticator.hpp"
+#include "app/commands.hpp"
+#include "app/data_dir.hpp"
+#include "app/listen_address.hpp"
+#include "app/logging.hpp"
+#include "app/routes.hpp"
+#include "core/error.hpp"
+#include "http/server.hpp"
+
+namespace sandbank::app {
+
+int run_serve(const ServeOptions& options) {
+  setup_logging(options.log_level, options.log_format);
+  auto api_address = parse_listen_address(options.api_listen);
+  auto web_address = parse_listen_address(options.web_listen);
+  int threads = options.threads > 0
+                    ? options.threads
+                    : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+
+  // Block the termination signals in every thread; this one waits for them below.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  SystemClock clock;
+  SystemRandom random;
+  auto dir = open_data_dir(options.data_dir, options.server_names, clock, random);
+  if (dir.created) {
+    spdlog::info(
+        "created data directory {} with the sandbox PKI and the pre-registered "
+        "application; the guide's example certificates are in {}",
+        dir.root.string(), dir.certs_dir().string());
+  }
+
+  auto trust = std::make_shared<crypto::TrustStore>();
+  trust->add(dir.pki.ca);
+  for (const auto& file : options.trust_files) trust->add_pem_file(file.string());
+  ClientAuthenticator authenticator(trust, *dir.store, clock);
+
+  Services services{*dir.store, authenticator, clock, dir.pki};
+  auto api_router = make_api_router(services);
+  auto web_router = make_web_router(services);
+  api_router->set_diagnostics(options.diagnostics);
+  web_router->set_diagnostics(options.diagnostics);
+
+  auto server_cert = dir.pki.paths.server_cert.string();
+  auto server_key = dir.pki.paths.server_key.string();
+  std::vector<http::ListenerConfig> listeners;
+  listeners.push_back(http::ListenerConfig{"api", api_address.host, api_address.port,
+                                           http::TlsConfig{server_cert, server_key, true},
+                                           api_router.get()});
+  listeners.push_back(http::ListenerConfig{"web", web_address.host, web_address.port,
+                                           http::TlsConfig{server_cert, server_key, false},
+                                           web_router.get()});
+  http::Server server(std::move(listeners), http::Limits{}, threads,
+                      http::make_access_log_sink(options.log_format == "json"));
+  server.start();
+
+  boost::json::object endpoints;
+  endpoints["api"] = https_url(api_address.host, server.port("api"));
+  endpoints["web"] = https_url(web_address.host, server.port("web"));
+  auto endpoints_text = boost::json::serialize(endpoints) + "\n";
+  write_file_atomically(dir.endpoints_file(), endpoints_text);
+  if (!options.ready_file.empty()) write_file_atomically(options.ready_file, endpoints_text);
+  spdlog::info("sandbank is serving: API {} (mutual TLS), customer web {}; data in {}",
+               std::string(endpoints["api"].as_string()), std::string(endpoints["web"].as_string()),
+               dir.root.string());
+
+  int received = 0;
+  sigwait(&signals, &received);
+  spdlog::info("received {}, finishing in-flight requests",
+               received == SIGINT ? "SIGINT" : "SIGTERM");
+  server.stop();
+  server.wait();
+  std::error_code ec;
+  std::filesystem::remove(dir.endpoints_file(), ec);
+  spdlog::info("stopped cleanly");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace sandbank::app
