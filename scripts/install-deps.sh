@@ -13,7 +13,7 @@ packages=(
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # run and test: the guide's scripts use curl, openssl, xxd and jq
-  openssl curl jq xxd sqlite3 nodejs npm
+  openssl curl jq xxd sqlite3
 )
 if [ "${1:-}" = "--test" ]; then
   shift
@@ -25,6 +25,11 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+
+# Node.js and npm (for the interoperability tests): the machine's own when present, else
+# Debian's.
+if ! command -v node >/dev/null 2>&1; then missing+=(nodejs); fi
+if ! command -v npm >/dev/null 2>&1; then missing+=(npm); fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
