@@ -1,0 +1,241 @@
+#include "signing/digest.hpp"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "core/encoding.hpp"
+#include "core/strings.hpp"
+#include "crypto/hash.hpp"
+
+namespace sandbank::signing {
+namespace {
+
+crypto::HashAlgorithm hash_of(DigestAlgorithm alg) {
+  return alg == DigestAlgorithm::Sha256 ? crypto::HashAlgorithm::Sha256
+                                        : crypto::HashAlgorithm::Sha512;
+}
+
+Bytes body_hash(std::string_view body, DigestAlgorithm alg) {
+  return crypto::hash(hash_of(alg), as_bytes(body));
+}
+
+bool is_hex(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) return false;
+  }
+  return true;
+}
+
+std::string strip_whitespace(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') out.push_back(c);
+  }
+  return out;
+}
+
+struct Entry {
+  std::string token;
+  std::string_view value;
+  std::optional<DigestAlgorithm> alg;
+};
+
+// Why a value of a supported algorithm cannot be decoded; fills the diagnosis.
+Diagnosis malformed_value(const Entry& e, std::size_t expected_size) {
+  std::string token(digest_token(*e.alg));
+  std::string value(e.value);
+  if (is_hex(value) && value.size() == expected_size * 2) {
+    auto d = Diagnosis::bad_request(
+        std::string(codes::kDigestMalformed),
+        fmt::format("Digest {} value is hex; send the base64 of the binary hash "
+                    "(openssl dgst -binary -sha{} | openssl base64 -A)",
+                    token, expected_size * 8));
+    d.cause = causes::kDigestEncoding;
+    d.hint = "The digest value must be standard base64 of the raw hash, not hex.";
+    return d;
+  }
+  std::string compact = strip_whitespace(value);
+  if (compact != value && base64_decode(compact)) {
+    auto d = Diagnosis::bad_request(
+        std::string(codes::kDigestMalformed),
+        fmt::format("Digest {} value contains whitespace; openssl base64 without -A wraps "
+                    "long values at 64 characters",
+                    token));
+    d.cause = causes::kBase64Wrapped;
+    d.hint = "Use openssl base64 -A so the value stays on one line.";
+    return d;
+  }
+  if (!base64_decode(value) && base64url_decode(value)) {
+    auto d = Diagnosis::bad_request(
+        std::string(codes::kDigestMalformed),
+        fmt::format("Digest {} value uses the base64url alphabet (- and _); the Digest header "
+                    "takes standard base64 (+ and /) with padding",
+                    token));
+    d.cause = causes::kBase64Url;
+    d.hint = "Encode the hash with standard base64, not base64url.";
+    return d;
+  }
+  if (auto bytes = base64_decode(value); bytes && bytes->size() != expected_size) {
+    return Diagnosis::bad_request(
+        std::string(codes::kDigestMalformed),
+        fmt::format("Digest {} value decodes to {} bytes; a {} hash has {} bytes", token,
+                    bytes->size(), token, expected_size));
+  }
+  return Diagnosis::bad_request(
+      std::string(codes::kDigestMalformed),
+      fmt::format("Digest {} value '{}' is not valid base64", token, value.substr(0, 100)));
+}
+
+// Which known mistake makes the received hash: digest over the body with a trailing newline
+// (echo without -n), without its final newline, or over an empty body.
+void explain_mismatch(Diagnosis& d, std::string_view body, DigestAlgorithm alg,
+                      const Bytes& received) {
+  struct Variant {
+    std::string body;
+    std::string_view cause;
+    const char* hint;
+  };
+  std::vector<Variant> variants;
+  variants.push_back({std::string(body) + "\n", causes::kBodyTrailingNewline,
+                      "The received digest is the digest of the body followed by a newline: the "
+                      "body was digested with echo instead of echo -n (or printf %s)."});
+  variants.push_back({std::string(body) + "\r\n", causes::kBodyTrailingNewline,
+                      "The received digest is the digest of the body followed by CR LF."});
+  if (!body.empty() && body.back() == '\n') {
+    std::string_view trimmed = body.substr(0, body.size() - 1);
+    if (!trimmed.empty() && trimmed.back() == '\r') trimmed.remove_suffix(1);
+    variants.push_back({std::string(trimmed), causes::kBodyDiffers,
+                        "The received digest is the digest of the body without its final "
+                        "newline: the body sent is not the body that was digested."});
+  }
+  if (!body.empty()) {
+    variants.push_back({std::string(), causes::kBodyDiffers,
+                        "The received digest is the digest of an empty body, but the request has "
+                        "a body."});
+  }
+  for (const auto& v : variants) {
+    if (body_hash(v.body, alg) == received) {
+      d.cause = v.cause;
+      d.hint = v.hint;
+      return;
+    }
+  }
+  d.cause = causes::kBodyDiffers;
+  d.hint =
+      "The digest was computed over different bytes than the body received; digest exactly the "
+      "bytes you send (no re-serialisation, no added newline).";
+}
+
+}  // namespace
+
+std::string_view digest_token(DigestAlgorithm alg) {
+  return alg == DigestAlgorithm::Sha256 ? "SHA-256" : "SHA-512";
+}
+
+std::optional<DigestAlgorithm> digest_algorithm(std::string_view token) {
+  if (iequals(token, "SHA-256")) return DigestAlgorithm::Sha256;
+  if (iequals(token, "SHA-512")) return DigestAlgorithm::Sha512;
+  return std::nullopt;
+}
+
+std::string digest_value(std::string_view body, DigestAlgorithm alg) {
+  return base64_encode(body_hash(body, alg));
+}
+
+std::string make_digest(std::string_view body, DigestAlgorithm alg) {
+  std::string out(digest_token(alg));
+  out.push_back('=');
+  out += digest_value(body, alg);
+  return out;
+}
+
+Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy) {
+  auto finish = [&](Diagnosis d) { return policy.detailed ? d : d.redacted(); };
+  auto header = message.signing_value("digest");
+  if (!header) {
+    if (!policy.required) return Diagnosis::success();
+    return finish(Diagnosis::bad_request(
+        std::string(codes::kDigestMissing),
+        "The Digest header is missing; send Digest: SHA-256=<base64 of SHA-256 of the body>"));
+  }
+  if (trim_ows(*header).empty()) {
+    return finish(
+        Diagnosis::bad_request(std::string(codes::kDigestMalformed), "The Digest header is empty"));
+  }
+
+  std::vector<Entry> entries;
+  for (std::string_view part : split(*header, ',')) {
+    part = trim_ows(part);
+    if (part.empty()) continue;
+    auto eq = part.find('=');
+    if (eq == std::string_view::npos || eq == 0) {
+      return finish(Diagnosis::bad_request(
+          std::string(codes::kDigestMalformed),
+          fmt::format("Digest entry '{}' is not of the form <algorithm>=<base64 value>, e.g. "
+                      "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
+                      part.substr(0, 100))));
+    }
+    Entry e;
+    e.token = std::string(trim_ows(part.substr(0, eq)));
+    e.value = trim_ows(part.substr(eq + 1));
+    e.alg = digest_algorithm(e.token);
+    entries.push_back(std::move(e));
+  }
+
+  bool any_supported = false;
+  std::string names;
+  for (const auto& e : entries) {
+    if (e.alg) any_supported = true;
+    if (!names.empty()) names += ", ";
+    names += e.token;
+  }
+  if (!any_supported) {
+    return finish(Diagnosis::bad_request(
+        std::string(codes::kDigestUnsupportedAlgorithm),
+        fmt::format("The Digest header names only {}; Sandbank accepts SHA-256 and SHA-512",
+                    names.empty() ? std::string("no algorithm") : names)));
+  }
+
+  // Decode and compare every supported entry; the same algorithm twice must agree.
+  std::optional<Bytes> seen[2];
+  for (const auto& e : entries) {
+    if (!e.alg) continue;
+    std::size_t size = *e.alg == DigestAlgorithm::Sha256 ? 32 : 64;
+    auto decoded = base64_decode(e.value);
+    if (!decoded || decoded->size() != size) return finish(malformed_value(e, size));
+    auto& slot = seen[*e.alg == DigestAlgorithm::Sha256 ? 0 : 1];
+    if (slot && *slot != *decoded) {
+      return finish(Diagnosis::bad_request(
+          std::string(codes::kDigestDuplicateAlgorithm),
+          fmt::format("The Digest header carries two different {} values", digest_token(*e.alg))));
+    }
+    slot = std::move(decoded);
+  }
+  for (const auto& e : entries) {
+    if (!e.alg) continue;
+    const Bytes& received = *seen[*e.alg == DigestAlgorithm::Sha256 ? 0 : 1];
+    Bytes expected = body_hash(message.body, *e.alg);
+    if (expected == received) continue;
+    std::string token(digest_token(*e.alg));
+    std::string expected_b64 = base64_encode(expected);
+    std::string received_b64 = base64_encode(received);
+    auto d = Diagnosis::unauthorized(
+        std::string(codes::kDigestMismatch),
+        fmt::format("Digest {} does not match the body: the server computed {} over the {} "
+                    "bytes received, the header says {}",
+                    token, expected_b64, message.body.size(), received_b64));
+    d.fact("algorithm", token);
+    d.fact("expected", expected_b64);
+    d.fact("received", received_b64);
+    d.fact("body_length", std::to_string(message.body.size()));
+    if (!policy.detailed) return d.redacted();
+    explain_mismatch(d, message.body, *e.alg, received);
+    return d;
+  }
+  return Diagnosis::success();
+}
+
+}  // namespace sandbank::signing
