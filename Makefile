@@ -8,12 +8,15 @@ SERVE_ARGS ?=
 
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps build serve test test-asan bench format clean
+.PHONY: all deps test-deps build serve test test-asan bench format clean
 
 all: build
 
 deps:
 	@./scripts/install-deps.sh
+
+test-deps:
+	@./scripts/install-deps.sh --test
 
 $(BUILD)/build.ninja:
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
@@ -24,11 +27,11 @@ build: deps $(BUILD)/build.ninja
 serve: build
 	./$(BUILD)/sandbank serve $(SERVE_ARGS)
 
-test: build
+test: test-deps build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
 
 # Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-test-asan: deps
+test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSANDBANK_SANITIZE=ON \
 	  -DSANDBANK_BUILD_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)

@@ -12,11 +12,12 @@ packages=(
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev
   libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # run and test: the guide's scripts use curl, openssl, xxd and jq
+  # run: the guide's scripts use curl, openssl, xxd and jq
   openssl curl jq xxd sqlite3
 )
+# `--test`: also what only the tests need (a browser for the customer-app tests).
 if [ "${1:-}" = "--test" ]; then
-  shift
+  packages+=(chromium)
 fi
 
 missing=()
