@@ -1,4 +1,5 @@
-// sandbank: the PSD2 bank sandbox (`serve`), its certificate tools (`certs`).
+// sandbank: the PSD2 bank sandbox (`serve`), its certificate tools (`certs`), the TPP toolkit
+// (`tpp`).
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -6,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "app/config_file.hpp"
+#include "app/tpp_command.hpp"
 #include "core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -87,6 +89,8 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  auto tpp = add_tpp_commands(cli);
+
   try {
     auto args = expand_config_file(std::vector<std::string>(argv, argv + argc));
     std::vector<const char*> expanded;
@@ -101,6 +105,7 @@ int main(int argc, char** argv) {
     if (issue_cmd->parsed()) return run_certs_issue(issue);
     if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file);
     if (show_cmd->parsed()) return run_certs_show(show_file);
+    if (tpp.command->parsed()) return tpp.run();
   } catch (const sandbank::Error& e) {
     std::fprintf(stderr, "sandbank: %s [%s]\n", e.message().c_str(), e.code().c_str());
     return e.status() == 400 ? 2 : 1;
