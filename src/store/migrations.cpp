@@ -44,7 +44,115 @@ CREATE TABLE revoked_certificates (
   revoked_at  TEXT NOT NULL
 );
 )sql"},
+    Migration{3, "create_consents", R"sql(
+CREATE TABLE consents (
+  id           TEXT PRIMARY KEY NOT NULL,
+  client_id    TEXT NOT NULL,
+  profile_id   TEXT NOT NULL,
+  country      TEXT NOT NULL,
+  account_ids  TEXT NOT NULL DEFAULT '[]',
+  scopes       TEXT NOT NULL DEFAULT '[]',
+  redirect_uri TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  status       TEXT NOT NULL
+);
+CREATE INDEX consents_by_client ON consents (client_id, created_at);
+)sql"},
+    Migration{4, "create_authorization_codes", R"sql(
+CREATE TABLE authorization_codes (
+  code_hash    TEXT PRIMARY KEY NOT NULL,
+  client_id    TEXT NOT NULL,
+  consent_id   TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  scope        TEXT NOT NULL,
+  state        TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  used_at      TEXT,
+  grant_id     TEXT NOT NULL DEFAULT ''
+);
+)sql"},
+    Migration{5, "create_oauth_tokens", R"sql(
+CREATE TABLE oauth_tokens (
+  token_hash             TEXT PRIMARY KEY NOT NULL,
+  kind                   TEXT NOT NULL,
+  client_id              TEXT NOT NULL,
+  scope                  TEXT NOT NULL,
+  consent_id             TEXT NOT NULL,
+  grant_id               TEXT NOT NULL,
+  certificate_thumbprint TEXT NOT NULL,
+  issued_at              TEXT NOT NULL,
+  expires_at             TEXT NOT NULL,
+  revoked_at             TEXT,
+  revocation_seq         INTEGER
+);
+CREATE INDEX oauth_tokens_by_grant ON oauth_tokens (grant_id) WHERE grant_id <> '';
+CREATE INDEX oauth_tokens_by_revocation ON oauth_tokens (revocation_seq)
+  WHERE revocation_seq IS NOT NULL;
+)sql"},
     // Append new migrations here (version 3, ...). Never edit the ones above.
+    // The simulated bank (src/bank) owns versions 10..19.
+    Migration{10, "create_bank", R"sql(
+CREATE TABLE bank_profiles (
+  id       TEXT PRIMARY KEY NOT NULL,
+  name     TEXT NOT NULL,
+  country  TEXT NOT NULL,
+  scopes   TEXT NOT NULL DEFAULT '[]',
+  scenario TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL
+);
+CREATE INDEX bank_profiles_by_country ON bank_profiles (country, position);
+CREATE TABLE bank_accounts (
+  id           TEXT PRIMARY KEY NOT NULL,
+  profile_id   TEXT NOT NULL REFERENCES bank_profiles (id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  iban         TEXT NOT NULL,
+  bban         TEXT NOT NULL,
+  bic          TEXT NOT NULL,
+  masked_pan   TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  product      TEXT NOT NULL,
+  currency     TEXT NOT NULL,
+  credit_limit INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX bank_accounts_by_profile ON bank_accounts (profile_id, position);
+CREATE INDEX bank_accounts_by_iban ON bank_accounts (iban, kind);
+CREATE TABLE bank_balances (
+  account_id     TEXT PRIMARY KEY NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  opening_booked INTEGER NOT NULL,
+  booked_sum     INTEGER NOT NULL,
+  pending_sum    INTEGER NOT NULL,
+  last_change    TEXT NOT NULL
+);
+CREATE TABLE bank_transactions (
+  id                      INTEGER PRIMARY KEY,
+  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  transaction_id          TEXT NOT NULL,
+  end_to_end_id           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  execution_time          TEXT NOT NULL,
+  booking_date            TEXT NOT NULL,
+  value_date              TEXT NOT NULL,
+  amount                  INTEGER NOT NULL,
+  currency                TEXT NOT NULL,
+  creditor_name           TEXT NOT NULL,
+  creditor_iban           TEXT NOT NULL,
+  creditor_bic            TEXT NOT NULL,
+  debtor_name             TEXT NOT NULL,
+  debtor_iban             TEXT NOT NULL,
+  debtor_bic              TEXT NOT NULL,
+  transaction_type        TEXT NOT NULL,
+  remittance_unstructured TEXT NOT NULL,
+  remittance_structured   TEXT NOT NULL,
+  masked_pan              TEXT NOT NULL,
+  transaction_details     TEXT NOT NULL
+);
+CREATE INDEX bank_transactions_page ON bank_transactions (account_id, execution_time, id);
+CREATE UNIQUE INDEX bank_transactions_by_transaction_id
+  ON bank_transactions (account_id, transaction_id);
+)sql"},
 };
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(

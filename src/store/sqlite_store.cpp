@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 #include "store/database.hpp"
+#include "store/sqlite_bank.hpp"
+#include "store/sqlite_oauth.hpp"
 #include "store/store.hpp"
 
 namespace sandbank::store {
@@ -207,10 +209,20 @@ class SqliteRevocationRepository final : public RevocationRepository {
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(std::unique_ptr<Database> db)
-      : db_(std::move(db)), applications_(*db_), revocations_(*db_) {}
+      : db_(std::move(db)),
+        applications_(*db_),
+        revocations_(*db_),
+        tokens_(make_sqlite_token_repository(*db_)),
+        codes_(make_sqlite_code_repository(*db_)),
+        consents_(make_sqlite_consent_repository(*db_)),
+        bank_(make_sqlite_bank_repository(*db_)) {}
 
   ApplicationRepository& applications() override { return applications_; }
   RevocationRepository& revocations() override { return revocations_; }
+  TokenRepository& tokens() override { return *tokens_; }
+  AuthorizationCodeRepository& codes() override { return *codes_; }
+  ConsentRepository& consents() override { return *consents_; }
+  BankRepository& bank() override { return *bank_; }
   int schema_version() override { return db_->schema_version(); }
   std::uint64_t change_counter() override { return db_->change_counter(); }
 
@@ -218,6 +230,10 @@ class SqliteStore final : public Store {
   std::unique_ptr<Database> db_;
   SqliteApplicationRepository applications_;
   SqliteRevocationRepository revocations_;
+  std::unique_ptr<TokenRepository> tokens_;
+  std::unique_ptr<AuthorizationCodeRepository> codes_;
+  std::unique_ptr<ConsentRepository> consents_;
+  std::unique_ptr<BankRepository> bank_;
 };
 
 }  // namespace

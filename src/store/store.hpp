@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "store/bank_repository.hpp"
+#include "store/oauth_records.hpp"
 #include "store/records.hpp"
 
 // Repository interfaces: what the rest of Sandbank knows about persistence. Every
@@ -52,6 +54,11 @@ class Store {
 
   virtual ApplicationRepository& applications() = 0;
   virtual RevocationRepository& revocations() = 0;
+  virtual TokenRepository& tokens() = 0;
+  virtual AuthorizationCodeRepository& codes() = 0;
+  virtual ConsentRepository& consents() = 0;
+  // The simulated bank: profiles, accounts, balances, transactions.
+  virtual BankRepository& bank() = 0;
   // Highest applied schema migration.
   virtual int schema_version() = 0;
   // Changes (grows) whenever this process or another one commits a change to the store,

@@ -1,0 +1,441 @@
+#include "store/sqlite_bank.hpp"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "core/encoding.hpp"
+#include "core/error.hpp"
+
+namespace sandbank::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Database;
+using sqlite::Statement;
+
+std::string scopes_to_json(const std::vector<std::string>& values) {
+  boost::json::array array;
+  for (const auto& v : values) array.emplace_back(v);
+  return boost::json::serialize(array);
+}
+
+std::vector<std::string> scopes_from_json(const std::string& text) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  std::vector<std::string> out;
+  if (ec || !value.is_array()) {
+    throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
+                fmt::format("bank_profiles.scopes: {}", text));
+  }
+  for (const auto& item : value.get_array()) {
+    if (!item.is_string()) {
+      throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
+                  fmt::format("bank_profiles.scopes: {}", text));
+    }
+    out.emplace_back(item.get_string());
+  }
+  return out;
+}
+
+constexpr std::string_view kProfileColumns = "id, name, country, scopes, scenario, position";
+
+BankProfile profile_from_row(const Statement& st) {
+  return BankProfile{st.text(0), st.text(1),
+                     st.text(2), scopes_from_json(st.text(3)),
+                     st.text(4), static_cast<int>(st.integer(5))};
+}
+
+constexpr std::string_view kAccountColumns =
+    "id, profile_id, position, kind, iban, bban, bic, masked_pan, name, product, currency, "
+    "credit_limit";
+
+BankAccount account_from_row(const Statement& st) {
+  BankAccount a;
+  a.id = st.text(0);
+  a.profile_id = st.text(1);
+  a.position = static_cast<int>(st.integer(2));
+  a.kind = st.text(3);
+  a.iban = st.text(4);
+  a.bban = st.text(5);
+  a.bic = st.text(6);
+  a.masked_pan = st.text(7);
+  a.name = st.text(8);
+  a.product = st.text(9);
+  a.currency = st.text(10);
+  a.credit_limit_minor = st.integer(11);
+  return a;
+}
+
+constexpr std::string_view kTransactionColumns =
+    "id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date, "
+    "value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name, "
+    "debtor_iban, debtor_bic, transaction_type, remittance_unstructured, "
+    "remittance_structured, masked_pan, transaction_details";
+
+constexpr std::string_view kInsertTransaction =
+    "INSERT INTO bank_transactions (account_id, transaction_id, end_to_end_id, status, "
+    "execution_time, booking_date, value_date, amount, currency, creditor_name, creditor_iban, "
+    "creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
+    "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+BankTransaction transaction_from_row(const Statement& st) {
+  BankTransaction t;
+  t.row_id = st.integer(0);
+  t.account_id = st.text(1);
+  t.transaction_id = st.text(2);
+  t.end_to_end_id = st.text(3);
+  t.status = st.text(4);
+  t.execution_time = st.time(5);
+  t.booking_date = st.text(6);
+  t.value_date = st.text(7);
+  t.amount_minor = st.integer(8);
+  t.currency = st.text(9);
+  t.creditor = {st.text(10), st.text(11), st.text(12)};
+  t.debtor = {st.text(13), st.text(14), st.text(15)};
+  t.transaction_type = st.text(16);
+  t.remittance_unstructured = st.text(17);
+  t.remittance_structured = st.text(18);
+  t.masked_pan = st.text(19);
+  t.transaction_details = st.text(20);
+  return t;
+}
+
+void check_status(const BankTransaction& t) {
+  if (t.status != "booked" && t.status != "pending") {
+    throw Error(400, "bank.status_invalid",
+                fmt::format("A transaction status must be booked or pending, not {}", t.status));
+  }
+}
+
+std::int64_t insert_transaction(Connection& c, const BankTransaction& t) {
+  check_status(t);
+  c.query(kInsertTransaction, t.account_id, t.transaction_id, t.end_to_end_id, t.status,
+          t.execution_time, t.status == "booked" ? t.booking_date : std::string(), t.value_date,
+          t.amount_minor, t.currency, t.creditor.name, t.creditor.iban, t.creditor.bic,
+          t.debtor.name, t.debtor.iban, t.debtor.bic, t.transaction_type, t.remittance_unstructured,
+          t.remittance_structured, t.masked_pan, t.transaction_details)
+      .run();
+  return sqlite3_last_insert_rowid(c.handle());
+}
+
+// --- cursors: base64url("v1|<execution_time>|<row id>|<from or ->|<to or ->")
+
+struct Cursor {
+  std::string execution_time;
+  std::int64_t row_id = 0;
+  std::string from;  // "" = unbounded
+  std::string to;
+};
+
+std::string encode_cursor(const Cursor& c) {
+  std::string text = fmt::format("v1|{}|{}|{}|{}", c.execution_time, c.row_id,
+                                 c.from.empty() ? "-" : c.from, c.to.empty() ? "-" : c.to);
+  return base64url_encode(as_bytes(text));
+}
+
+[[noreturn]] void bad_cursor(std::string_view cursor) {
+  throw Error(400, "bank.cursor_invalid",
+              "The next cursor is not one this server handed out; start again without it",
+              fmt::format("cursor: {}", cursor));
+}
+
+bool valid_stamp(std::string_view s) {
+  return s.size() == 27 && sqlite::parse_timestamp(s).has_value();
+}
+
+Cursor decode_cursor(std::string_view cursor) {
+  auto bytes = base64url_decode(cursor);
+  if (!bytes) bad_cursor(cursor);
+  std::string text = to_string(*bytes);
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    auto bar = text.find('|', start);
+    parts.push_back(text.substr(start, bar - start));
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  if (parts.size() != 5 || parts[0] != "v1" || !valid_stamp(parts[1])) bad_cursor(cursor);
+  Cursor c;
+  c.execution_time = parts[1];
+  auto [ptr, ec] = std::from_chars(parts[2].data(), parts[2].data() + parts[2].size(), c.row_id);
+  if (ec != std::errc() || ptr != parts[2].data() + parts[2].size() || c.row_id <= 0) {
+    bad_cursor(cursor);
+  }
+  for (int i : {3, 4}) {
+    std::string& bound = i == 3 ? c.from : c.to;
+    if (parts[i] == "-") continue;
+    if (!valid_stamp(parts[i])) bad_cursor(cursor);
+    bound = parts[i];
+  }
+  return c;
+}
+
+// Smallest and largest possible stored timestamps, for open ranges.
+constexpr std::string_view kMinStamp = "0000-00-00T00:00:00.000000Z";
+constexpr std::string_view kMaxStamp = "9999-99-99T99:99:99.999999Z";
+
+class SqliteBankRepository final : public BankRepository {
+ public:
+  explicit SqliteBankRepository(Database& db) : db_(db) {}
+
+  bool seeded() override {
+    return db_.read([](Connection& c) { return c.prepare("SELECT 1 FROM bank_profiles").step(); });
+  }
+
+  void replace_all(const BankData& data) override {
+    db_.write([&](Connection& c) {
+      delete_all(c);
+      for (const auto& p : data.profiles) {
+        c.query(
+             "INSERT INTO bank_profiles (id, name, country, scopes, scenario, position) "
+             "VALUES (?, ?, ?, ?, ?, ?)",
+             p.id, p.name, p.country, scopes_to_json(p.scopes), p.scenario, p.position)
+            .run();
+      }
+      for (const auto& a : data.accounts) {
+        c.query(
+             "INSERT INTO bank_accounts (id, profile_id, position, kind, iban, bban, bic, "
+             "masked_pan, name, product, currency, credit_limit) "
+             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             a.id, a.profile_id, a.position, a.kind, a.iban, a.bban, a.bic, a.masked_pan, a.name,
+             a.product, a.currency, a.credit_limit_minor)
+            .run();
+        c.query(
+             "INSERT INTO bank_balances (account_id, opening_booked, booked_sum, pending_sum, "
+             "last_change) VALUES (?, 0, 0, 0, ?)",
+             a.id, data.seeded_at)
+            .run();
+      }
+      for (const auto& [account_id, opening] : data.opening_balances) {
+        c.query("UPDATE bank_balances SET opening_booked = ? WHERE account_id = ?", opening,
+                account_id)
+            .run();
+      }
+      for (const auto& t : data.transactions) insert_transaction(c, t);
+      // The sums in one pass over the page index rather than one update per row.
+      c.exec(
+          "UPDATE bank_balances SET "
+          "booked_sum = coalesce((SELECT sum(amount) FROM bank_transactions t "
+          "WHERE t.account_id = bank_balances.account_id AND t.status = 'booked'), 0), "
+          "pending_sum = coalesce((SELECT sum(amount) FROM bank_transactions t "
+          "WHERE t.account_id = bank_balances.account_id AND t.status = 'pending'), 0)");
+    });
+  }
+
+  void clear() override {
+    db_.write([&](Connection& c) { delete_all(c); });
+  }
+
+  std::vector<BankProfile> list_profiles(const std::string& country) override {
+    return db_.read([&](Connection& c) {
+      static const std::string all =
+          fmt::format("SELECT {} FROM bank_profiles ORDER BY country, position", kProfileColumns);
+      static const std::string one = fmt::format(
+          "SELECT {} FROM bank_profiles WHERE country = ? ORDER BY position", kProfileColumns);
+      std::vector<BankProfile> out;
+      auto st = country.empty() ? c.prepare(all) : c.query(one, country);
+      while (st.step()) out.push_back(profile_from_row(st));
+      return out;
+    });
+  }
+
+  std::optional<BankProfile> find_profile(const std::string& id) override {
+    return db_.read([&](Connection& c) -> std::optional<BankProfile> {
+      static const std::string sql =
+          fmt::format("SELECT {} FROM bank_profiles WHERE id = ?", kProfileColumns);
+      auto st = c.query(sql, id);
+      if (!st.step()) return std::nullopt;
+      return profile_from_row(st);
+    });
+  }
+
+  std::optional<BankAccount> find_account(const std::string& id) override {
+    return db_.read([&](Connection& c) { return account(c, id); });
+  }
+
+  std::optional<BankAccount> find_account_by_iban(const std::string& iban) override {
+    return db_.read([&](Connection& c) -> std::optional<BankAccount> {
+      static const std::string sql = fmt::format(
+          "SELECT {} FROM bank_accounts WHERE iban = ? AND kind <> 'card' ORDER BY id LIMIT 1",
+          kAccountColumns);
+      auto st = c.query(sql, iban);
+      if (!st.step()) return std::nullopt;
+      return account_from_row(st);
+    });
+  }
+
+  std::vector<BankAccount> accounts_of_profile(const std::string& profile_id) override {
+    return db_.read([&](Connection& c) {
+      static const std::string sql =
+          fmt::format("SELECT {} FROM bank_accounts WHERE profile_id = ? ORDER BY position, id",
+                      kAccountColumns);
+      std::vector<BankAccount> out;
+      auto st = c.query(sql, profile_id);
+      while (st.step()) out.push_back(account_from_row(st));
+      return out;
+    });
+  }
+
+  std::optional<BankBalances> balances(const std::string& account_id) override {
+    return db_.read([&](Connection& c) -> std::optional<BankBalances> {
+      auto st = c.query(
+          "SELECT b.account_id, a.currency, b.opening_booked, b.booked_sum, b.pending_sum, "
+          "a.credit_limit, b.last_change FROM bank_balances b "
+          "JOIN bank_accounts a ON a.id = b.account_id WHERE b.account_id = ?",
+          account_id);
+      if (!st.step()) return std::nullopt;
+      BankBalances b;
+      b.account_id = st.text(0);
+      b.currency = st.text(1);
+      b.opening_booked_minor = st.integer(2);
+      b.booked_sum_minor = st.integer(3);
+      b.pending_sum_minor = st.integer(4);
+      b.credit_limit_minor = st.integer(5);
+      b.last_change = st.time(6);
+      b.closing_booked_minor = b.opening_booked_minor + b.booked_sum_minor;
+      b.expected_minor = b.closing_booked_minor + b.pending_sum_minor;
+      b.interim_booked_minor = b.closing_booked_minor;
+      b.interim_available_minor = b.expected_minor + b.credit_limit_minor;
+      return b;
+    });
+  }
+
+  TransactionPage list_transactions(const TransactionQuery& q) override {
+    if (q.limit < 1 || q.limit > kMaxPageLimit) {
+      throw Error(400, "bank.limit_invalid",
+                  fmt::format("The page limit must be between 1 and {}", kMaxPageLimit));
+    }
+    Cursor position;
+    bool has_position = false;
+    std::string from, to;
+    if (q.cursor) {
+      position = decode_cursor(*q.cursor);
+      has_position = true;
+      from = position.from;
+      to = position.to;
+    } else {
+      if (q.from) from = sqlite::format_timestamp(*q.from);
+      if (q.to) to = sqlite::format_timestamp(*q.to);
+    }
+    // Upper bound of the scan: the cursor position (exclusive) or `to` (inclusive).
+    std::string upper_time =
+        has_position ? position.execution_time : (to.empty() ? std::string(kMaxStamp) : to);
+    std::int64_t upper_id = has_position ? position.row_id : INT64_MAX;
+    return db_.read([&](Connection& c) {
+      static const std::string sql = fmt::format(
+          "SELECT {} FROM bank_transactions WHERE account_id = ? AND execution_time >= ? AND "
+          "execution_time <= ? AND (execution_time, id) < (?, ?) "
+          "ORDER BY execution_time DESC, id DESC LIMIT ?",
+          kTransactionColumns);
+      TransactionPage page;
+      auto st = c.query(sql, q.account_id, from.empty() ? std::string(kMinStamp) : from,
+                        to.empty() ? std::string(kMaxStamp) : to, upper_time, upper_id,
+                        static_cast<std::int64_t>(q.limit) + 1);
+      while (st.step()) page.transactions.push_back(transaction_from_row(st));
+      if (page.transactions.size() > static_cast<std::size_t>(q.limit)) {
+        page.transactions.pop_back();
+        const auto& last = page.transactions.back();
+        page.next_cursor = encode_cursor(
+            Cursor{sqlite::format_timestamp(last.execution_time), last.row_id, from, to});
+      }
+      return page;
+    });
+  }
+
+  std::optional<BankTransaction> find_transaction(const std::string& account_id,
+                                                  const std::string& transaction_id) override {
+    return db_.read([&](Connection& c) { return transaction(c, account_id, transaction_id); });
+  }
+
+  BankTransaction append_transaction(const BankTransaction& t) override {
+    check_status(t);
+    return db_.write([&](Connection& c) {
+      auto a = account(c, t.account_id);
+      if (!a) {
+        throw Error(404, "store.not_found", fmt::format("No account with id {}", t.account_id));
+      }
+      if (a->currency != t.currency) {
+        throw Error(400, "bank.currency_mismatch",
+                    fmt::format("The account {} is in {}, not {}", a->id, a->currency, t.currency));
+      }
+      if (transaction(c, t.account_id, t.transaction_id)) {
+        throw Error(409, "store.conflict",
+                    fmt::format("The account {} has a transaction {} already", t.account_id,
+                                t.transaction_id));
+      }
+      BankTransaction stored = t;
+      if (stored.status == "pending") stored.booking_date.clear();
+      stored.row_id = insert_transaction(c, stored);
+      const bool booked = stored.status == "booked";
+      c.query(booked ? "UPDATE bank_balances SET booked_sum = booked_sum + ?, last_change = ? "
+                       "WHERE account_id = ?"
+                     : "UPDATE bank_balances SET pending_sum = pending_sum + ?, last_change = ? "
+                       "WHERE account_id = ?",
+              stored.amount_minor, stored.execution_time, stored.account_id)
+          .run();
+      return stored;
+    });
+  }
+
+  BankTransaction book_transaction(const std::string& account_id, const std::string& transaction_id,
+                                   const std::string& booking_date) override {
+    return db_.write([&](Connection& c) {
+      auto t = transaction(c, account_id, transaction_id);
+      if (!t) {
+        throw Error(404, "store.not_found",
+                    fmt::format("No transaction {} on account {}", transaction_id, account_id));
+      }
+      if (t->status == "booked") return *t;
+      c.query("UPDATE bank_transactions SET status = 'booked', booking_date = ? WHERE id = ?",
+              booking_date, t->row_id)
+          .run();
+      c.query(
+           "UPDATE bank_balances SET pending_sum = pending_sum - ?, booked_sum = booked_sum + ? "
+           "WHERE account_id = ?",
+           t->amount_minor, t->amount_minor, account_id)
+          .run();
+      t->status = "booked";
+      t->booking_date = booking_date;
+      return *t;
+    });
+  }
+
+ private:
+  static void delete_all(Connection& c) {
+    c.exec(
+        "DELETE FROM bank_transactions; DELETE FROM bank_balances; DELETE FROM bank_accounts; "
+        "DELETE FROM bank_profiles;");
+  }
+
+  static std::optional<BankAccount> account(Connection& c, const std::string& id) {
+    static const std::string sql =
+        fmt::format("SELECT {} FROM bank_accounts WHERE id = ?", kAccountColumns);
+    auto st = c.query(sql, id);
+    if (!st.step()) return std::nullopt;
+    return account_from_row(st);
+  }
+
+  static std::optional<BankTransaction> transaction(Connection& c, const std::string& account_id,
+                                                    const std::string& transaction_id) {
+    static const std::string sql =
+        fmt::format("SELECT {} FROM bank_transactions WHERE account_id = ? AND transaction_id = ?",
+                    kTransactionColumns);
+    auto st = c.query(sql, account_id, transaction_id);
+    if (!st.step()) return std::nullopt;
+    return transaction_from_row(st);
+  }
+
+  Database& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<BankRepository> make_sqlite_bank_repository(Database& db) {
+  return std::make_unique<SqliteBankRepository>(db);
+}
+
+}  // namespace sandbank::store

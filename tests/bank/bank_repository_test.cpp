@@ -1,0 +1,270 @@
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+
+#include "bank/history.hpp"
+#include "bank/seed.hpp"
+#include "core/error.hpp"
+#include "core/time_format.hpp"
+#include "store/store.hpp"
+
+namespace sandbank::bank {
+namespace {
+
+using namespace std::chrono;
+using store::BankTransaction;
+
+TimePoint today() {
+  return *parse_rfc3339("2026-03-15T10:30:00Z");
+}
+
+const std::string kAVanDijk = "7de0041d-4f25-4b6c-a885-0bbeb1eab220";
+
+class BankRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = store::open_memory_store();
+    ASSERT_TRUE(seed_bank(*store_, builtin_profiles(), kDefaultSeed, today()));
+  }
+  store::BankRepository& bank() { return store_->bank(); }
+
+  // Every transaction of an account, paging with `limit`.
+  std::vector<BankTransaction> all(const std::string& account, int limit,
+                                   std::optional<TimePoint> from = {},
+                                   std::optional<TimePoint> to = {}) {
+    std::vector<BankTransaction> out;
+    store::TransactionQuery q{account, from, to, limit, std::nullopt};
+    for (int guard = 0; guard < 100000; ++guard) {
+      auto page = bank().list_transactions(q);
+      EXPECT_LE(page.transactions.size(), static_cast<std::size_t>(limit));
+      for (auto& t : page.transactions) out.push_back(std::move(t));
+      if (!page.next_cursor) break;
+      q.cursor = page.next_cursor;
+    }
+    return out;
+  }
+
+  std::unique_ptr<store::Store> store_;
+};
+
+TEST_F(BankRepositoryTest, ProfilesAndAccountsAreStored) {
+  EXPECT_FALSE(seed_bank(*store_, builtin_profiles(), 1, today()));
+  auto nl = bank().list_profiles("NL");
+  ASSERT_EQ(nl.size(), 8u);
+  EXPECT_EQ(nl[0].name, "Hr A van Dijk, Mw B Mol-van Dijk");
+  EXPECT_EQ(nl[0].position, 0);
+  EXPECT_EQ(bank().list_profiles("").size(), builtin_profiles().profiles.size());
+  auto profile = bank().find_profile("nl-peter-smith");
+  ASSERT_TRUE(profile);
+  EXPECT_EQ(profile->scenario, "insufficient_funds");
+  EXPECT_FALSE(bank().find_profile("nope"));
+
+  auto a = bank().find_account(kAVanDijk);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->iban, "NL69INGB0123456789");
+  EXPECT_EQ(a->bban, "INGB0123456789");
+  EXPECT_EQ(a->bic, "INGBNL2A");
+  EXPECT_EQ(a->profile_id, "nl-a-van-dijk");
+  auto by_iban = bank().find_account_by_iban("RO44INGB0000999908767270");
+  ASSERT_TRUE(by_iban);
+  EXPECT_EQ(by_iban->id, "37608c1d-4d6a-40a2-850c-2462f2e26e80");  // not the card
+  auto ro = bank().accounts_of_profile("ro-popescu-corina");
+  ASSERT_EQ(ro.size(), 2u);
+  EXPECT_EQ(ro[1].kind, "card");
+  EXPECT_EQ(ro[1].masked_pan.size(), 16u);
+  EXPECT_GT(ro[1].credit_limit_minor, 0);
+  EXPECT_FALSE(bank().find_account("00000000-0000-4000-8000-000000000000"));
+  EXPECT_TRUE(bank().accounts_of_profile("nope").empty());
+}
+
+TEST_F(BankRepositoryTest, BalancesAreConsistentForEveryAccount) {
+  for (const auto& profile : builtin_profiles().profiles) {
+    for (const auto& spec : profile.accounts) {
+      auto b = bank().balances(spec.id);
+      ASSERT_TRUE(b) << spec.id;
+      std::int64_t booked = 0, pending = 0;
+      for (const auto& t : all(spec.id, 1000))
+        (t.status == "booked" ? booked : pending) += t.amount_minor;
+      EXPECT_EQ(b->booked_sum_minor, booked);
+      EXPECT_EQ(b->pending_sum_minor, pending);
+      EXPECT_EQ(b->closing_booked_minor, b->opening_booked_minor + booked);
+      EXPECT_EQ(b->expected_minor, b->closing_booked_minor + pending);
+      EXPECT_EQ(b->interim_booked_minor, b->closing_booked_minor);
+      EXPECT_EQ(b->interim_available_minor, b->expected_minor + spec.credit_limit_minor);
+      EXPECT_EQ(b->currency, spec.currency);
+      if (spec.balance_minor) EXPECT_EQ(b->closing_booked_minor, *spec.balance_minor) << spec.id;
+    }
+  }
+}
+
+TEST_F(BankRepositoryTest, StoredHistoryEqualsGeneratedHistory) {
+  auto data = generate_bank(builtin_profiles(), kDefaultSeed, today());
+  std::vector<BankTransaction> expected;
+  for (const auto& t : data.transactions) {
+    if (t.account_id == kAVanDijk) expected.push_back(t);
+  }
+  std::reverse(expected.begin(), expected.end());  // pages are newest first
+  auto stored = all(kAVanDijk, 1000);
+  ASSERT_EQ(stored.size(), expected.size());
+  for (std::size_t i = 0; i < stored.size(); ++i) {
+    auto s = stored[i];
+    s.row_id = 0;
+    EXPECT_EQ(s, expected[i]) << i;
+  }
+}
+
+TEST_F(BankRepositoryTest, PagingWithAnyLimitGivesTheFullHistoryOnce) {
+  const auto full = all(kAVanDijk, 1000);
+  ASSERT_GT(full.size(), 300u);
+  for (int limit : {1, 7, 100}) {
+    auto paged = all(kAVanDijk, limit);
+    ASSERT_EQ(paged.size(), full.size()) << limit;
+    std::set<std::int64_t> ids;
+    for (std::size_t i = 0; i < paged.size(); ++i) {
+      EXPECT_EQ(paged[i].row_id, full[i].row_id);
+      EXPECT_TRUE(ids.insert(paged[i].row_id).second);
+      if (i > 0) EXPECT_GE(paged[i - 1].execution_time, paged[i].execution_time);
+    }
+  }
+}
+
+TEST_F(BankRepositoryTest, AppendingBetweenPagesNeitherBreaksNorDuplicates) {
+  const auto before = all(kAVanDijk, 1000);
+  store::TransactionQuery q{kAVanDijk, std::nullopt, std::nullopt, 7, std::nullopt};
+  std::vector<BankTransaction> seen;
+  int pages = 0;
+  for (;;) {
+    auto page = bank().list_transactions(q);
+    for (auto& t : page.transactions) seen.push_back(t);
+    if (++pages == 3) {
+      // A new payment now, and one back-dated into the pages already read.
+      BankTransaction t;
+      t.account_id = kAVanDijk;
+      t.transaction_id = "NEW-1";
+      t.end_to_end_id = "E2E-NEW-1";
+      t.status = "booked";
+      t.execution_time = today();
+      t.booking_date = "2026-03-15";
+      t.value_date = "2026-03-15";
+      t.amount_minor = -1234;
+      t.currency = "EUR";
+      t.transaction_type = "Overschrijving";
+      bank().append_transaction(t);
+      t.transaction_id = "NEW-2";
+      t.execution_time = before[3].execution_time;
+      bank().append_transaction(t);
+    }
+    if (!page.next_cursor) break;
+    q.cursor = page.next_cursor;
+  }
+  ASSERT_EQ(seen.size(), before.size());
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].row_id, before[i].row_id);
+  EXPECT_EQ(all(kAVanDijk, 100).size(), before.size() + 2);
+}
+
+TEST_F(BankRepositoryTest, DateFilterSelectsTheRange) {
+  const auto full = all(kAVanDijk, 1000);
+  const TimePoint from = *parse_rfc3339("2025-06-01T00:00:00Z");
+  const TimePoint to = *parse_rfc3339("2025-06-30T23:59:59Z");
+  std::vector<std::int64_t> expected;
+  for (const auto& t : full) {
+    if (t.execution_time >= from && t.execution_time <= to) expected.push_back(t.row_id);
+  }
+  ASSERT_GT(expected.size(), 10u);
+  for (int limit : {1, 7, 100}) {
+    std::vector<std::int64_t> got;
+    for (const auto& t : all(kAVanDijk, limit, from, to)) got.push_back(t.row_id);
+    EXPECT_EQ(got, expected) << limit;
+  }
+  // Only `from`: up to now.
+  auto recent = all(kAVanDijk, 100, *parse_rfc3339("2026-03-01T00:00:00Z"));
+  ASSERT_FALSE(recent.empty());
+  EXPECT_EQ(recent.front().row_id, full.front().row_id);
+}
+
+TEST_F(BankRepositoryTest, BadCursorsAndLimitsAreRejected) {
+  store::TransactionQuery q{kAVanDijk, std::nullopt, std::nullopt, 100, std::string("CQR23TABC")};
+  try {
+    bank().list_transactions(q);
+    ADD_FAILURE();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_EQ(e.code(), "bank.cursor_invalid");
+  }
+  q.cursor.reset();
+  q.limit = 0;
+  EXPECT_THROW(bank().list_transactions(q), Error);
+  q.limit = 1001;
+  EXPECT_THROW(bank().list_transactions(q), Error);
+}
+
+TEST_F(BankRepositoryTest, AppendAndBookMoveBalances) {
+  auto before = *bank().balances(kAVanDijk);
+  BankTransaction t;
+  t.account_id = kAVanDijk;
+  t.transaction_id = "PAY-1";
+  t.end_to_end_id = "E2E-PAY-1";
+  t.status = "pending";
+  t.execution_time = today();
+  t.value_date = "2026-03-15";
+  t.amount_minor = -5000;
+  t.currency = "EUR";
+  t.transaction_type = "Overschrijving";
+  t.creditor = {"Laura Musterfrau", "AT861921125678901234", "INGBATWW"};
+  auto stored = bank().append_transaction(t);
+  EXPECT_GT(stored.row_id, 0);
+  auto after = *bank().balances(kAVanDijk);
+  EXPECT_EQ(after.closing_booked_minor, before.closing_booked_minor);
+  EXPECT_EQ(after.expected_minor, before.expected_minor - 5000);
+  EXPECT_EQ(after.last_change, today());
+
+  auto booked = bank().book_transaction(kAVanDijk, "PAY-1", "2026-03-16");
+  EXPECT_EQ(booked.status, "booked");
+  after = *bank().balances(kAVanDijk);
+  EXPECT_EQ(after.closing_booked_minor, before.closing_booked_minor - 5000);
+  EXPECT_EQ(after.expected_minor, before.expected_minor - 5000);
+  EXPECT_EQ(bank().find_transaction(kAVanDijk, "PAY-1")->booking_date, "2026-03-16");
+
+  EXPECT_THROW(bank().append_transaction(t), Error);  // same transactionId
+  t.transaction_id = "PAY-2";
+  t.currency = "USD";
+  EXPECT_THROW(bank().append_transaction(t), Error);
+  t.currency = "EUR";
+  t.account_id = "00000000-0000-4000-8000-000000000000";
+  EXPECT_THROW(bank().append_transaction(t), Error);
+  EXPECT_EQ(bank().balances(kAVanDijk)->expected_minor, before.expected_minor - 5000);
+}
+
+TEST_F(BankRepositoryTest, ResetRestoresTheSeededState) {
+  const auto before = all(kAVanDijk, 1000);
+  BankTransaction t = before.front();
+  t.transaction_id = "EXTRA";
+  bank().append_transaction(t);
+  reset_bank(*store_, builtin_profiles(), kDefaultSeed, today());
+  const auto after = all(kAVanDijk, 1000);
+  ASSERT_EQ(after.size(), before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) {
+    auto a = after[i], b = before[i];
+    a.row_id = b.row_id = 0;
+    EXPECT_EQ(a, b);
+  }
+}
+
+TEST(BankSeeding, AllProfilesIntoAFileStoreIsFast) {
+  std::string dir = "/tmp/sandbank-bank-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  {
+    auto s = store::open_sqlite_store(dir + "/s.db", true);
+    auto start = steady_clock::now();
+    ASSERT_TRUE(seed_bank(*s, builtin_profiles(), kDefaultSeed, today()));
+    auto took = duration_cast<milliseconds>(steady_clock::now() - start);
+    RecordProperty("seed_ms", static_cast<int>(took.count()));
+    EXPECT_LT(took.count(), 2000);
+    EXPECT_EQ(s->bank().list_profiles("RO").size(), 3u);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace sandbank::bank
