@@ -16,6 +16,7 @@ struct ServeOptions {
   std::string log_format = "text";
   std::vector<std::string> server_names;
   std::vector<std::filesystem::path> trust_files;
+  std::filesystem::path profiles_file;  // empty: the built-in test profiles
   bool diagnostics = true;
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/bank_data.hpp"
 #include "app/commands.hpp"
 #include "app/config_file.hpp"
 #include "app/tpp_command.hpp"
@@ -43,6 +44,10 @@ int main(int argc, char** argv) {
   serve_cmd
       ->add_option("--trust", serve.trust_files,
                    "Extra CA bundle (PEM) trusted for TPP client certificates")
+      ->check(CLI::ExistingFile);
+  serve_cmd
+      ->add_option("--profiles", serve.profiles_file,
+                   "Test profiles file (JSON) instead of the built-in one")
       ->check(CLI::ExistingFile);
   serve_cmd->add_flag("!--no-diagnostics", serve.diagnostics,
                       "Production-like errors: keep detail codes, omit detailed diagnostics");
@@ -89,6 +94,17 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
 
+  DataResetOptions reset;
+  auto* data_cmd = cli.add_subcommand("data", "Manage the simulated bank's data");
+  data_cmd->require_subcommand(1);
+  auto* reset_cmd = data_cmd->add_subcommand(
+      "reset", "Restore the initial accounts and history (applications are kept)");
+  reset_cmd->add_option("--data", reset.data_dir, "Sandbox data directory")->capture_default_str();
+  reset_cmd->add_option("--seed", reset.seed,
+                        "Seed of the generated history (default: the built-in one)");
+  reset_cmd->add_option("--profiles", reset.profiles_file, "Test profiles file (JSON)")
+      ->check(CLI::ExistingFile);
+
   auto tpp = add_tpp_commands(cli);
 
   try {
@@ -105,9 +121,11 @@ int main(int argc, char** argv) {
     if (issue_cmd->parsed()) return run_certs_issue(issue);
     if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file);
     if (show_cmd->parsed()) return run_certs_show(show_file);
+    if (reset_cmd->parsed()) return run_data_reset(reset);
     if (tpp.command->parsed()) return tpp.run();
   } catch (const sandbank::Error& e) {
     std::fprintf(stderr, "sandbank: %s [%s]\n", e.message().c_str(), e.code().c_str());
+    if (!e.diagnostic().empty()) std::fprintf(stderr, "%s\n", e.diagnostic().c_str());
     return e.status() == 400 ? 2 : 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sandbank: %s\n", e.what());

@@ -58,12 +58,19 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
               with_client(services, [&services](http::Request& r, const ClientIdentity& id) {
                 return whoami(services, r, id);
               }));
+  // OAuth 2.0: dynamic client registration and the token endpoint (docs/api.md).
+  //   POST /oauth2/applications, GET /oauth2/applications/me, GET|PUT /oauth2/applications/{id},
+  //   POST /oauth2/token, POST /oauth2/token/revoke
+  api::add_oauth_routes(*router, services.oauth_api);
   return router;
 }
 
-std::unique_ptr<http::Router> make_web_router(Services&) {
+std::unique_ptr<http::Router> make_web_router(Services& services) {
   auto router = std::make_unique<http::Router>();
   router->add("GET", "/health", health);
+  // The customer authorization app (docs/authorize.md): GET /authorize/v2[/{country}],
+  //   GET|POST /authorize/country, GET /authorize/profiles, POST /authorize/consent
+  web::add_authorization_routes(*router, services.authorization_app);
   return router;
 }
 

@@ -2,11 +2,15 @@
 
 #include <memory>
 
+#include "api/oauth_api.hpp"
 #include "app/client_authenticator.hpp"
 #include "core/clock.hpp"
 #include "crypto/sandbox_pki.hpp"
 #include "http/router.hpp"
+#include "oauth/application_registry.hpp"
+#include "oauth/token_service.hpp"
 #include "store/store.hpp"
+#include "web/authorization_app.hpp"
 
 namespace sandbank::app {
 
@@ -16,6 +20,11 @@ struct Services {
   ClientAuthenticator& authenticator;
   const Clock& clock;
   const crypto::SandboxPki& pki;
+  oauth::ApplicationRegistry& registry;
+  oauth::TokenService& tokens;
+  oauth::Authorizations& authorizations;     // consents and codes (customer authorization app)
+  api::OAuthApi& oauth_api;                  // the /oauth2/* handlers' dependencies
+  web::AuthorizationApp& authorization_app;  // the customer authorization app (web listener)
 };
 
 // The route tables of the two listeners, top to bottom, in one place (routes.cpp).

@@ -5,12 +5,14 @@
 #include <boost/json.hpp>
 #include <thread>
 
+#include "app/bank_data.hpp"
 #include "app/client_authenticator.hpp"
 #include "app/commands.hpp"
 #include "app/data_dir.hpp"
 #include "app/listen_address.hpp"
 #include "app/logging.hpp"
 #include "app/routes.hpp"
+#include "bank/seed.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
 
@@ -33,6 +35,7 @@ int run_serve(const ServeOptions& options) {
 
   SystemClock clock;
   SystemRandom random;
+  auto profiles = load_profiles_option(options.profiles_file);
   auto dir = open_data_dir(options.data_dir, options.server_names, clock, random);
   if (dir.created) {
     spdlog::info(
@@ -40,13 +43,40 @@ int run_serve(const ServeOptions& options) {
         "application; the guide's example certificates are in {}",
         dir.root.string(), dir.certs_dir().string());
   }
+  if (bank::seed_bank(*dir.store, profiles, bank::kDefaultSeed, clock.now())) {
+    spdlog::info("seeded the simulated bank: {} test profiles with 13 months of history",
+                 profiles.profiles.size());
+  }
 
   auto trust = std::make_shared<crypto::TrustStore>();
   trust->add(dir.pki.ca);
   for (const auto& file : options.trust_files) trust->add_pem_file(file.string());
   ClientAuthenticator authenticator(trust, *dir.store, clock);
 
-  Services services{*dir.store, authenticator, clock, dir.pki};
+  oauth::ApplicationRegistry registry(*dir.store, trust, clock, random);
+  oauth::TokenService tokens(*dir.store, clock, random);
+  oauth::Authorizations authorizations(*dir.store, clock, random);
+  api::OAuthApi oauth_api{
+      registry,
+      tokens,
+      clock,
+      [&authenticator](http::Request& request) {
+        std::vector<crypto::Certificate> intermediates;
+        for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
+          intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
+        }
+        return authenticator.authenticate(request.client_certificate(), intermediates).certificate;
+      },
+      api::certificate_jwk(dir.pki.server),
+      [&options] { return options.diagnostics; }};
+  web::AuthorizationApp authorization_app(
+      [&registry](const std::string& client_id) { return registry.find(client_id); },
+      [](const store::Application& application) {
+        return oauth::ApplicationRegistry::allowed_scopes(application);
+      },
+      authorizations, profiles, clock, random);
+  Services services{*dir.store, authenticator,  clock,     dir.pki,          registry,
+                    tokens,     authorizations, oauth_api, authorization_app};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
   api_router->set_diagnostics(options.diagnostics);

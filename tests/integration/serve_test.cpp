@@ -282,3 +282,33 @@ TEST(CertsCommand, ShowPrintsSerialFingerprintAndRoles) {
 
 }  // namespace
 }  // namespace sandbank::testing
+
+namespace sandbank::testing {
+namespace {
+
+TEST(DataCommand, ResetRestoresTheBankAndRefusesABadProfilesFile) {
+  TempDir tmp;
+  auto data = tmp.path() / "data";
+  {
+    SandbankServer server(data);
+    server.start();
+    EXPECT_NE(server.log().find("seeded the simulated bank"), std::string::npos) << server.log();
+    server.terminate();
+  }
+  auto r = sandbank({"data", "reset", "--data", data.string(), "--seed", "5"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("seed 5"), std::string::npos) << r.out;
+
+  auto bad = tmp.path() / "profiles.json";
+  std::ofstream(bad) << "{\"profiles\": [{\"id\": 1}]}";
+  auto b = sandbank({"data", "reset", "--data", data.string(), "--profiles", bad.string()});
+  EXPECT_NE(b.exit_code, 0);
+  EXPECT_NE(b.err.find("profiles.json"), std::string::npos) << b.err;
+
+  auto missing = sandbank({"data", "reset", "--data", (tmp.path() / "nowhere").string()});
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.err.find("does not exist"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace sandbank::testing

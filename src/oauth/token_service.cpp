@@ -1,0 +1,343 @@
+#include "oauth/token_service.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/encoding.hpp"
+#include "core/error.hpp"
+#include "crypto/hash.hpp"
+#include "oauth/scopes.hpp"
+
+namespace sandbank::oauth {
+namespace {
+
+constexpr std::array<std::pair<TokenKind, std::string_view>, 4> kKinds{{
+    {TokenKind::ApplicationMtls, "application_mtls"},
+    {TokenKind::ApplicationSigned, "application_signed"},
+    {TokenKind::Customer, "customer"},
+    {TokenKind::Refresh, "refresh"},
+}};
+
+bool contains(const std::vector<std::string>& list, std::string_view item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+}  // namespace
+
+std::string_view kind_name(TokenKind kind) {
+  for (const auto& [k, name] : kKinds) {
+    if (k == kind) return name;
+  }
+  return "unknown";
+}
+
+std::optional<TokenKind> kind_from_name(std::string_view name) {
+  for (const auto& [k, n] : kKinds) {
+    if (n == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::string_view kind_description(TokenKind kind) {
+  switch (kind) {
+    case TokenKind::ApplicationMtls:
+      return "an mTLS-only application access token (grant_type=client_credentials&client_id=... "
+             "without a signature)";
+    case TokenKind::ApplicationSigned:
+      return "an application access token obtained with an HTTP signature (Authorization: "
+             "Signature keyId=SN=...)";
+    case TokenKind::Customer:
+      return "a customer access token (from the authorization code)";
+    case TokenKind::Refresh:
+      return "a refresh token";
+  }
+  return "a token";
+}
+
+std::string TokenService::hash(std::string_view secret) {
+  return hex_encode(crypto::sha256(as_bytes(secret)));
+}
+
+TokenService::TokenService(store::Store& store, const Clock& clock, RandomSource& random,
+                           TokenSettings settings)
+    : store_(store), clock_(clock), random_(random), settings_(settings) {}
+
+std::string TokenService::new_token(const std::string& kind, const std::string& client_id,
+                                    const std::string& scope, const std::string& consent_id,
+                                    const std::string& grant_id, const std::string& thumbprint,
+                                    Seconds lifetime) {
+  std::string token = random_.token(32);
+  store::TokenRecord record;
+  record.token_hash = hash(token);
+  record.kind = kind;
+  record.client_id = client_id;
+  record.scope = scope;
+  record.consent_id = consent_id;
+  record.grant_id = grant_id;
+  record.certificate_thumbprint = thumbprint;
+  record.issued_at = clock_.now();
+  record.expires_at = record.issued_at + lifetime;
+  store_.tokens().insert(record);
+  return token;
+}
+
+ApplicationToken TokenService::issue_application_token(const store::Application& app,
+                                                       TokenKind kind,
+                                                       const std::vector<std::string>& scope,
+                                                       const std::string& thumbprint) {
+  ApplicationToken out;
+  out.scope = join_scope(scope);
+  out.client_id = app.client_id;
+  out.expires_in = settings_.application_expires_in;
+  out.access_token = new_token(std::string(kind_name(kind)), app.client_id, out.scope, "", "",
+                               thumbprint, settings_.application_lifetime);
+  return out;
+}
+
+store::Consent TokenService::valid_consent(const std::string& consent_id,
+                                           std::string_view code_prefix) {
+  auto consent = store_.consents().find(consent_id);
+  if (!consent || consent->status != "valid" || clock_.now() >= consent->expires_at) {
+    throw Error(code_prefix == "grant" ? 400 : 401, fmt::format("{}.consent_invalid", code_prefix),
+                fmt::format("The customer's consent {} is {}", consent_id,
+                            !consent                     ? std::string("unknown")
+                            : consent->status != "valid" ? consent->status
+                                                         : std::string("expired")));
+  }
+  return std::move(*consent);
+}
+
+CustomerToken TokenService::exchange_code(const store::Application& app, std::string_view code,
+                                          std::optional<std::string_view> redirect_uri,
+                                          const std::string& thumbprint) {
+  auto code_hash = hash(code);
+  auto record = store_.codes().find(code_hash);
+  if (!record) {
+    throw Error(400, "grant.code_unknown", "The authorization code is unknown");
+  }
+  if (record->client_id != app.client_id) {
+    throw Error(400, "grant.code_client_mismatch",
+                "The authorization code was issued to another application");
+  }
+  auto now = clock_.now();
+  auto reused = [&](const std::string& grant_id) {
+    store_.tokens().revoke_grant(grant_id, now);
+    evict_grant(grant_id);
+    return Error(400, "grant.code_reused",
+                 "The authorization code was used before; the tokens issued with it are revoked "
+                 "(RFC 6749 section 4.1.2)");
+  };
+  if (record->used_at) throw reused(record->grant_id);
+  if (now >= record->expires_at) {
+    throw Error(400, "grant.code_expired",
+                fmt::format("The authorization code expired; codes live {} seconds",
+                            settings_.code_lifetime.count()));
+  }
+  if (!record->redirect_uri.empty()) {
+    if (!redirect_uri) {
+      throw Error(400, "request.redirect_uri_missing",
+                  "redirect_uri is required: the authorization request carried one (and when old "
+                  "and new granting flows are mixed it must be sent on POST /oauth2/token)");
+    }
+    if (*redirect_uri != record->redirect_uri) {
+      throw Error(400, "grant.redirect_uri_mismatch",
+                  fmt::format("redirect_uri {} differs from the one of the authorization request",
+                              *redirect_uri));
+    }
+  } else if (redirect_uri && !contains(app.redirect_uris, *redirect_uri)) {
+    throw Error(
+        400, "grant.redirect_uri_mismatch",
+        fmt::format("redirect_uri {} is not registered for the application", *redirect_uri));
+  }
+  auto consent = valid_consent(record->consent_id, "grant");
+
+  auto grant_id = random_.uuid();
+  if (!store_.codes().mark_used(code_hash, grant_id, now)) {
+    auto again = store_.codes().find(code_hash);
+    throw reused(again ? again->grant_id : std::string());
+  }
+  CustomerToken out;
+  out.scope = record->scope;
+  out.expires_in = settings_.customer_lifetime;
+  out.refresh_expires_in = settings_.refresh_lifetime;
+  out.access_token = new_token("customer", app.client_id, out.scope, consent.id, grant_id,
+                               thumbprint, settings_.customer_lifetime);
+  out.refresh_token = new_token("refresh", app.client_id, out.scope, consent.id, grant_id,
+                                thumbprint, settings_.refresh_lifetime);
+  return out;
+}
+
+CustomerToken TokenService::refresh(const store::Application& app, std::string_view refresh_token,
+                                    const std::string& thumbprint) {
+  auto record = store_.tokens().find(hash(refresh_token));
+  if (!record || record->kind != "refresh") {
+    throw Error(400, "grant.refresh_unknown", "The refresh token is unknown");
+  }
+  if (record->client_id != app.client_id) {
+    throw Error(400, "grant.refresh_client_mismatch",
+                "The refresh token was issued to another application");
+  }
+  if (record->revoked_at) throw Error(400, "grant.refresh_revoked", "The refresh token is revoked");
+  if (clock_.now() >= record->expires_at) {
+    throw Error(400, "grant.refresh_expired", "The refresh token expired");
+  }
+  auto consent = valid_consent(record->consent_id, "grant");
+  CustomerToken out;
+  out.scope = record->scope;
+  out.expires_in = settings_.customer_lifetime;
+  out.access_token = new_token("customer", app.client_id, out.scope, consent.id, record->grant_id,
+                               thumbprint, settings_.customer_lifetime);
+  return out;
+}
+
+void TokenService::revoke(const store::Application& app, std::string_view token) {
+  auto token_hash = hash(token);
+  auto record = store_.tokens().find(token_hash);
+  if (!record) return;
+  if (record->client_id != app.client_id) {
+    throw Error(400, "revoke.not_your_token",
+                "The token was issued to another application; it was not revoked");
+  }
+  auto now = clock_.now();
+  store_.tokens().revoke(token_hash, now);
+  evict(token_hash);
+  if (record->kind == "refresh") {
+    store_.tokens().revoke_grant(record->grant_id, now);
+    evict_grant(record->grant_id);
+  }
+}
+
+void TokenService::evict(const std::string& token_hash) {
+  std::lock_guard lock(mutex_);
+  cache_.erase(token_hash);
+}
+
+void TokenService::evict_grant(const std::string& grant_id) {
+  if (grant_id.empty()) return;
+  std::lock_guard lock(mutex_);
+  std::erase_if(cache_, [&](const auto& entry) { return entry.second.grant_id == grant_id; });
+}
+
+// Called with mutex_ held.
+void TokenService::sync_revocations() {
+  auto counter = store_.change_counter();
+  if (counter == seen_counter_) return;
+  if (seen_counter_ == ~std::uint64_t{0}) {
+    // First use: nothing is cached yet; start from the newest revocation.
+    revocation_sequence_ = store_.tokens().revoked_since(0).sequence;
+  } else {
+    auto revoked = store_.tokens().revoked_since(revocation_sequence_);
+    for (const auto& h : revoked.token_hashes) cache_.erase(h);
+    revocation_sequence_ = revoked.sequence;
+  }
+  seen_counter_ = counter;
+}
+
+std::optional<store::TokenRecord> TokenService::lookup(const std::string& token_hash) {
+  {
+    std::lock_guard lock(mutex_);
+    sync_revocations();
+    auto it = cache_.find(token_hash);
+    if (it != cache_.end()) {
+      ++hits_;
+      return it->second;
+    }
+    ++misses_;
+  }
+  auto record = store_.tokens().find(token_hash);
+  if (record && !record->revoked_at) {
+    std::lock_guard lock(mutex_);
+    if (cache_.size() >= settings_.cache_limit) cache_.clear();
+    cache_.emplace(token_hash, *record);
+  }
+  return record;
+}
+
+ValidToken TokenService::validate(std::string_view token, std::string_view thumbprint,
+                                  TokenKind required) {
+  if (token.empty()) {
+    throw Error(401, "token.missing",
+                fmt::format("An access token is required (Authorization: Bearer ...): {}",
+                            kind_description(required)));
+  }
+  auto record = lookup(hash(token));
+  if (!record) throw Error(401, "token.unknown", "The access token is unknown");
+  auto kind = kind_from_name(record->kind);
+  if (!kind || *kind == TokenKind::Refresh) {
+    throw Error(401, "token.unknown", "A refresh token is not an access token");
+  }
+  if (record->revoked_at) throw Error(401, "token.revoked", "The access token is revoked");
+  if (clock_.now() >= record->expires_at) {
+    throw Error(401, "token.expired", "The access token expired; request a new one");
+  }
+  if (record->certificate_thumbprint != thumbprint) {
+    throw Error(401, "token.certificate_mismatch",
+                "The access token is bound to another TLS client certificate than the one of "
+                "this connection (RFC 8705)");
+  }
+  if (*kind != required) {
+    throw Error(401, "token.wrong_kind",
+                fmt::format("This call needs {}, but the token is {}", kind_description(required),
+                            kind_description(*kind)));
+  }
+  return ValidToken{std::move(*record), *kind};
+}
+
+TokenService::CustomerAccess TokenService::validate_customer(std::string_view token,
+                                                             std::string_view thumbprint,
+                                                             std::string_view required_scope) {
+  auto valid = validate(token, thumbprint, TokenKind::Customer);
+  auto consent = valid_consent(valid.record.consent_id, "token");
+  if (!required_scope.empty() && !contains(split_scope(valid.record.scope), required_scope)) {
+    throw Error(403, "token.insufficient_scope",
+                fmt::format("The customer token does not grant the scope {}", required_scope));
+  }
+  return CustomerAccess{std::move(valid), std::move(consent)};
+}
+
+Authorizations::Authorizations(store::Store& store, const Clock& clock, RandomSource& random,
+                               TokenSettings settings)
+    : store_(store), clock_(clock), random_(random), settings_(settings) {}
+
+store::Consent Authorizations::create_consent(const ConsentRequest& request) {
+  store::Consent consent;
+  consent.id = random_.uuid();
+  consent.client_id = request.client_id;
+  consent.profile_id = request.profile_id;
+  consent.country = request.country;
+  consent.account_ids = request.account_ids;
+  consent.scopes = request.scopes;
+  consent.redirect_uri = request.redirect_uri;
+  consent.created_at = clock_.now();
+  consent.expires_at = consent.created_at + settings_.consent_lifetime;
+  consent.status = "valid";
+  store_.consents().insert(consent);
+  return consent;
+}
+
+std::string Authorizations::issue_code(const store::Consent& consent,
+                                       const std::string& redirect_uri, const std::string& state) {
+  std::string code = random_.token(32);
+  store::AuthorizationCode record;
+  record.code_hash = TokenService::hash(code);
+  record.client_id = consent.client_id;
+  record.consent_id = consent.id;
+  record.redirect_uri = redirect_uri;
+  record.scope = join_scope(consent.scopes);
+  record.state = state;
+  record.created_at = clock_.now();
+  record.expires_at = record.created_at + settings_.code_lifetime;
+  store_.codes().insert(record);
+  return code;
+}
+
+std::optional<store::Consent> Authorizations::consent(const std::string& id) {
+  return store_.consents().find(id);
+}
+
+void Authorizations::revoke_consent(const std::string& id) {
+  store_.consents().set_status(id, "revoked");
+}
+
+}  // namespace sandbank::oauth

@@ -1,0 +1,88 @@
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "bank/profiles.hpp"
+#include "core/clock.hpp"
+#include "core/random.hpp"
+#include "http/router.hpp"
+#include "oauth/token_service.hpp"
+#include "web/authorize_request.hpp"
+
+// The customer authorization app of ING's guide, step 3a/3b (docs/authorize.md): the TPP
+// sends the customer's browser to /authorize/v2[/COUNTRY]?client_id&scope&state&redirect_uri
+// &response_type=code; the customer picks a country (when none is in the path) and a test
+// profile, and is sent back to redirect_uri with a one-time code (Next) or
+// error=access_denied (Cancel).
+//
+// Routes (web listener, no client certificate):
+//   GET  /authorize/v2                 validate, start a session, country page
+//   GET  /authorize/v2/{country}       validate, start a session, profile page
+//   GET  /authorize/country            country page of the current session
+//   POST /authorize/country            csrf_token, country=CC | action=cancel
+//   GET  /authorize/profiles           profile page of the current session
+//   POST /authorize/consent            csrf_token, profile=ID, action=next|cancel
+//   GET  /authorize/assets/sandbank.css
+// The session lives in memory (10 minutes), keyed by the opaque value of the cookie
+// sandbank_authz (HttpOnly; Secure; SameSite=Lax; Path=/authorize); every form carries the
+// session's CSRF token in the hidden field csrf_token, and both must match.
+namespace sandbank::web {
+
+inline constexpr std::string_view kSessionCookie = "sandbank_authz";
+
+struct AuthorizationAppSettings {
+  Seconds session_lifetime{600};
+  std::size_t max_sessions = 10000;
+};
+
+class AuthorizationApp {
+ public:
+  AuthorizationApp(ApplicationLookup lookup, AllowedScopes allowed_scopes,
+                   oauth::Authorizations& authorizations, const bank::Profiles& profiles,
+                   const Clock& clock, RandomSource& random,
+                   AuthorizationAppSettings settings = {});
+
+  http::Response authorize(http::Request& request);       // GET /authorize/v2[/{country}]
+  http::Response country_page(http::Request& request);    // GET /authorize/country
+  http::Response choose_country(http::Request& request);  // POST /authorize/country
+  http::Response profiles_page(http::Request& request);   // GET /authorize/profiles
+  http::Response consent(http::Request& request);         // POST /authorize/consent
+  http::Response stylesheet(http::Request& request);      // GET /authorize/assets/sandbank.css
+
+  std::size_t session_count() const;
+
+ private:
+  struct Session {
+    std::string csrf_token;
+    AuthorizeRequest request;
+    std::string country;  // empty until chosen
+    TimePoint expires_at;
+  };
+  // The session of the request's cookie (copied); nullopt when absent or expired.
+  std::optional<std::pair<std::string, Session>> session_of(const http::Request& request);
+  std::string start_session(Session session);
+  void update_country(const std::string& id, const std::string& country);
+  void end_session(const std::string& id);
+  http::Response profiles_response(const Session& session, unsigned status = 200);
+  http::Response country_response(const Session& session, const std::string& message,
+                                  unsigned status = 200);
+
+  ApplicationLookup lookup_;
+  AllowedScopes allowed_scopes_;
+  oauth::Authorizations& authorizations_;
+  const bank::Profiles& profiles_;
+  const Clock& clock_;
+  RandomSource& random_;
+  AuthorizationAppSettings settings_;
+
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Session> sessions_;
+};
+
+// Adds the routes above to the web listener's router.
+void add_authorization_routes(http::Router& router, AuthorizationApp& app);
+
+}  // namespace sandbank::web
