@@ -1,0 +1,216 @@
+// The authorization-code grant over HTTP: a code from the customer authorization pages,
+// exchanged, refreshed, revoked and reused, with requests signed as the guide's scripts sign
+// them; and the Date window and Digest rules on the token endpoint.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <regex>
+
+#include "integration/sandbank_process.hpp"
+
+namespace sandbank::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
+
+struct Answer {
+  long status = 0;
+  json::value body;
+  std::string text;
+  std::string str(const char* name) const {
+    if (!body.is_object() || !body.as_object().contains(name)) return "";
+    const auto& v = body.at(name);
+    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
+  }
+};
+
+std::string first_match(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
+}
+
+class OAuthFlowTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new TempDir();
+    server_ = new SandbankServer(tmp_->path() / "data");
+    server_->start();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    delete tmp_;
+  }
+
+  // One request through signed_call.sh; env holds its knobs (see the script).
+  static Answer signed_call(const std::string& path, const std::string& body,
+                            const std::vector<std::string>& env = {}) {
+    std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
+                         (server_->data_dir() / "certs").string() + "' REQ_PATH='" + path +
+                         "' BODY='" + body + "' ";
+    for (const auto& e : env) script += e + " ";
+    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
+    auto r = run_bash(script, tmp_->path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    Answer a;
+    auto cut = r.out.rfind('\n');
+    a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
+    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
+    boost::system::error_code ec;
+    a.body = json::parse(a.text, ec);
+    return a;
+  }
+
+  static std::string app_token() {
+    auto a = signed_call("/oauth2/token", "grant_type=client_credentials");
+    EXPECT_EQ(a.status, 200) << a.text;
+    return a.str("access_token");
+  }
+
+  // Walks the customer authorization pages as docs/authorize.md describes; returns the code.
+  static std::string authorization_code(const std::string& redirect_uri) {
+    auto jar = (tmp_->path() / "jar").string();
+    auto web = server_->web_url();
+    auto ca = server_->cert("ca.cer").string();
+    auto start = curl({"--cacert", ca, "-c", jar,
+                       web + "/authorize/v2/NL?client_id=" + std::string(kClientId) +
+                           "&scope=payment-accounts%3Abalances%3Aview&state=xyz&response_type="
+                           "code&redirect_uri=" +
+                           percent(redirect_uri)});
+    EXPECT_EQ(start.status, 200) << start.body;
+    auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
+    auto profile =
+        first_match(start.body,
+                    "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span class=\"profile-name\">"
+                    "Jane Doe<");
+    auto done = curl({"--cacert", ca, "-b", jar, "--data-urlencode", "csrf_token=" + csrf, "--data",
+                      "profile=" + profile + "&action=next", web + "/authorize/consent"});
+    EXPECT_EQ(done.status, 302) << done.body;
+    return first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
+  }
+
+  static std::string percent(const std::string& s) {
+    std::string out;
+    for (unsigned char c : s) {
+      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+        out += static_cast<char>(c);
+      } else {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%%%02X", c);
+        out += buf;
+      }
+    }
+    return out;
+  }
+
+  static Answer with_app_token(const std::string& token, const std::string& path,
+                               const std::string& body) {
+    return signed_call(path, body, {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
+  }
+
+  static TempDir* tmp_;
+  static SandbankServer* server_;
+};
+TempDir* OAuthFlowTest::tmp_ = nullptr;
+SandbankServer* OAuthFlowTest::server_ = nullptr;
+
+TEST_F(OAuthFlowTest, CodeExchangeGivesACustomerTokenAndAReusedCodeRevokesIt) {
+  auto token = app_token();
+  auto code = authorization_code("https://www.example.com/");
+  ASSERT_FALSE(code.empty());
+  auto body = "grant_type=authorization_code&code=" + code +
+              "&redirect_uri=https%3A%2F%2Fwww.example.com%2F";
+  auto first = with_app_token(token, "/oauth2/token", body);
+  ASSERT_EQ(first.status, 200) << first.text;
+  EXPECT_FALSE(first.str("access_token").empty());
+  EXPECT_FALSE(first.str("refresh_token").empty());
+  EXPECT_EQ(first.str("expires_in"), "900");
+  EXPECT_EQ(first.str("refresh_token_expires_in"), "2592000");
+  EXPECT_EQ(first.str("scope"), "payment-accounts:balances:view");
+
+  auto second = with_app_token(token, "/oauth2/token", body);
+  EXPECT_EQ(second.status, 400) << second.text;
+  EXPECT_EQ(second.str("error"), "invalid_grant");
+  // RFC 6749 §4.1.2: what the first use issued is revoked.
+  auto refresh =
+      with_app_token(token, "/oauth2/token",
+                     "grant_type=refresh_token&refresh_token=" + first.str("refresh_token"));
+  EXPECT_EQ(refresh.status, 400) << refresh.text;
+  EXPECT_EQ(refresh.str("error"), "invalid_grant");
+}
+
+TEST_F(OAuthFlowTest, RefreshGivesANewAccessTokenUntilTheRefreshTokenIsRevoked) {
+  auto token = app_token();
+  auto code = authorization_code("https://www.example.com/");
+  auto customer = with_app_token(token, "/oauth2/token",
+                                 "grant_type=authorization_code&code=" + code +
+                                     "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
+  ASSERT_EQ(customer.status, 200) << customer.text;
+  auto refresh_token = customer.str("refresh_token");
+
+  auto refreshed = with_app_token(token, "/oauth2/token",
+                                  "grant_type=refresh_token&refresh_token=" + refresh_token);
+  ASSERT_EQ(refreshed.status, 200) << refreshed.text;
+  EXPECT_NE(refreshed.str("access_token"), customer.str("access_token"));
+  EXPECT_EQ(refreshed.str("scope"), "payment-accounts:balances:view");
+
+  auto revoked = with_app_token(token, "/oauth2/token/revoke",
+                                "token=" + refresh_token + "&token_type_hint=refresh_token");
+  EXPECT_EQ(revoked.status, 200) << revoked.text;
+  auto after = with_app_token(token, "/oauth2/token",
+                              "grant_type=refresh_token&refresh_token=" + refresh_token);
+  EXPECT_EQ(after.status, 400) << after.text;
+  EXPECT_EQ(after.str("error"), "invalid_grant");
+}
+
+TEST_F(OAuthFlowTest, RedirectUriAtExchangeMustEqualTheOneAtAuthorize) {
+  auto token = app_token();
+  auto code = authorization_code("https://www.example.com/");
+  auto other = with_app_token(token, "/oauth2/token",
+                              "grant_type=authorization_code&code=" + code +
+                                  "&redirect_uri=https%3A%2F%2Fexample.com%2Fredirect");
+  EXPECT_EQ(other.status, 400) << other.text;
+  EXPECT_EQ(other.str("error"), "invalid_grant");
+  auto missing =
+      with_app_token(token, "/oauth2/token", "grant_type=authorization_code&code=" + code);
+  EXPECT_EQ(missing.status, 400) << missing.text;
+}
+
+TEST_F(OAuthFlowTest, DateOutsideTheThreeMinuteWindowIsRefusedWithTheServerTime) {
+  auto old = run_bash("LC_TIME=en_US.UTF-8 date -u -d '-10 minutes' '+%a, %d %b %Y %H:%M:%S GMT'",
+                      tmp_->path())
+                 .out;
+  old.erase(old.find_last_not_of('\n') + 1);
+  auto a =
+      signed_call("/oauth2/token", "grant_type=client_credentials", {"REQ_DATE='" + old + "'"});
+  EXPECT_EQ(a.status, 401) << a.text;
+  EXPECT_EQ(a.str("detail"), "date.outside_window") << a.text;
+  EXPECT_EQ(a.str("error"), "invalid_client") << a.text;
+  // The diagnostic says what the server's clock read.
+  EXPECT_NE((a.str("message") + a.str("diagnostic")).find("server"), std::string::npos) << a.text;
+}
+
+TEST_F(OAuthFlowTest, MissingDigestIsNamed) {
+  // Signed over a digest line, sent without the Digest header.
+  auto a = signed_call("/oauth2/token", "grant_type=client_credentials", {"NO_DIGEST=1"});
+  EXPECT_EQ(a.status, 401) << a.text;
+  EXPECT_EQ(a.str("detail"), "signature.header_absent") << a.text;
+  EXPECT_NE(a.str("message").find("digest"), std::string::npos) << a.text;
+}
+
+TEST_F(OAuthFlowTest, CustomerTokenCannotBeUsedAsAnApplicationToken) {
+  auto token = app_token();
+  auto code = authorization_code("https://www.example.com/");
+  auto customer = with_app_token(token, "/oauth2/token",
+                                 "grant_type=authorization_code&code=" + code +
+                                     "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
+  ASSERT_EQ(customer.status, 200) << customer.text;
+  auto misuse = with_app_token(customer.str("access_token"), "/oauth2/token",
+                               "grant_type=authorization_code&code=whatever");
+  EXPECT_EQ(misuse.status, 401) << misuse.text;
+}
+
+}  // namespace
+}  // namespace sandbank::testing
