@@ -62,6 +62,13 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
   //   POST /oauth2/applications, GET /oauth2/applications/me, GET|PUT /oauth2/applications/{id},
   //   POST /oauth2/token, POST /oauth2/token/revoke
   api::add_oauth_routes(*router, services.oauth_api);
+  // Account Information (docs/api.md "AIS"): GET /v3/accounts, GET /v3/accounts/{id}/balances,
+  //   GET /v2|v3/accounts/{id}/transactions, GET /v1/card-accounts/{id}/transactions
+  api::add_ais_routes(*router, services.ais_api);
+  // Payment Initiation and Confirmation of Funds (docs/api.md "PIS", "CAF"):
+  //   POST /v1/payments/{product}, GET|DELETE /v1/payments/{product}/{id}, GET .../{id}/status,
+  //   the same under /v1/periodic-payments, POST /v1/funds-confirmations
+  api::add_pis_routes(*router, services.pis_api);
   return router;
 }
 
@@ -71,6 +78,8 @@ std::unique_ptr<http::Router> make_web_router(Services& services) {
   // The customer authorization app (docs/authorize.md): GET /authorize/v2[/{country}],
   //   GET|POST /authorize/country, GET /authorize/profiles, POST /authorize/consent
   web::add_authorization_routes(*router, services.authorization_app);
+  // The payment authorization page: GET|POST /payment-initiation/{paymentId}/{country}
+  web::add_payment_routes(*router, services.payment_page);
   return router;
 }
 

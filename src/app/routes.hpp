@@ -2,7 +2,9 @@
 
 #include <memory>
 
+#include "api/ais_api.hpp"
 #include "api/oauth_api.hpp"
+#include "api/pis_api.hpp"
 #include "app/client_authenticator.hpp"
 #include "core/clock.hpp"
 #include "crypto/sandbox_pki.hpp"
@@ -11,6 +13,7 @@
 #include "oauth/token_service.hpp"
 #include "store/store.hpp"
 #include "web/authorization_app.hpp"
+#include "web/payment_page.hpp"
 
 namespace sandbank::app {
 
@@ -25,6 +28,9 @@ struct Services {
   oauth::Authorizations& authorizations;     // consents and codes (customer authorization app)
   api::OAuthApi& oauth_api;                  // the /oauth2/* handlers' dependencies
   web::AuthorizationApp& authorization_app;  // the customer authorization app (web listener)
+  api::AisApi& ais_api;                      // the Account Information API
+  api::PisApi& pis_api;                      // Payment Initiation and Confirmation of Funds
+  web::PaymentPage& payment_page;            // the payment authorization page (web listener)
 };
 
 // The route tables of the two listeners, top to bottom, in one place (routes.cpp).

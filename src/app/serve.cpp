@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
 #include <thread>
 
 #include "app/bank_data.hpp"
@@ -75,8 +78,13 @@ int run_serve(const ServeOptions& options) {
         return oauth::ApplicationRegistry::allowed_scopes(application);
       },
       authorizations, profiles, clock, random);
-  Services services{*dir.store, authenticator,  clock,     dir.pki,          registry,
-                    tokens,     authorizations, oauth_api, authorization_app};
+  api::AisApi ais_api{oauth_api, dir.store->bank()};
+  bank::PaymentService payments(*dir.store, clock, random);
+  api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
+  web::PaymentPage payment_page(payments, dir.store->bank(), profiles, clock, random);
+  Services services{*dir.store,        authenticator, clock,          dir.pki,
+                    registry,          tokens,        authorizations, oauth_api,
+                    authorization_app, ais_api,       pis_api,        payment_page};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
   api_router->set_diagnostics(options.diagnostics);
@@ -98,6 +106,24 @@ int run_serve(const ServeOptions& options) {
   boost::json::object endpoints;
   endpoints["api"] = https_url(api_address.host, server.port("api"));
   endpoints["web"] = https_url(web_address.host, server.port("web"));
+  pis_api.urls->set(std::string(endpoints["api"].as_string()),
+                    std::string(endpoints["web"].as_string()));
+  // The bank's clock: settles accepted payments and books periodic ones as it passes them.
+  std::jthread payment_clock([&payments](std::stop_token stop) {
+    std::mutex mutex;
+    std::condition_variable_any wake;
+    while (!stop.stop_requested()) {
+      std::unique_lock lock(mutex);
+      wake.wait_for(lock, stop, std::chrono::seconds(1), [] { return false; });
+      lock.unlock();
+      if (stop.stop_requested()) break;
+      try {
+        payments.run_due();
+      } catch (const std::exception& e) {
+        spdlog::warn("payment execution failed: {}", e.what());
+      }
+    }
+  });
   auto endpoints_text = boost::json::serialize(endpoints) + "\n";
   write_file_atomically(dir.endpoints_file(), endpoints_text);
   if (!options.ready_file.empty()) write_file_atomically(options.ready_file, endpoints_text);

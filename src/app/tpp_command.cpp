@@ -1,10 +1,12 @@
 #include "app/tpp_command.hpp"
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,7 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "core/strings.hpp"
+#include "tpp/authorize.hpp"
 #include "tpp/client.hpp"
 
 namespace sandbank::app {
@@ -55,6 +58,15 @@ struct State {
   // authorize-url
   std::string country, state;
   std::string authorize_scope = "payment-accounts:balances:view payment-accounts:transactions:view";
+  // authorize
+  std::string test_profile;
+  bool exchange = false;
+  // walkthrough
+  std::string walk_profile = "Alice and Bob";
+  std::string walk_scope =
+      "payment-accounts:balances:view payment-accounts:transactions:view "
+      "payment-accounts:funds-availability:confirm";
+  bool no_register = false;
   // exchange / revoke
   std::string code, token;
   // AIS
@@ -157,6 +169,304 @@ std::string query_of(const std::vector<std::pair<std::string, std::string>>& par
     q += k + "=" + percent_encode(v);
   }
   return q;
+}
+
+std::string random_state() {
+  SystemRandom random;
+  return random.hex(8);
+}
+
+// Steps 3a + 3b: the authorize URL, walked over HTTP. `country` empty: the URL has none and the
+// country page is answered with NL.
+tpp::AuthorizeOutcome authorize_as(TppClient& client, const std::string& profile_name,
+                                   const std::string& country, const std::string& scope,
+                                   const std::string& state) {
+  tpp::AuthorizeWalk walk;
+  walk.redirect_uri = client.profile().redirect_uri;
+  walk.url = client.authorize_url(client.client_id(), country, scope, state, walk.redirect_uri);
+  walk.profile_name = profile_name;
+  if (!country.empty()) walk.country = country;
+  auto outcome = tpp::walk_authorization(
+      walk,
+      [&client](std::string_view method, const std::string& url, const http::HeaderList& headers,
+                std::string_view body) { return client.send_web(method, url, headers, body); });
+  if (!outcome.error.empty()) {
+    throw Error(
+        400, "tpp.authorize_refused",
+        "the authorization ended with error=" + outcome.error +
+            (outcome.error_description.empty() ? "" : " (" + outcome.error_description + ")") +
+            ": " + outcome.location);
+  }
+  if (outcome.code.empty()) {
+    throw Error(400, "tpp.authorize_failed", "the redirect carries no code: " + outcome.location);
+  }
+  if (outcome.state != state) {
+    throw Error(400, "tpp.authorize_failed",
+                "the redirect's state '" + outcome.state + "' is not the one sent ('" + state +
+                    "'): " + outcome.location);
+  }
+  return outcome;
+}
+
+// A link from a response (relative, or absolute on the API host) as a request target.
+std::string link_target(std::string_view href) {
+  auto scheme = href.find("://");
+  if (scheme == std::string_view::npos) return std::string(href);
+  auto path = href.find('/', scheme + 3);
+  return path == std::string_view::npos ? "/" : std::string(href.substr(path));
+}
+
+const boost::json::value* path_of(const boost::json::value& v,
+                                  std::initializer_list<std::string_view> keys) {
+  const boost::json::value* at = &v;
+  for (auto key : keys) {
+    if (!at->is_object()) return nullptr;
+    at = at->as_object().if_contains(key);
+    if (at == nullptr) return nullptr;
+  }
+  return at;
+}
+
+std::string string_path(const boost::json::value& v, std::initializer_list<std::string_view> keys) {
+  auto* at = path_of(v, keys);
+  return at != nullptr && at->is_string() ? std::string(at->as_string()) : std::string();
+}
+
+boost::json::value parse_or_null(const std::string& text) {
+  boost::system::error_code ec;
+  auto v = boost::json::parse(text, ec);
+  return ec ? boost::json::value() : v;
+}
+
+// ---- walkthrough: the whole guide, one step after the other ---------------------------------
+
+struct WalkStep {
+  std::string name, endpoint, outcome, response_id;
+  long status = 0;
+  long long ms = 0;
+};
+
+struct WalkFailed {
+  int exit_code;
+};
+
+class Walkthrough {
+ public:
+  explicit Walkthrough(int total) : total_(total) {}
+
+  // Runs a step. Returns the response when it succeeded, nullopt when the target answered 404
+  // (not implemented there: skipped). Throws WalkFailed after printing the diagnostic.
+  std::optional<Response> run(const std::string& name, const std::string& endpoint,
+                              const std::function<Response()>& action) {
+    WalkStep step{name, endpoint, "", "", 0, 0};
+    auto start = std::chrono::steady_clock::now();
+    Response r;
+    try {
+      r = action();
+    } catch (const Error& e) {
+      step.ms = elapsed(start);
+      step.outcome = "FAILED";
+      record(step);
+      std::fprintf(stderr, "sandbank tpp walkthrough: step '%s' failed: %s [%s]\n", name.c_str(),
+                   e.message().c_str(), e.code().c_str());
+      summary();
+      throw WalkFailed{e.code() == "http.transport" ? 3 : (e.code() == "tpp.token_failed" ? 1 : 2)};
+    }
+    step.ms = elapsed(start);
+    step.status = r.status;
+    step.response_id = r.header("X-ING-Response-ID").value_or("");
+    if (r.status == 404) {
+      step.outcome = "skipped (404)";
+      ++skipped_404_;
+      record(step);
+      return std::nullopt;
+    }
+    if (r.status < 200 || r.status >= 400) {
+      step.outcome = "FAILED";
+      record(step);
+      std::fprintf(
+          stderr,
+          "sandbank tpp walkthrough: step '%s' (%s) failed: the server answered HTTP "
+          "%ld%s\n%s\n",
+          name.c_str(), endpoint.c_str(), r.status,
+          step.response_id.empty() ? "" : (" (X-ING-Response-ID " + step.response_id + ")").c_str(),
+          tpp::pretty_json(r.body).c_str());
+      summary();
+      throw WalkFailed{1};
+    }
+    step.outcome = "ok";
+    record(step);
+    return r;
+  }
+
+  void skip(const std::string& name, const std::string& endpoint, const std::string& why) {
+    record({name, endpoint, "skipped (" + why + ")", "", 0, 0});
+  }
+
+  void summary() const {
+    std::printf("\n%-18s %-52s %-16s %-34s %s\n", "step", "endpoint", "status", "x-ing-response-id",
+                "time");
+    for (const auto& st : steps_) {
+      std::string status = st.status == 0       ? st.outcome
+                           : st.outcome == "ok" ? std::to_string(st.status)
+                                                : std::to_string(st.status) + " " + st.outcome;
+      if (st.outcome.starts_with("skipped (404)")) status = "skipped (404)";
+      std::printf("%-18s %-52s %-16s %-34s %lld ms\n", st.name.c_str(), st.endpoint.c_str(),
+                  status.c_str(), st.response_id.empty() ? "-" : st.response_id.c_str(), st.ms);
+    }
+    int skipped = 0;
+    for (const auto& st : steps_) skipped += st.outcome.starts_with("skipped") ? 1 : 0;
+    if (skipped_404_ > 0) {
+      std::printf(
+          "\n%d step(s) skipped because the target answered 404: that endpoint is not "
+          "implemented there (steps that need its answer are skipped too). They were NOT "
+          "verified.\n",
+          skipped_404_);
+    } else if (skipped > 0) {
+      std::printf("\n%d step(s) skipped (see above); they were NOT verified.\n", skipped);
+    }
+    std::fflush(stdout);
+  }
+
+ private:
+  static long long elapsed(std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                 start)
+        .count();
+  }
+  void record(const WalkStep& st) {
+    steps_.push_back(st);
+    std::string status = st.status == 0       ? st.outcome
+                         : st.outcome == "ok" ? std::to_string(st.status)
+                                              : std::to_string(st.status) + " " + st.outcome;
+    if (st.outcome.starts_with("skipped (404)"))
+      status = "404, skipped: not implemented by the target";
+    std::printf("[%2zu/%d] %-18s %-52s %s (%lld ms)\n", steps_.size(), total_, st.name.c_str(),
+                st.endpoint.c_str(), status.c_str(), st.ms);
+    std::fflush(stdout);
+  }
+
+  int total_;
+  int skipped_404_ = 0;
+  std::vector<WalkStep> steps_;
+};
+
+int run_walkthrough(const State& s, TppClient& client) {
+  if (s.common.dry_run) {
+    throw Error(400, "tpp.usage",
+                "the walkthrough needs each step's answer for the next; it cannot --dry-run");
+  }
+  constexpr int kSteps = 13;
+  Walkthrough walk(kSteps);
+  const auto& redirect_uri = client.profile().redirect_uri;
+  try {
+    // Step 1: register (with the example certificates Sandbank answers the pre-registered app).
+    if (s.no_register) {
+      walk.skip("register", "POST /oauth2/applications", "--no-register");
+    } else {
+      boost::json::object body;
+      body["contact"] = s.contact.empty() ? "walkthrough@tpp.example" : s.contact;
+      boost::json::array uris;
+      if (!redirect_uri.empty()) uris.emplace_back(redirect_uri);
+      body["redirect_uris"] = std::move(uris);
+      auto r = walk.run("register", "POST /oauth2/applications", [&] {
+        return client.send(client.register_request(boost::json::serialize(body)));
+      });
+      if (r) {
+        auto id = string_path(parse_or_null(r->body), {"application", "client_id"});
+        if (!id.empty() && client.profile().client_id.empty()) client.tokens().set_client_id(id);
+      }
+    }
+    // Step 2: mTLS-only token and the application's metadata.
+    auto mtls = walk.run("mTLS token", "POST /oauth2/token (client_id, mTLS)",
+                         [&] { return client.fetch_mtls_token(); });
+    if (mtls) {
+      auto token = client.tokens().any(tpp::TokenKind::Mtls)->access_token;
+      walk.run("app show", "GET /oauth2/applications/me",
+               [&] { return client.send(client.app_show_request(token, "me")); });
+    } else {
+      walk.skip("app show", "GET /oauth2/applications/me", "no mTLS token");
+    }
+    // Step 3: signed application token, the customer's consent, the code exchange.
+    walk.run("app token", "POST /oauth2/token (signed)", [&] { return client.fetch_app_token(); });
+    std::string state = random_state();
+    std::string code;
+    walk.run("authorize", "GET /authorize/v2 (web) ... 302", [&] {
+      auto outcome = authorize_as(client, s.walk_profile, "", s.walk_scope, state);
+      code = outcome.code;
+      Response r;
+      r.status = outcome.status;
+      return r;
+    });
+    auto exchanged = walk.run("exchange", "POST /oauth2/token (authorization_code)",
+                              [&] { return client.exchange(code, redirect_uri); });
+    // Step 4: AIS, PIS, CAF as far as the target has them.
+    std::string token = exchanged ? client.customer_token() : "";
+    auto id = client.client_id();
+    std::string iban;
+    auto accounts = walk.run("accounts", "GET /v3/accounts", [&] {
+      return client.send(client.ais_request(token, id, "/v3/accounts"));
+    });
+    const boost::json::value* account = nullptr;
+    boost::json::value accounts_body;
+    if (accounts) {
+      accounts_body = parse_or_null(accounts->body);
+      if (auto* list = path_of(accounts_body, {"accounts"});
+          list && list->is_array() && !list->as_array().empty()) {
+        account = &list->as_array().front();
+      }
+    }
+    if (account != nullptr) {
+      auto resource = string_path(*account, {"resourceId"});
+      iban = string_path(*account, {"iban"});
+      auto balances = string_path(*account, {"_links", "balances", "href"});
+      auto transactions = string_path(*account, {"_links", "transactions", "href"});
+      if (balances.empty()) balances = "/v3/accounts/" + resource + "/balances";
+      if (transactions.empty()) transactions = "/v3/accounts/" + resource + "/transactions";
+      walk.run("balances", "GET /v3/accounts/{id}/balances",
+               [&] { return client.send(client.ais_request(token, id, link_target(balances))); });
+      walk.run(
+          "transactions",
+          "GET " + link_target(transactions).substr(0, 3) + "/accounts/{id}/transactions",
+          [&] { return client.send(client.ais_request(token, id, link_target(transactions))); });
+    } else {
+      std::string why = accounts ? "no account in the answer" : "no AIS";
+      walk.skip("balances", "GET /v3/accounts/{id}/balances", why);
+      walk.skip("transactions", "GET /v2/accounts/{id}/transactions", why);
+    }
+    tpp::Payment payment;
+    payment.amount = "1.00";
+    payment.creditor_iban = "AT861921125678901234";
+    payment.creditor_name = "Laura Musterfrau";
+    payment.remittance = "sandbank tpp walkthrough";
+    auto app_token = client.app_token();
+    auto paid = walk.run("payment", "POST /v1/payments/sepa-credit-transfers", [&] {
+      return client.send(
+          client.payment_request(app_token, id, payment, false, redirect_uri, "127.0.0.1"));
+    });
+    auto payment_id = paid ? string_path(parse_or_null(paid->body), {"paymentId"}) : "";
+    if (!payment_id.empty()) {
+      walk.run("payment status", "GET /v1/payments/sepa-credit-transfers/{id}/status", [&] {
+        return client.send(
+            client.payment_status_request(app_token, id, payment.product, payment_id, false));
+      });
+    } else {
+      walk.skip("payment status", "GET /v1/payments/sepa-credit-transfers/{id}/status",
+                paid ? "no paymentId in the answer" : "no PIS");
+    }
+    if (!iban.empty()) {
+      walk.run("funds check", "POST /v1/funds-confirmations", [&] {
+        return client.send(client.funds_check_request(token, id, iban, "10.00", "EUR"));
+      });
+    } else {
+      walk.skip("funds check", "POST /v1/funds-confirmations", "no account IBAN (no AIS)");
+    }
+    walk.run("refresh", "POST /oauth2/token (refresh_token)", [&] { return client.refresh(); });
+  } catch (const WalkFailed& failed) {
+    return failed.exit_code;
+  }
+  walk.summary();
+  return 0;
 }
 
 int run_init(const State& s) {
@@ -284,6 +594,65 @@ TppCommand add_tpp_commands(CLI::App& cli) {
     };
   });
 
+  // authorize (3a + 3b without a browser)
+  auto* authz = tpp->add_subcommand(
+      "authorize",
+      "Steps 3a-3b without a browser: walk the authorization pages as a test profile, print the "
+      "code");
+  authz->add_option("--profile", s.test_profile, "Test profile name, e.g. \"Jane Doe\"")
+      ->required();
+  authz->add_option("--country", s.country,
+                    "Country code in the authorize URL (default: none, NL chosen on the country "
+                    "page)");
+  authz->add_option("--scope", s.authorize_scope, "Space-separated scopes")->capture_default_str();
+  authz->add_option("--state", s.state, "State (default: random)");
+  authz->add_flag("--exchange", s.exchange, "Also exchange the code for a customer token (3d)");
+  authz->callback([&s] {
+    s.action = [&s](TppClient& client) {
+      std::string st = s.state.empty() ? random_state() : s.state;
+      if (s.common.dry_run) {
+        std::printf("GET %s\n", client
+                                    .authorize_url(client.client_id(), s.country, s.authorize_scope,
+                                                   st, client.profile().redirect_uri)
+                                    .c_str());
+        return 0;
+      }
+      auto outcome = authorize_as(client, s.test_profile, s.country, s.authorize_scope, st);
+      boost::json::object o;
+      o["code"] = outcome.code;
+      o["state"] = outcome.state;
+      o["redirect"] = outcome.location;
+      int code = 0;
+      if (s.exchange) {
+        auto r = client.exchange(outcome.code, client.profile().redirect_uri);
+        boost::system::error_code ec;
+        auto body = boost::json::parse(r.body, ec);
+        o["token"] = ec ? boost::json::value(r.body) : body;
+        if (r.status != 200) {
+          std::fprintf(stderr, "sandbank tpp: the code exchange answered HTTP %ld\n", r.status);
+          code = 1;
+        }
+      }
+      print_body(s.common, boost::json::serialize(o));
+      return code;
+    };
+  });
+
+  // walkthrough
+  auto* walkthrough = tpp->add_subcommand(
+      "walkthrough",
+      "The whole guide against the target: register, tokens, app show, authorize, exchange, AIS, "
+      "PIS, CAF, refresh; a summary table");
+  walkthrough->add_option("--test-profile", s.walk_profile, "Test profile to authorize as")
+      ->capture_default_str();
+  walkthrough->add_option("--scope", s.walk_scope, "Scopes the customer grants")
+      ->capture_default_str();
+  walkthrough->add_option("--contact", s.contact, "Contact e-mail of the registration");
+  walkthrough->add_flag("--no-register", s.no_register,
+                        "Skip step 1 (use an application registered before)");
+  walkthrough->callback(
+      [&s] { s.action = [&s](TppClient& client) { return run_walkthrough(s, client); }; });
+
   // exchange / refresh / revoke
   auto* exchange = tpp->add_subcommand("exchange", "Step 3d: authorization code -> customer token");
   exchange->add_option("code", s.code, "The code from the redirect")->required();
@@ -343,27 +712,36 @@ TppCommand add_tpp_commands(CLI::App& cli) {
                                      {"dateTo", s.date_to},
                                      {"currency", s.currency},
                                      {"limit", s.limit}});
-      int code = 0;
-      for (int page = 0; page < 1000; ++page) {
+      if (!s.all_pages || s.common.dry_run) {
+        return finish(s.common, client.send(client.ais_request(token, id, target)));
+      }
+      // --all: every page (following transactions._links.next), printed as one document with
+      // the booked, pending and info lists concatenated.
+      boost::json::value merged;
+      for (int page = 0; page < 10000; ++page) {
         auto r = client.send(client.ais_request(token, id, target));
-        code = finish(s.common, r);
-        if (code != 0 || !s.all_pages || s.common.dry_run) break;
-        boost::system::error_code ec;
-        auto v = boost::json::parse(r.body, ec);
-        const boost::json::value* next = nullptr;
-        if (!ec && v.is_object()) {
-          if (auto* t = v.as_object().if_contains("transactions"); t && t->is_object()) {
-            if (auto* l = t->as_object().if_contains("_links"); l && l->is_object()) {
-              if (auto* n = l->as_object().if_contains("next"); n && n->is_object()) {
-                next = n->as_object().if_contains("href");
-              }
-            }
+        if (r.status < 200 || r.status >= 300) return finish(s.common, r);
+        auto v = parse_or_null(r.body);
+        auto* t = path_of(v, {"transactions"});
+        if (t == nullptr || !t->is_object()) return finish(s.common, r);
+        std::string next = string_path(v, {"transactions", "_links", "next", "href"});
+        if (merged.is_null()) {
+          merged = v;
+        } else {
+          auto& into = merged.as_object()["transactions"].as_object();
+          for (const auto& [key, list] : t->as_object()) {
+            if (!list.is_array()) continue;
+            auto& to = into[key];
+            if (!to.is_array()) to = boost::json::array();
+            for (const auto& item : list.as_array()) to.as_array().push_back(item);
           }
         }
-        if (next == nullptr || !next->is_string()) break;
-        target = std::string(next->as_string());
+        if (next.empty()) break;
+        target = link_target(next);
       }
-      return code;
+      merged.as_object()["transactions"].as_object().erase("_links");
+      print_body(s.common, boost::json::serialize(merged));
+      return 0;
     };
   });
 

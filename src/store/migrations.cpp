@@ -153,6 +153,51 @@ CREATE INDEX bank_transactions_page ON bank_transactions (account_id, execution_
 CREATE UNIQUE INDEX bank_transactions_by_transaction_id
   ON bank_transactions (account_id, transaction_id);
 )sql"},
+    // Payments (src/bank/payments) own versions 20..29.
+    Migration{20, "create_payments", R"sql(
+CREATE TABLE payments (
+  id                       TEXT PRIMARY KEY NOT NULL,
+  client_id                TEXT NOT NULL,
+  kind                     TEXT NOT NULL,
+  product                  TEXT NOT NULL,
+  request_json             TEXT NOT NULL,
+  status                   TEXT NOT NULL,
+  status_reason            TEXT NOT NULL DEFAULT '',
+  country                  TEXT NOT NULL,
+  redirect_uri             TEXT NOT NULL,
+  psu_ip_address           TEXT NOT NULL,
+  amount                   INTEGER NOT NULL,
+  currency                 TEXT NOT NULL,
+  creditor_iban            TEXT NOT NULL,
+  creditor_name            TEXT NOT NULL,
+  creditor_bic             TEXT NOT NULL,
+  debtor_iban              TEXT NOT NULL,
+  debtor_account_id        TEXT NOT NULL,
+  remittance               TEXT NOT NULL,
+  end_to_end_id            TEXT NOT NULL,
+  instant                  INTEGER NOT NULL,
+  requested_execution_date TEXT NOT NULL,
+  start_date               TEXT NOT NULL,
+  end_date                 TEXT NOT NULL,
+  frequency                TEXT NOT NULL,
+  next_execution_date      TEXT NOT NULL,
+  executions               INTEGER NOT NULL DEFAULT 0,
+  failed_executions        INTEGER NOT NULL DEFAULT 0,
+  settle_at                TEXT,
+  created_at               TEXT NOT NULL,
+  updated_at               TEXT NOT NULL
+);
+CREATE INDEX payments_settling ON payments (status, settle_at);
+CREATE INDEX payments_periodic_due ON payments (status, next_execution_date);
+CREATE TABLE payment_requests (
+  client_id  TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  body_hash  TEXT NOT NULL,
+  payment_id TEXT NOT NULL REFERENCES payments (id),
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (client_id, request_id)
+);
+)sql"},
 };
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(

@@ -6,6 +6,7 @@
 #include "store/database.hpp"
 #include "store/sqlite_bank.hpp"
 #include "store/sqlite_oauth.hpp"
+#include "store/sqlite_payments.hpp"
 #include "store/store.hpp"
 
 namespace sandbank::store {
@@ -215,7 +216,8 @@ class SqliteStore final : public Store {
         tokens_(make_sqlite_token_repository(*db_)),
         codes_(make_sqlite_code_repository(*db_)),
         consents_(make_sqlite_consent_repository(*db_)),
-        bank_(make_sqlite_bank_repository(*db_)) {}
+        bank_(make_sqlite_bank_repository(*db_)),
+        payments_(make_sqlite_payment_repository(*db_)) {}
 
   ApplicationRepository& applications() override { return applications_; }
   RevocationRepository& revocations() override { return revocations_; }
@@ -223,6 +225,7 @@ class SqliteStore final : public Store {
   AuthorizationCodeRepository& codes() override { return *codes_; }
   ConsentRepository& consents() override { return *consents_; }
   BankRepository& bank() override { return *bank_; }
+  PaymentRepository& payments() override { return *payments_; }
   int schema_version() override { return db_->schema_version(); }
   std::uint64_t change_counter() override { return db_->change_counter(); }
 
@@ -234,6 +237,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<AuthorizationCodeRepository> codes_;
   std::unique_ptr<ConsentRepository> consents_;
   std::unique_ptr<BankRepository> bank_;
+  std::unique_ptr<PaymentRepository> payments_;
 };
 
 }  // namespace

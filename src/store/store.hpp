@@ -9,6 +9,7 @@
 
 #include "store/bank_repository.hpp"
 #include "store/oauth_records.hpp"
+#include "store/payment_records.hpp"
 #include "store/records.hpp"
 
 // Repository interfaces: what the rest of Sandbank knows about persistence. Every
@@ -59,6 +60,8 @@ class Store {
   virtual ConsentRepository& consents() = 0;
   // The simulated bank: profiles, accounts, balances, transactions.
   virtual BankRepository& bank() = 0;
+  // Payments initiated through PIS and the idempotency keys of their requests.
+  virtual PaymentRepository& payments() = 0;
   // Highest applied schema migration.
   virtual int schema_version() = 0;
   // Changes (grows) whenever this process or another one commits a change to the store,

@@ -199,7 +199,7 @@ TppClient::TppClient(TppProfile profile, const Clock& clock, RandomSource& rando
       clock_(clock),
       random_(random),
       options_(std::move(options)),
-      cache_(profile_.token_cache, profile_.host, clock) {
+      cache_(profile_.token_cache, token_cache_key(profile_), clock) {
   while (!profile_.host.empty() && profile_.host.back() == '/') profile_.host.pop_back();
   while (!profile_.web.empty() && profile_.web.back() == '/') profile_.web.pop_back();
   if (!options_.warn) {
@@ -536,6 +536,25 @@ Response TppClient::send(const Request& request) {
   return response;
 }
 
+Response TppClient::send_web(std::string_view method, const std::string& url,
+                             const http::HeaderList& headers, std::string_view body) {
+  Request request;
+  request.method = std::string(method);
+  request.url = url;
+  request.headers = headers;
+  request.body = std::string(body);
+  if (!web_http_) {
+    http::ClientOptions o;
+    o.ca_file = profile_.ca_file;
+    o.insecure = options_.insecure;
+    o.timeout = options_.timeout;
+    web_http_ = std::make_unique<http::Client>(std::move(o));
+  }
+  auto response = web_http_->request(method, url, headers, body);
+  if (options_.observe) options_.observe(request, &response);
+  return response;
+}
+
 Response TppClient::send_token_request(const Request& request, TokenKind kind) {
   auto response = send(request);
   if (options_.dry_run || response.status != 200) return response;
@@ -610,8 +629,9 @@ std::string TppClient::customer_token() {
     return cache_.any(TokenKind::Customer)->access_token;
   }
   throw Error(400, "tpp.no_customer_token",
-              "no customer token: open `sandbank tpp authorize-url`, then run `sandbank tpp "
-              "exchange CODE` with the code from the redirect");
+              "no customer token: run `sandbank tpp authorize --profile NAME --exchange`, or "
+              "open `sandbank tpp authorize-url` and run `sandbank tpp exchange CODE` with the "
+              "code from the redirect");
 }
 
 Response TppClient::exchange(std::string_view code, std::string_view redirect_uri) {
@@ -651,6 +671,13 @@ Response TppClient::revoke(std::string_view refresh_token) {
     }
   }
   return response;
+}
+
+std::string token_cache_key(const TppProfile& profile) {
+  std::string host = profile.host;
+  while (!host.empty() && host.back() == '/') host.pop_back();
+  if (profile.tls_cert.empty()) return host;
+  return host + " " + profile.tls_cert;
 }
 
 // ---- output -----------------------------------------------------------------------------

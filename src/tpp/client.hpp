@@ -145,6 +145,10 @@ class TppClient {
   // ---- network -----------------------------------------------------------------------------
   // Sends (or, in dry-run, only reports) a request; warns on server clock skew.
   Response send(const Request& request);
+  // A request to the web (authorization) host: no client certificate, the server verified as
+  // for the API host, redirects not followed; reported to `observe` like any other request.
+  Response send_web(std::string_view method, const std::string& url,
+                    const http::HeaderList& headers, std::string_view body);
 
   // The client_id: profile, else cache, else learned from a signed token request.
   std::string client_id();
@@ -185,10 +189,15 @@ class TppClient {
   Options options_;
   TokenCache cache_;
   std::unique_ptr<http::Client> http_;
+  std::unique_ptr<http::Client> web_http_;
   mutable std::optional<crypto::Certificate> signing_cert_;
   mutable std::optional<crypto::PrivateKey> signing_key_;
   mutable bool tls_checked_ = false;
 };
+
+// The token cache's section for a profile: the API host, and the TLS certificate when one is
+// configured (two TPPs on one host keep their tokens and client_ids apart).
+std::string token_cache_key(const TppProfile& profile);
 
 // A warning when `server_date` (an HTTP Date) differs from `now` by more than `limit`.
 std::optional<std::string> clock_skew_warning(std::string_view server_date, TimePoint now,

@@ -120,6 +120,8 @@ TppProfile profile_from_data_dir(const fs::path& dir, bool allow_missing_endpoin
   profile.signing_key = (certs / "example_client_signing.key").string();
   profile.ca_file = (certs / "ca.cer").string();
   profile.token_cache = root / "tpp-tokens.json";
+  // The first redirect URI of the pre-registered application.
+  profile.redirect_uri = "https://www.example.com/";
   fs::path endpoints = root / "endpoints.json";
   std::string text = read_text(endpoints);
   if (!text.empty()) {

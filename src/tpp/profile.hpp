@@ -34,7 +34,8 @@ void save_profile(const TppProfile& profile, const std::filesystem::path& file);
 // A local sandbox: certificates from DIR/certs (the guide's file names, ca.cer as trust anchor),
 // host and web from DIR/endpoints.json (written by a running `sandbank serve`). When that file
 // is absent, host and web stay empty unless `allow_missing_endpoints` gives the serve defaults
-// (https://127.0.0.1:8443 and :8444). Tokens are cached in DIR/tpp-tokens.json.
+// (https://127.0.0.1:8443 and :8444). Tokens are cached in DIR/tpp-tokens.json. The redirect
+// URI is the pre-registered application's first one, https://www.example.com/.
 TppProfile profile_from_data_dir(const std::filesystem::path& dir,
                                  bool allow_missing_endpoints = false);
 

@@ -11,6 +11,7 @@ extern const std::string_view kCountryTemplate;   // templates/country.mustache
 extern const std::string_view kProfilesTemplate;  // templates/profiles.mustache
 extern const std::string_view kErrorTemplate;     // templates/error.mustache
 extern const std::string_view kRedirectTemplate;  // templates/redirect.mustache
+extern const std::string_view kPaymentTemplate;   // templates/payment.mustache
 extern const std::string_view kStylesheet;        // assets/sandbank.css
 
 }  // namespace sandbank::web::assets

@@ -10,6 +10,7 @@
 #include "core/time_format.hpp"
 #include "crypto/sandbox_pki.hpp"
 #include "integration/sandbank_process.hpp"
+#include "tpp/authorize.hpp"
 #include "tpp/client.hpp"
 #include "tpp/profile.hpp"
 #include "tpp/token_cache.hpp"
@@ -504,6 +505,103 @@ TEST(OutputTest, PrettyJson) {
   EXPECT_EQ(pretty_json(R"({"a":[1,{"b":"c"}],"d":{}})"),
             "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"c\"\n    }\n  ],\n  \"d\": {}\n}");
   EXPECT_EQ(pretty_json("not json"), "not json");
+}
+
+}  // namespace
+}  // namespace sandbank::tpp
+
+namespace sandbank::tpp {
+namespace {
+
+// The authorization walk offline: a scripted web host answering like Sandbank's pages.
+TEST(AuthorizeWalkTest, CountryFormProfileByNameAndTheRedirectNotFollowed) {
+  std::vector<std::string> seen;
+  WebTransport web = [&](std::string_view method, const std::string& url,
+                         const http::HeaderList& headers, std::string_view body) {
+    std::string cookie;
+    for (const auto& [n, v] : headers) {
+      if (n == "Cookie") cookie = v;
+    }
+    seen.push_back(std::string(method) + " " + url + " [" + cookie + "] " + std::string(body));
+    http::ClientResponse r;
+    if (url.starts_with("https://web.test/authorize/v2?")) {
+      r.status = 200;
+      r.headers = {{"Set-Cookie", "sandbank_authz=S1; Path=/authorize; HttpOnly"}};
+      r.body =
+          R"(<main data-outcome="select-country"><form method="post" action="/authorize/country">
+<input type="hidden" name="csrf_token" value="c&amp;1"><button name="country" value="NL">NL</button></form></main>)";
+    } else if (url == "https://web.test/authorize/country") {
+      r.status = 303;
+      r.headers = {{"Location", "/authorize/profiles"}};
+    } else if (url == "https://web.test/authorize/profiles") {
+      r.status = 200;
+      r.body =
+          R"(<main data-outcome="select-profile"><form method="post" action="/authorize/consent">
+<input type="hidden" name="csrf_token" value="c&amp;1">
+<label><input type="radio" name="profile" value="p-1" required> <span class="profile-name">A &amp; B</span></label>
+<label><input type="radio" name="profile" value="p-2" required>
+  <span class="profile-name">Jane Doe</span></label></form></main>)";
+    } else if (url == "https://web.test/authorize/consent") {
+      r.status = 302;
+      r.headers = {{"Location", "https://tpp.test/cb?code=C%2B1&state=st"}};
+    } else {
+      r.status = 500;
+    }
+    return r;
+  };
+  AuthorizeWalk walk;
+  walk.url = "https://web.test/authorize/v2?client_id=x&state=st";
+  walk.redirect_uri = "https://tpp.test/cb";
+  walk.profile_name = "jane doe";
+  auto outcome = walk_authorization(walk, web);
+  EXPECT_EQ(outcome.code, "C+1");
+  EXPECT_EQ(outcome.state, "st");
+  EXPECT_EQ(outcome.status, 302);
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[1],
+            "POST https://web.test/authorize/country [sandbank_authz=S1] "
+            "csrf_token=c%261&country=NL");
+  EXPECT_EQ(seen[2], "GET https://web.test/authorize/profiles [sandbank_authz=S1] ");
+  EXPECT_EQ(seen[3],
+            "POST https://web.test/authorize/consent [sandbank_authz=S1] "
+            "csrf_token=c%261&profile=p-2&action=next");
+
+  walk.profile_name = "Nobody";
+  seen.clear();
+  try {
+    walk_authorization(walk, web);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "tpp.authorize_failed");
+    EXPECT_NE(e.message().find("offered: A & B, Jane Doe"), std::string::npos) << e.message();
+  }
+}
+
+TEST(AuthorizeWalkTest, HelpersAndUnknownPages) {
+  EXPECT_EQ(resolve_url("https://h.test/a/b?x", "/c"), "https://h.test/c");
+  EXPECT_EQ(resolve_url("https://h.test/a/b?x", "c"), "https://h.test/a/c");
+  EXPECT_EQ(resolve_url("https://h.test/a", "https://o.test/z"), "https://o.test/z");
+  EXPECT_EQ(origin_of("https://h.test:8444/a?b"), "https://h.test:8444");
+  auto q = query_parameters("https://x/?error=access_denied&error_description=a+b%21&state=s");
+  EXPECT_EQ(q["error"], "access_denied");
+  EXPECT_EQ(q["error_description"], "a b!");
+  EXPECT_EQ(html_unescape("a&amp;b&#39;c&lt;"), "a&b'c<");
+  WebTransport plain = [](std::string_view, const std::string&, const http::HeaderList&,
+                          std::string_view) {
+    http::ClientResponse r;
+    r.status = 200;
+    r.body = "<html><body>Log in</body></html>";
+    return r;
+  };
+  AuthorizeWalk walk;
+  walk.url = "https://other.test/authorize";
+  walk.profile_name = "x";
+  try {
+    walk_authorization(walk, plain);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("only Sandbank's pages are known"), std::string::npos);
+  }
 }
 
 }  // namespace

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# AIS throughput (docs/performance.md "AIS throughput"): a signed GET /v3/accounts and a signed
+# transactions page over keep-alive mutual TLS, load from `ab -k -c 32`, Sandbank started with
+# --threads 1, against nginx (1 worker, same certificates, ssl_verify_client on) serving the
+# identical JSON body with no checks. Headers are signed once (valid in the 3-minute window).
+#   bench/ais_load.sh            needs ab and nginx: apt-get install apache2-utils nginx-light
+#   SANDBANK_BIN (default build-bench/sandbank, Release), REQUESTS (default 20000), CONC (32)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+for tool in ab nginx openssl curl; do
+  command -v "$tool" >/dev/null || { echo "ais_load.sh: $tool missing (apt-get install apache2-utils nginx-light)"; exit 77; }
+done
+bin="${SANDBANK_BIN:-build-bench/sandbank}"
+if [ ! -x "$bin" ]; then
+  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build build-bench -j "${JOBS:-2}" --target sandbank
+  bin=build-bench/sandbank
+fi
+requests="${REQUESTS:-20000}"
+conc="${CONC:-32}"
+client_id=5ca1ab1e-c0ca-c01a-cafe-154deadbea75
+dir=$(mktemp -d)
+chmod 755 "$dir"  # nginx workers (www-data) read body.json
+trap 'kill $(cat "$dir"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+"$bin" serve --data "$dir/data" --api-listen 127.0.0.1:0 --web-listen 127.0.0.1:0 \
+  --ready-file "$dir/ready.json" --threads 1 --log-level warn >"$dir/sandbank.log" 2>&1 &
+echo $! >"$dir/sandbank.pid"
+for _ in $(seq 300); do [ -s "$dir/ready.json" ] && break; sleep 0.1; done
+api=$(sed 's/.*"api":"\([^"]*\)".*/\1/' "$dir/ready.json")
+web=$(sed 's/.*"web":"\([^"]*\)".*/\1/' "$dir/ready.json")
+certs="$dir/data/certs"
+cat "$certs/example_client_tls.cer" "$certs/example_client_tls.key" >"$dir/client.pem"
+
+# Signed headers for METHOD PATH BODY [BEARER KEYID]: prints one "-H" argument per line.
+sign() {
+  local method=$1 path=$2 body=$3 bearer=${4:-} keyid=${5:-SN=49BA5C71}
+  local digest date sig params
+  digest="SHA-256=$(printf %s "$body" | openssl dgst -binary -sha256 | openssl base64)"
+  date=$(LC_TIME=C date -u "+%a, %d %b %Y %H:%M:%S GMT")
+  sig=$(printf '(request-target): %s %s\ndate: %s\ndigest: %s' "${method,,}" "$path" "$date" "$digest" |
+        openssl dgst -sha256 -sign "$certs/example_client_signing.key" | openssl base64 -A)
+  params="keyId=\"$keyid\",algorithm=\"rsa-sha256\",headers=\"(request-target) date digest\",signature=\"$sig\""
+  printf '%s\n' "Date: $date" "Digest: $digest"
+  if [ -n "$bearer" ]; then
+    printf '%s\n' "Authorization: Bearer $bearer" "Signature: $params"
+  else
+    printf '%s\n' "TPP-Signature-Certificate: $(tr -d '\r\n' <"$certs/example_client_signing.cer")" \
+      "Authorization: Signature $params"
+  fi
+}
+mtls=(--cacert "$certs/ca.cer" --cert "$certs/example_client_tls.cer" --key "$certs/example_client_tls.key")
+call() {  # call METHOD PATH BODY [BEARER KEYID]
+  local headers=()
+  while IFS= read -r h; do headers+=(-H "$h"); done < <(sign "$@")
+  curl -sS -X "$1" "${mtls[@]}" "${headers[@]}" -H "Content-Type: application/x-www-form-urlencoded" \
+    ${3:+--data-raw "$3"} "$api$2"
+}
+json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
+
+app=$(call POST /oauth2/token grant_type=client_credentials | json_field access_token)
+jar="$dir/jar"
+page=$(curl -sS --cacert "$certs/ca.cer" -c "$jar" "$web/authorize/v2/NL?client_id=$client_id&scope=payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview&state=b&response_type=code&redirect_uri=https%3A%2F%2Fwww.example.com%2F")
+csrf=$(printf %s "$page" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
+profile=$(printf %s "$page" | tr '\n' ' ' | sed -n 's/.*name="profile" value="\([^"]*\)"[^>]*> *<span class="profile-name">John Doe<.*/\1/p')
+code=$(curl -sS -o /dev/null -w '%{redirect_url}' --cacert "$certs/ca.cer" -b "$jar" \
+  --data-urlencode "csrf_token=$csrf" --data "profile=$profile&action=next" "$web/authorize/consent" |
+  sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
+token=$(call POST /oauth2/token "grant_type=authorization_code&code=$code&redirect_uri=https%3A%2F%2Fwww.example.com%2F" "$app" "$client_id" | json_field access_token)
+[ -n "$token" ] || { echo "ais_load.sh: no customer token"; exit 1; }
+account=$(call GET /v3/accounts "" "$token" "$client_id" | grep -o '"resourceId":"[^"]*"' | head -1 | cut -d'"' -f4)
+
+port=$((20000 + RANDOM % 20000))
+sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@CERT@#$(find "$dir/data" -name server.cer | head -1)#g" \
+  -e "s#@KEY@#$(find "$dir/data" -name server.key | head -1)#g" -e "s#@CA@#$certs/ca.cer#g" bench/nginx_ais.conf.in >"$dir/nginx.conf"
+
+run_ab() {  # run_ab NAME URL HEADER...
+  local name=$1 url=$2 file; shift 2
+  file="$dir/ab-$(printf %s "$name" | tr -c 'A-Za-z0-9' '_').txt"
+  local args=() h
+  for h in "$@"; do args+=(-H "$h"); done
+  ab -q -k -c "$conc" -n "$requests" -E "$dir/client.pem" "${args[@]}" "$url" >"$file" 2>&1 || true
+  printf '%-28s %10s req/s  p99 %5s ms  failed %s  non-2xx %s\n' "$name" \
+    "$(awk '/Requests per second/{print $4}' "$file")" \
+    "$(awk '/ 99%/{print $2}' "$file")" \
+    "$(awk '/Failed requests/{print $3}' "$file")" \
+    "$(awk '/Non-2xx/{print $3}' "$file")"
+}
+
+bench_path() {  # bench_path LABEL PATH
+  local label=$1 path=$2 headers=()
+  while IFS= read -r h; do headers+=("$h"); done < <(sign GET "$path" "" "$token" "$client_id")
+  local hdr=()
+  for h in "${headers[@]}"; do hdr+=(-H "$h"); done
+  curl -sS "${mtls[@]}" "${hdr[@]}" "$api$path" >"$dir/body.json"
+  chmod 644 "$dir/body.json"
+  run_ab "sandbank $label" "$api$path" "${headers[@]}"
+  echo "  sandbank RSS $(awk '/VmRSS/{print $2, $3}' /proc/$(cat "$dir/sandbank.pid")/status), body $(wc -c <"$dir/body.json") bytes"
+  nginx -c "$dir/nginx.conf" -p "$dir" -e "$dir/nginx-error.log" &
+  local nginx_pid=$!
+  sleep 0.5
+  run_ab "nginx $label" "https://127.0.0.1:$port$path" "${headers[@]}"
+  kill "$nginx_pid"; wait "$nginx_pid" 2>/dev/null || true
+}
+
+echo "ab -k -c $conc -n $requests, sandbank --threads 1 ($bin), nginx 1 worker"
+bench_path "GET /v3/accounts" /v3/accounts
+bench_path "transactions page (100)" "/v2/accounts/$account/transactions?dateFrom=2000-01-01&limit=100"

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "api/oauth_api.hpp"
+#include "http/router.hpp"
+#include "store/bank_repository.hpp"
+
+// The Account Information API (docs/api.md "AIS"): accounts, balances and transactions of
+// the accounts a customer's consent covers. Every call needs a customer token bound to the
+// connection's certificate and an HTTP Signature with keyId = client_id; errors are
+// tppMessages bodies (api/tpp_messages.hpp).
+namespace sandbank::api {
+
+struct AisApi {
+  // Token service, registry, certificate cache, clock, TLS client check, diagnostics switch.
+  OAuthApi& oauth;
+  store::BankRepository& bank;
+
+  // Accounts never change once seeded: each is read from the store once per process.
+  struct AccountCache {
+    std::mutex mutex;
+    std::unordered_map<std::string, store::BankAccount> by_id;
+  };
+  std::shared_ptr<AccountCache> accounts = std::make_shared<AccountCache>();
+
+  // The account with this resourceId (cached).
+  std::optional<store::BankAccount> account(const std::string& id);
+};
+
+// Default and largest page size of the transaction lists.
+inline constexpr int kDefaultTransactionLimit = 100;
+inline constexpr int kMaxTransactionLimit = 1000;
+
+// Registers GET /v3/accounts, GET /v3/accounts/{id}/balances,
+// GET /v2/accounts/{id}/transactions, GET /v3/accounts/{id}/transactions and
+// GET /v1/card-accounts/{id}/transactions.
+void add_ais_routes(http::Router& router, AisApi& api);
+
+// The period a transaction list covers (api.md Part 2 §3.3 defaults), from the raw query
+// values (empty = absent) at `now`. Throws ParameterError 400 ais.date_invalid (FORMAT_ERROR)
+// or ais.period_invalid (PERIOD_INVALID) naming dateFrom or dateTo.
+struct Period {
+  TimePoint from;
+  TimePoint to;
+};
+Period transaction_period(std::string_view date_from, std::string_view date_to, TimePoint now);
+
+}  // namespace sandbank::api

@@ -1,0 +1,329 @@
+#include "api/pis_api.hpp"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+#include "api/tpp_messages.hpp"
+#include "bank/money.hpp"
+#include "bank/profiles.hpp"
+#include "core/encoding.hpp"
+#include "core/error.hpp"
+#include "core/strings.hpp"
+#include "crypto/hash.hpp"
+#include "signing/signing.hpp"
+
+namespace sandbank::api {
+namespace {
+
+namespace json = boost::json;
+using bank::PaymentKind;
+
+bool is_uuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash != (s[i] == '-')) return false;
+    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool is_ip_address(const std::string& s) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, s.c_str(), buffer) == 1 || inet_pton(AF_INET6, s.c_str(), buffer) == 1;
+}
+
+std::string required_header(const http::Request& request, std::string_view name, std::string code) {
+  auto value = request.header(name);
+  if (!value || trim_ows(*value).empty()) {
+    throw Error(400, std::move(code), fmt::format("The header {} is required", name));
+  }
+  return std::string(trim_ows(*value));
+}
+
+std::string request_id(const http::Request& request) {
+  auto id = required_header(request, "X-Request-ID", "x_request_id.malformed");
+  if (!is_uuid(id)) {
+    throw Error(400, "x_request_id.malformed",
+                fmt::format("X-Request-ID {} is not a UUID", id.substr(0, 64)));
+  }
+  return id;
+}
+
+bool has_scope(const std::string& scopes, std::string_view wanted) {
+  for (auto s : split(scopes, ' ')) {
+    if (s == wanted) return true;
+  }
+  return false;
+}
+
+// The application token of a PIS call, in either form api.md Part 1 accepts: a signed
+// application token with a draft-cavage `Signature` header, or an mTLS-only application
+// token with a detached JWS in `x-jws-signature` (the guide's migration table).
+store::Application authenticate_pis(PisApi& api, const http::Request& request) {
+  auto& oauth = api.oauth;
+  auto connection = oauth.authenticate_client(const_cast<http::Request&>(request));
+  std::optional<oauth::ValidToken> token;
+  std::optional<store::Application> app;
+  if (request.header("Signature")) {
+    auto call =
+        authenticate_signed_call(oauth, request, connection, oauth::TokenKind::ApplicationSigned);
+    token = std::move(call.token);
+    app = std::move(call.application);
+  } else if (request.header("x-jws-signature")) {
+    token = oauth.tokens.validate(bearer_token(request), connection.x5t_s256(),
+                                  oauth::TokenKind::ApplicationMtls);
+    app = oauth.registry.find(token->record.client_id);
+    if (!app) {
+      throw Error(401, "client.unknown",
+                  fmt::format("The application {} no longer exists", token->record.client_id));
+    }
+    auto view = message_view(request, &connection);
+    if (auto digest = signing::verify_digest(view); !digest) throw digest.to_error();
+    std::optional<crypto::Certificate> certificate;
+    if (view.has("TPP-Signature-Certificate")) {
+      auto parsed = signing::tpp_signature_certificate(view, oauth.certificates.get());
+      if (!parsed.certificate) throw parsed.diagnosis.to_error();
+      certificate = *parsed.certificate;
+      bool registered = false;
+      for (const auto& key : app->keys) {
+        registered =
+            registered || (key.use == "sign" && key.fingerprint_sha256 == certificate->x5t_s256());
+      }
+      if (!registered) {
+        throw Error(401, "client.signing_certificate_not_registered",
+                    fmt::format("The TPP-Signature-Certificate (serial {}) is not a registered "
+                                "signing key of application {}",
+                                certificate->serial_hex(), app->client_id));
+      }
+    } else {
+      for (const auto& key : app->keys) {
+        if (key.use != "sign" || certificate) continue;
+        if (auto parsed = oauth.certificates->parse(key.certificate_pem); parsed.certificate) {
+          certificate = *parsed.certificate;
+        }
+      }
+      if (!certificate) {
+        throw Error(401, "client.signing_certificate_not_registered",
+                    "The application has no registered signing certificate");
+      }
+    }
+    auto jws = signing::verify_detached_jws(view, signing::JwsPolicy{}, *certificate, oauth.clock);
+    if (!jws) throw jws.to_error();
+  } else {
+    throw Error(401, "signature.missing",
+                "A PIS call needs a Signature header (with a signed application token) or an "
+                "x-jws-signature header (with an mTLS-only application token)");
+  }
+  if (!has_scope(token->record.scope, bank::kScopeOrders)) {
+    throw Error(403, "token.insufficient_scope",
+                fmt::format("The application token lacks the scope {}", bank::kScopeOrders));
+  }
+  return std::move(*app);
+}
+
+std::string payment_path(const store::PaymentRecord& p) {
+  return fmt::format("/v1/{}/{}/{}", p.kind == "periodic" ? "periodic-payments" : "payments",
+                     p.product, p.id);
+}
+
+http::Response json_response(unsigned status, const json::value& body) {
+  return http::Response::json(status, json::serialize(body));
+}
+
+http::Response initiation_response(PisApi& api, const store::PaymentRecord& p) {
+  auto self = api.urls->api() + payment_path(p);
+  json::object links;
+  links["scaRedirect"] = sca_redirect_url(api.urls->web(), p);
+  links["self"] = self;
+  links["status"] = self + "/status";
+  if (p.kind == "periodic") links["delete"] = self;
+  json::object body;
+  body["transactionStatus"] = "RCVD";  // the first answer, also for a repeated X-Request-ID
+  body["paymentId"] = p.id;
+  body["_links"] = std::move(links);
+  auto response = json_response(201, body);
+  response.set("Location", self);
+  response.set("ASPSP-SCA-Approach", "REDIRECT");
+  return response;
+}
+
+http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
+  auto app = authenticate_pis(api, request);
+  auto id = request_id(request);
+  auto redirect = required_header(request, "TPP-Redirect-URI", "payment.redirect_uri_invalid");
+  if (!istarts_with(redirect, "https://") && !istarts_with(redirect, "http://")) {
+    throw Error(400, "payment.redirect_uri_invalid",
+                "TPP-Redirect-URI must be an absolute http(s) URL");
+  }
+  auto ip = required_header(request, "PSU-IP-Address", "payment.psu_ip_invalid");
+  if (!is_ip_address(ip)) {
+    throw Error(400, "payment.psu_ip_invalid",
+                fmt::format("PSU-IP-Address {} is not an IPv4 or IPv6 address", ip.substr(0, 64)));
+  }
+  auto type = request.header("Content-Type");
+  if (!type || !istarts_with(*type, "application/json")) {
+    throw Error(400, "request.content_type", "Content-Type must be application/json");
+  }
+  bank::InitiationRequest initiation;
+  initiation.kind = kind;
+  initiation.product = request.path_params.at("product");
+  initiation.client_id = app.client_id;
+  initiation.request_id = id;
+  initiation.body = request.body;
+  initiation.body_hash = hex_encode(crypto::sha256(
+      std::span(reinterpret_cast<const std::uint8_t*>(request.body.data()), request.body.size())));
+  initiation.redirect_uri = redirect;
+  initiation.psu_ip_address = ip;
+  auto result = api.payments.initiate(initiation);
+  return initiation_response(api, result.payment);
+}
+
+store::PaymentRecord payment_of(PisApi& api, http::Request& request, PaymentKind kind) {
+  auto app = authenticate_pis(api, request);
+  return api.payments.get_for(app.client_id, request.path_params.at("paymentId"), kind,
+                              request.path_params.at("product"));
+}
+
+http::Response get_payment(PisApi& api, http::Request& request, PaymentKind kind) {
+  auto p = payment_of(api, request, kind);
+  return http::Response::json(200, p.request_json);
+}
+
+http::Response get_status(PisApi& api, http::Request& request, PaymentKind kind) {
+  auto p = payment_of(api, request, kind);
+  json::object body;
+  body["transactionStatus"] = p.status;
+  if (!p.status_reason.empty()) {
+    json::object reason;
+    reason["rsn"] = json::object{{"cd", p.status_reason}};
+    body["stsRsnInf"] = json::array{std::move(reason)};
+  }
+  return json_response(200, body);
+}
+
+http::Response delete_payment(PisApi& api, http::Request& request, PaymentKind kind) {
+  auto app = authenticate_pis(api, request);
+  api.payments.cancel(app.client_id, request.path_params.at("paymentId"), kind,
+                      request.path_params.at("product"));
+  http::Response response;
+  response.status = 204;
+  return response;
+}
+
+// POST /v1/funds-confirmations (api.md Part 1 "CAF").
+http::Response confirm_funds(PisApi& api, http::Request& request) {
+  auto& oauth = api.oauth;
+  auto connection = oauth.authenticate_client(request);
+  authenticate_signed_call(oauth, request, connection, oauth::TokenKind::Customer);
+  auto access = oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(),
+                                               bank::kScopeFunds);
+  boost::system::error_code ec;
+  auto value = json::parse(request.body, ec);
+  if (ec || !value.is_object()) {
+    throw bank::InvalidField("caf.body_malformed", "",
+                             "The body must be a JSON object {account, instructedAmount}");
+  }
+  const auto& o = value.get_object();
+  auto string_at = [&](std::string_view object, std::string_view name) {
+    const auto* outer = o.if_contains(object);
+    const auto* inner =
+        outer && outer->is_object() ? outer->get_object().if_contains(name) : nullptr;
+    auto path = fmt::format("{}.{}", object, name);
+    if (inner == nullptr || !inner->is_string()) {
+      throw bank::InvalidField("caf.field_missing", path,
+                               fmt::format("{} is required (a string)", path));
+    }
+    return std::string(inner->get_string());
+  };
+  auto iban = string_at("account", "iban");
+  auto currency = string_at("instructedAmount", "currency");
+  auto amount_text = string_at("instructedAmount", "amount");
+  auto amount = bank::parse_amount(amount_text);
+  if (!amount || *amount <= 0 || amount_text.starts_with('-') || amount_text.starts_with('+')) {
+    throw bank::InvalidField("caf.amount_invalid", "instructedAmount.amount",
+                             "instructedAmount.amount must be a positive decimal with at most "
+                             "two decimals");
+  }
+  auto account = api.bank.find_account_by_iban(iban);
+  const auto& allowed = access.consent.account_ids;
+  if (!account || std::find(allowed.begin(), allowed.end(), account->id) == allowed.end()) {
+    throw Error(403, "caf.account_not_in_consent",
+                "The customer's consent does not cover this account");
+  }
+  if (account->currency != currency) {
+    throw bank::InvalidField("caf.currency_mismatch", "instructedAmount.currency",
+                             fmt::format("The account is held in {}", account->currency));
+  }
+  api.payments.run_due();
+  json::object body;
+  body["fundsAvailable"] = api.payments.funds_available(account->id, *amount);
+  return json_response(200, body);
+}
+
+template <typename F>
+http::Handler handler(PisApi& api, F f) {
+  return [&api, f](http::Request& request) {
+    http::Response response;
+    try {
+      response = f(api, request);
+    } catch (const bank::InvalidField& e) {
+      request.detail_code = e.code();
+      response = render_tpp_error(e, api.oauth.diagnostics(), e.field());
+    } catch (const Error& e) {
+      request.detail_code = e.code();
+      response = render_tpp_error(e, api.oauth.diagnostics());
+    }
+    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
+    return response;
+  };
+}
+
+}  // namespace
+
+void PublicUrls::set(std::string api, std::string web) {
+  std::lock_guard lock(mutex_);
+  api_ = std::move(api);
+  web_ = std::move(web);
+}
+std::string PublicUrls::api() const {
+  std::lock_guard lock(mutex_);
+  return api_;
+}
+std::string PublicUrls::web() const {
+  std::lock_guard lock(mutex_);
+  return web_;
+}
+
+std::string sca_redirect_url(const std::string& web_base, const store::PaymentRecord& payment) {
+  return fmt::format("{}/payment-initiation/{}/{}", web_base, payment.id, payment.country);
+}
+
+void add_pis_routes(http::Router& router, PisApi& api) {
+  set_tpp_message_code("payment.product_unknown", "PRODUCT_UNKNOWN");
+  set_tpp_message_code("payment.request_id_reused", "INVALID_HEADER");
+  set_tpp_message_code("payment.redirect_uri_invalid", "INVALID_HEADER");
+  set_tpp_message_code("payment.psu_ip_invalid", "INVALID_HEADER");
+  set_tpp_message_code("payment.not_cancellable", "SERVICE_INVALID");
+  set_tpp_message_code("signature.missing", "UNAUTHORIZED");
+  for (auto [prefix, kind] : {std::pair{"/v1/payments", PaymentKind::Single},
+                              std::pair{"/v1/periodic-payments", PaymentKind::Periodic}}) {
+    std::string base = std::string(prefix) + "/{product}";
+    router.add("POST", base,
+               handler(api, [kind](PisApi& a, http::Request& r) { return initiate(a, r, kind); }));
+    router.add("GET", base + "/{paymentId}", handler(api, [kind](PisApi& a, http::Request& r) {
+                 return get_payment(a, r, kind);
+               }));
+    router.add(
+        "GET", base + "/{paymentId}/status",
+        handler(api, [kind](PisApi& a, http::Request& r) { return get_status(a, r, kind); }));
+    router.add("DELETE", base + "/{paymentId}", handler(api, [kind](PisApi& a, http::Request& r) {
+                 return delete_payment(a, r, kind);
+               }));
+  }
+  router.add("POST", "/v1/funds-confirmations", handler(api, confirm_funds));
+}
+
+}  // namespace sandbank::api

@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "api/oauth_api.hpp"
+#include "bank/payments.hpp"
+#include "http/router.hpp"
+#include "store/bank_repository.hpp"
+
+// The Payment Initiation API and Confirmation of Funds (docs/api.md "PIS", "CAF"). Handlers
+// authenticate, parse headers and render; the rules live in bank::PaymentService. Errors
+// are tppMessages bodies (api/tpp_messages.hpp) with `path` naming the offending field.
+namespace sandbank::api {
+
+// The absolute base URLs of the two listeners as links name them ("https://host:port"). Set
+// by the server once it listens.
+class PublicUrls {
+ public:
+  void set(std::string api, std::string web);
+  std::string api() const;
+  std::string web() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::string api_;
+  std::string web_;
+};
+
+struct PisApi {
+  OAuthApi& oauth;  // token service, registry, certificate cache, clock, TLS client check
+  bank::PaymentService& payments;
+  store::BankRepository& bank;
+  std::shared_ptr<PublicUrls> urls = std::make_shared<PublicUrls>();
+};
+
+// Registers
+//   POST   /v1/payments/{payment-product}
+//   GET    /v1/payments/{payment-product}/{paymentId}[/status]
+//   DELETE /v1/payments/{payment-product}/{paymentId}
+//   POST   /v1/periodic-payments/{payment-product}
+//   GET    /v1/periodic-payments/{payment-product}/{paymentId}[/status]
+//   DELETE /v1/periodic-payments/{payment-product}/{paymentId}
+//   POST   /v1/funds-confirmations
+void add_pis_routes(http::Router& router, PisApi& api);
+
+// The payment authorization page of a payment: <web>/payment-initiation/{paymentId}/{CC}.
+std::string sca_redirect_url(const std::string& web_base, const store::PaymentRecord& payment);
+
+}  // namespace sandbank::api

@@ -1,0 +1,229 @@
+#include "web/payment_page.hpp"
+
+#include <fmt/format.h>
+
+#include <kainjow/mustache.hpp>
+
+#include "bank/money.hpp"
+#include "core/strings.hpp"
+#include "web/assets.hpp"
+#include "web/authorize_request.hpp"
+#include "web/pages.hpp"
+
+namespace sandbank::web {
+namespace {
+
+namespace mustache = kainjow::mustache;
+
+constexpr std::string_view kOutcomeSelectAccount = "select-account";
+
+std::string layout(const std::string& title, std::string_view outcome, const std::string& error,
+                   const std::string& content) {
+  mustache::data data;
+  data.set("title", title);
+  data.set("stylesheet", std::string(kStylesheetPath));
+  data.set("outcome", std::string(outcome));
+  if (!error.empty()) data.set("error", error);
+  data.set("content", content);
+  return mustache::mustache{std::string(assets::kLayoutTemplate)}.render(data);
+}
+
+std::string origin_of(const std::string& uri) {
+  auto scheme_end = uri.find("://");
+  if (scheme_end == std::string::npos) return "";
+  auto origin = uri.substr(0, uri.find_first_of("/?#", scheme_end + 3));
+  bool safe = std::all_of(origin.begin(), origin.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '.' || c == '-' || c == ':' || c == '/' || c == '[' || c == ']';
+  });
+  return safe ? origin : "";
+}
+
+http::Response html(unsigned status, std::string body, const std::string& redirect_uri = "") {
+  auto response = http::Response::text(status, std::move(body), "text/html; charset=utf-8");
+  std::string form_action = "'self'";
+  if (auto origin = origin_of(redirect_uri); !origin.empty()) form_action += " " + origin;
+  response.set("Content-Security-Policy",
+               "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action " +
+                   form_action + "; frame-ancestors 'none'; base-uri 'none'");
+  response.set("Referrer-Policy", "no-referrer");
+  response.set("Cache-Control", "no-store");
+  return response;
+}
+
+http::Response error_page(unsigned status, const std::string& error, const std::string& text) {
+  mustache::data d;
+  d.set("heading", "The payment cannot be authorized");
+  d.set("text", text);
+  d.set("error", error);
+  auto content =
+      mustache::mustache{
+          "<h1>{{heading}}</h1>\n<p class=\"message error\" id=\"message\" "
+          "role=\"alert\">{{text}}</p>\n"
+          "<dl class=\"details\"><dt>error</dt><dd><code "
+          "id=\"error-code\">{{error}}</code></dd></dl>"}
+          .render(d);
+  return html(status, layout("Payment", kOutcomeError, error, content));
+}
+
+std::string cookie_value(const http::Request& request, std::string_view name) {
+  for (auto header : request.headers_named("Cookie")) {
+    for (auto part : split(header, ';')) {
+      auto pair = trim_ows(part);
+      auto eq = pair.find('=');
+      if (eq != std::string_view::npos && trim_ows(pair.substr(0, eq)) == name) {
+        return std::string(trim_ows(pair.substr(eq + 1)));
+      }
+    }
+  }
+  return {};
+}
+
+std::string cookie(const std::string& id, Seconds max_age) {
+  return fmt::format("{}={}; Path=/payment-initiation; Max-Age={}; HttpOnly; Secure; SameSite=Lax",
+                     kPaymentSessionCookie, id, max_age.count());
+}
+
+bool same_secret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+std::string schedule_text(const store::PaymentRecord& p) {
+  if (p.kind != "periodic") {
+    return p.requested_execution_date.empty() ? "" : "On " + p.requested_execution_date;
+  }
+  auto text = fmt::format("{} from {}", p.frequency, p.start_date);
+  if (!p.end_date.empty()) text += " until " + p.end_date;
+  return text;
+}
+
+}  // namespace
+
+PaymentPage::PaymentPage(bank::PaymentService& payments, store::BankRepository& bank,
+                         const bank::Profiles& profiles, const Clock& clock, RandomSource& random,
+                         Seconds session_lifetime)
+    : payments_(payments),
+      bank_(bank),
+      profiles_(profiles),
+      clock_(clock),
+      random_(random),
+      session_lifetime_(session_lifetime) {}
+
+http::Response PaymentPage::show(http::Request& request) {
+  const auto& id = request.path_params.at("paymentId");
+  auto country = to_upper(request.path_params.at("country"));
+  auto payment = payments_.find(id);
+  if (!payment) return error_page(404, "payment_unknown", "There is no payment " + id + ".");
+  if (payment->status != "RCVD") {
+    return error_page(
+        409, "payment_not_pending",
+        fmt::format("This payment was handled already (status {}).", payment->status));
+  }
+  Session session{random_.token(32), id, clock_.now() + session_lifetime_};
+  auto session_id = random_.token(32);
+  {
+    std::lock_guard lock(mutex_);
+    auto now = clock_.now();
+    std::erase_if(sessions_, [&](const auto& s) { return s.second.expires_at <= now; });
+    if (sessions_.size() >= 10000) sessions_.erase(sessions_.begin());
+    sessions_[session_id] = session;
+  }
+  mustache::data data;
+  data.set("payment_id", payment->id);
+  data.set("amount", bank::format_amount(payment->amount_minor));
+  data.set("currency", payment->currency);
+  data.set("creditor_name", payment->creditor_name);
+  data.set("creditor_iban", payment->creditor_iban);
+  if (!payment->remittance.empty()) data.set("remittance", payment->remittance);
+  if (auto s = schedule_text(*payment); !s.empty()) data.set("schedule", s);
+  data.set("kind", payment->instant              ? std::string("Instant payment")
+                   : payment->kind == "periodic" ? "Standing order"
+                                                 : "Credit transfer");
+  data.set("action", fmt::format("/payment-initiation/{}/{}", id, country));
+  data.set("csrf_token", session.csrf_token);
+  if (!payment->debtor_iban.empty()) data.set("debtor_iban", payment->debtor_iban);
+  mustache::data list{mustache::data::type::list};
+  bool first = true;
+  for (const auto& profile : bank_.list_profiles(country)) {
+    for (const auto& account : payments_.debtor_accounts(*payment, profile.id)) {
+      mustache::data item;
+      item.set("id", account.id);
+      item.set("profile", profile.name);
+      item.set("iban", account.iban);
+      item.set("product", account.product);
+      item.set("currency", account.currency);
+      if (auto b = bank_.balances(account.id)) {
+        item.set("balance", bank::format_amount(b->expected_minor));
+      }
+      if (!profile.scenario.empty()) {
+        auto it = profiles_.scenarios.find(profile.scenario);
+        item.set("scenario", it == profiles_.scenarios.end() ? profile.scenario : it->second);
+      }
+      if (first) item.set("checked", true);
+      first = false;
+      list.push_back(item);
+    }
+  }
+  data.set("has_accounts", !first);
+  data.set("accounts", list);
+  auto content = mustache::mustache{std::string(assets::kPaymentTemplate)}.render(data);
+  auto response = html(200, layout("Approve payment", kOutcomeSelectAccount, "", content),
+                       payment->redirect_uri);
+  response.add("Set-Cookie", cookie(session_id, session_lifetime_));
+  return response;
+}
+
+http::Response PaymentPage::decide(http::Request& request) {
+  const auto& id = request.path_params.at("paymentId");
+  auto session_id = cookie_value(request, kPaymentSessionCookie);
+  std::optional<Session> session;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = sessions_.find(session_id);
+    if (it != sessions_.end() && it->second.expires_at > clock_.now()) session = it->second;
+  }
+  if (!session || session->payment_id != id) {
+    return error_page(400, "session_missing",
+                      "This browser has no session for this payment; open the payment's "
+                      "authorization link again.");
+  }
+  auto form = parse_form(request.body);
+  auto csrf = form.get("csrf_token");
+  if (!csrf || !same_secret(*csrf, session->csrf_token)) {
+    return error_page(403, "csrf_mismatch",
+                      "The form's security token does not match this session.");
+  }
+  store::PaymentRecord result;
+  std::string_view outcome;
+  try {
+    if (form.get("action") == "approve") {
+      result = payments_.approve(id, form.get("account").value_or(""));
+      outcome = result.status == "RJCT" ? kOutcomeRejected : kOutcomeAuthorized;
+    } else {
+      result = payments_.reject(id);
+      outcome = kOutcomeDenied;
+    }
+  } catch (const Error& e) {
+    return error_page(static_cast<unsigned>(e.status()), e.code(), e.message());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    sessions_.erase(session_id);
+  }
+  auto response =
+      html(302, render_redirect_page(outcome, result.redirect_uri), result.redirect_uri);
+  response.set("Location", result.redirect_uri);
+  response.add("Set-Cookie", cookie("", Seconds(0)));
+  return response;
+}
+
+void add_payment_routes(http::Router& router, PaymentPage& page) {
+  router.add("GET", "/payment-initiation/{paymentId}/{country}",
+             [&page](http::Request& r) { return page.show(r); });
+  router.add("POST", "/payment-initiation/{paymentId}/{country}",
+             [&page](http::Request& r) { return page.decide(r); });
+}
+
+}  // namespace sandbank::web

@@ -1,0 +1,290 @@
+#include "bank/payments.hpp"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "bank/profiles.hpp"
+#include "bank/seed.hpp"
+#include "core/time_format.hpp"
+#include "store/store.hpp"
+
+namespace sandbank::bank {
+namespace {
+
+using namespace std::chrono;
+
+const std::string kAVanDijk = "7de0041d-4f25-4b6c-a885-0bbeb1eab220";  // NL69INGB0123456789
+const std::string kLaura = "AT861921125678901234";      // in the sandbank (Laura Musterfrau)
+const std::string kOutside = "DE89370400440532013000";  // valid, not in the sandbank
+
+std::string body(const std::string& amount, const std::string& extra = "",
+                 const std::string& iban = kLaura) {
+  return R"({"instructedAmount":{"amount":")" + amount + R"(","currency":"EUR"},)" +
+         R"("creditorAccount":{"iban":")" + iban + R"("},"creditorName":"Laura Musterfrau")" +
+         extra + "}";
+}
+
+class PaymentsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = store::open_memory_store();
+    ASSERT_TRUE(seed_bank(*store_, builtin_profiles(), kDefaultSeed, clock_.now()));
+    service_ = std::make_unique<PaymentService>(*store_, clock_, random_);
+  }
+
+  InitiationRequest request(const std::string& text, PaymentKind kind = PaymentKind::Single,
+                            const std::string& request_id = "") {
+    InitiationRequest r;
+    r.kind = kind;
+    r.product = "sepa-credit-transfers";
+    r.client_id = "client-a";
+    r.request_id = request_id.empty() ? random_.uuid() : request_id;
+    r.body = text;
+    r.body_hash = text;  // any stable digest will do here
+    r.redirect_uri = "https://example.com/redirect";
+    r.psu_ip_address = "127.0.0.1";
+    return r;
+  }
+
+  std::int64_t expected(const std::string& account_id) {
+    return store_->bank().balances(account_id)->expected_minor;
+  }
+  std::int64_t booked(const std::string& account_id) {
+    return store_->bank().balances(account_id)->closing_booked_minor;
+  }
+  std::string account_of(const std::string& profile_id) {
+    return store_->bank().accounts_of_profile(profile_id).at(0).id;
+  }
+  std::string laura_account() { return store_->bank().find_account_by_iban(kLaura)->id; }
+
+  std::string field_of(const std::string& text, PaymentKind kind = PaymentKind::Single) {
+    try {
+      service_->initiate(request(text, kind));
+    } catch (const InvalidField& e) {
+      return e.field() + " " + e.code();
+    }
+    return "accepted";
+  }
+
+  ManualClock clock_{*parse_rfc3339("2026-03-16T10:00:00Z")};
+  SystemRandom random_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<PaymentService> service_;
+};
+
+TEST_F(PaymentsTest, ValidationNamesTheField) {
+  EXPECT_EQ(field_of(body("12.50")), "accepted");
+  EXPECT_EQ(field_of("[]"), " payment.body_malformed");
+  EXPECT_EQ(field_of(body("12.505")), "instructedAmount.amount payment.amount_invalid");
+  EXPECT_EQ(field_of(body("0.00")), "instructedAmount.amount payment.amount_invalid");
+  EXPECT_EQ(field_of(body("-1")), "instructedAmount.amount payment.amount_invalid");
+  EXPECT_EQ(field_of(body("1e3")), "instructedAmount.amount payment.amount_invalid");
+  EXPECT_EQ(field_of(body("1", "", "NL91ABNA0417164301")),
+            "creditorAccount.iban payment.iban_checksum");
+  EXPECT_EQ(field_of(body("1", "", "XX00")), "creditorAccount.iban payment.iban_invalid");
+  EXPECT_EQ(field_of(R"({"instructedAmount":{"amount":"1","currency":"eur"},)"
+                     R"("creditorAccount":{"iban":"AT861921125678901234"},"creditorName":"L"})"),
+            "instructedAmount.currency payment.currency_invalid");
+  EXPECT_EQ(field_of(R"({"instructedAmount":{"amount":"1","currency":"EUR"},)"
+                     R"("creditorAccount":{"iban":"AT861921125678901234"}})"),
+            "creditorName payment.field_missing");
+  EXPECT_EQ(field_of(body(
+                "1", R"(,"remittanceInformationUnstructured":")" + std::string(141, 'a') + "\"")),
+            "remittanceInformationUnstructured payment.field_too_long");
+  EXPECT_EQ(field_of(body("1", R"(,"remittanceInformationUnstructured":"a;b")")),
+            "remittanceInformationUnstructured payment.field_charset");
+  EXPECT_EQ(field_of(body("1", R"(,"requestedExecutionDate":"2026-03-15")")),
+            "requestedExecutionDate payment.date_in_past");
+  EXPECT_EQ(field_of(body("100000.01", R"(,"localInstrumentCode":"INST")")),
+            "instructedAmount.amount payment.instant_limit");
+  EXPECT_EQ(
+      field_of(body("1", R"(,"startDate":"2026-03-16","frequency":"HOUR")"), PaymentKind::Periodic),
+      "frequency payment.frequency_invalid");
+  EXPECT_EQ(field_of(body("1", R"(,"frequency":"WEEK")"), PaymentKind::Periodic),
+            "startDate payment.field_missing");
+  EXPECT_EQ(field_of(body("1", R"(,"startDate":"2026-03-20","endDate":"2026-03-18",)"
+                               R"("frequency":"WEEK")"),
+                     PaymentKind::Periodic),
+            "endDate payment.date_invalid");
+  EXPECT_EQ(
+      field_of(body("1", R"(,"startDate":"2026-02-30","frequency":"WEEK")"), PaymentKind::Periodic),
+      "startDate payment.date_invalid");
+}
+
+TEST_F(PaymentsTest, RejectedRequestsStoreNothing) {
+  auto r = request(body("1.001"));
+  EXPECT_THROW(service_->initiate(r), InvalidField);
+  r.body = body("1.00");
+  r.body_hash = r.body;
+  auto first = service_->initiate(r);
+  EXPECT_TRUE(first.created);  // the X-Request-ID of the rejected request was not recorded
+}
+
+TEST_F(PaymentsTest, InstantPaymentMovesBothBalances) {
+  auto debtor_before = booked(kAVanDijk);
+  auto creditor_before = booked(laura_account());
+  auto p = service_->initiate(request(body("10.25", R"(,"localInstrumentCode":"INST")"))).payment;
+  EXPECT_EQ(p.status, "RCVD");
+  EXPECT_EQ(p.country, "AT");
+  auto done = service_->approve(p.id, kAVanDijk);
+  EXPECT_EQ(done.status, "ACSC");
+  EXPECT_EQ(booked(kAVanDijk), debtor_before - 1025);
+  EXPECT_EQ(booked(laura_account()), creditor_before + 1025);
+  auto t = store_->bank().find_transaction(kAVanDijk, p.id);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->status, "booked");
+  EXPECT_EQ(t->creditor.name, "Laura Musterfrau");
+  EXPECT_EQ(
+      service_->get_for("client-a", p.id, PaymentKind::Single, "sepa-credit-transfers").status,
+      "ACSC");
+}
+
+TEST_F(PaymentsTest, NormalPaymentIsAcceptedThenSettlesByTheClock) {
+  auto before = booked(kAVanDijk);
+  auto p = service_->initiate(request(body("5.00", "", kOutside))).payment;
+  auto accepted = service_->approve(p.id, kAVanDijk);
+  EXPECT_EQ(accepted.status, "ACCP");
+  EXPECT_EQ(expected(kAVanDijk), before - 500);
+  EXPECT_EQ(booked(kAVanDijk), before);
+  EXPECT_EQ(service_->run_due(), 0);
+  clock_.advance(seconds(61));
+  EXPECT_EQ(service_->run_due(), 1);
+  EXPECT_EQ(booked(kAVanDijk), before - 500);
+  EXPECT_EQ(service_->find(p.id)->status, "ACSC");
+}
+
+TEST_F(PaymentsTest, InsufficientFundsAndRejectingScenarioEndInRjct) {
+  auto poor = account_of("nl-peter-smith");
+  auto before = expected(poor);
+  auto p = service_->initiate(request(body("500.00"))).payment;
+  auto r = service_->approve(p.id, poor);
+  EXPECT_EQ(r.status, "RJCT");
+  EXPECT_EQ(r.status_reason, "AM04");
+  EXPECT_EQ(expected(poor), before);
+
+  auto sarah = account_of("nl-sarah-smith");
+  auto q = service_->initiate(request(body("1.00"))).payment;
+  EXPECT_EQ(service_->approve(q.id, sarah).status, "RJCT");
+
+  auto refused = service_->initiate(request(body("1.00"))).payment;
+  EXPECT_EQ(service_->reject(refused.id).status, "RJCT");
+  EXPECT_THROW(service_->approve(refused.id, kAVanDijk), Error);
+}
+
+TEST_F(PaymentsTest, DebtorMustMatchDebtorAccountAndCurrency) {
+  auto p =
+      service_->initiate(request(body("1.00", R"(,"debtorAccount":{"iban":"NL69INGB0123456789"})")))
+          .payment;
+  EXPECT_EQ(p.country, "NL");
+  EXPECT_THROW(service_->approve(p.id, account_of("nl-alice-and-bob")), Error);
+  auto nl = store_->bank().find_profile("nl-a-van-dijk");
+  ASSERT_TRUE(nl);
+  auto candidates = service_->debtor_accounts(p, "nl-a-van-dijk");
+  ASSERT_EQ(candidates.size(), 1u);
+  EXPECT_EQ(candidates[0].id, kAVanDijk);
+  EXPECT_EQ(service_->approve(p.id, kAVanDijk).status, "ACCP");
+}
+
+TEST_F(PaymentsTest, SameRequestIdReturnsTheFirstPaymentAndAnotherBodyConflicts) {
+  auto first = service_->initiate(request(body("3.00"), PaymentKind::Single, "rid-1"));
+  auto again = service_->initiate(request(body("3.00"), PaymentKind::Single, "rid-1"));
+  EXPECT_TRUE(first.created);
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(first.payment.id, again.payment.id);
+  try {
+    service_->initiate(request(body("4.00"), PaymentKind::Single, "rid-1"));
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 409);
+    EXPECT_EQ(e.code(), "payment.request_id_reused");
+  }
+}
+
+TEST_F(PaymentsTest, ConcurrentDuplicatesCreateOnePayment) {
+  std::vector<std::thread> threads;
+  std::mutex mutex;
+  std::set<std::string> ids;
+  int created = 0;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&] {
+      auto r = service_->initiate(request(body("7.00"), PaymentKind::Single, "same-id"));
+      std::lock_guard lock(mutex);
+      ids.insert(r.payment.id);
+      created += r.created ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ids.size(), 1u);
+  EXPECT_EQ(created, 1);
+}
+
+TEST_F(PaymentsTest, PeriodicPaymentExecutesAsTheClockPassesItsDates) {
+  auto before = booked(kAVanDijk);
+  auto laura_before = booked(laura_account());
+  auto p =
+      service_
+          ->initiate(request(body("2.00", R"(,"startDate":"2026-03-16","endDate":"2026-03-18",)"
+                                          R"("frequency":"DAIL","dayOfExecution":"16")"),
+                             PaymentKind::Periodic))
+          .payment;
+  auto active = service_->approve(p.id, kAVanDijk);
+  EXPECT_EQ(active.status, "ACTV");
+  EXPECT_EQ(active.executions, 1);
+  EXPECT_EQ(active.next_execution_date, "2026-03-17");
+  clock_.advance(hours(48));
+  EXPECT_EQ(service_->run_due(), 1);
+  auto done = *service_->find(p.id);
+  EXPECT_EQ(done.executions, 3);
+  EXPECT_EQ(done.status, "EXPI");
+  EXPECT_EQ(booked(kAVanDijk), before - 600);
+  EXPECT_EQ(booked(laura_account()), laura_before + 600);
+  EXPECT_TRUE(store_->bank().find_transaction(kAVanDijk, p.id + "-3"));
+  EXPECT_EQ(service_->run_due(), 0);
+}
+
+TEST_F(PaymentsTest, CancelAndOtherTpps) {
+  auto p = service_->initiate(request(body("1.00"))).payment;
+  EXPECT_THROW(service_->get_for("client-b", p.id, PaymentKind::Single, "sepa-credit-transfers"),
+               Error);
+  EXPECT_THROW(service_->get_for("client-a", p.id, PaymentKind::Periodic, "sepa-credit-transfers"),
+               Error);
+  EXPECT_EQ(service_->cancel("client-a", p.id, PaymentKind::Single, "sepa-credit-transfers").status,
+            "CANC");
+  auto standing =
+      service_
+          ->initiate(request(body("1.00", R"(,"startDate":"2026-03-20","frequency":"MNTH")"),
+                             PaymentKind::Periodic))
+          .payment;
+  service_->approve(standing.id, kAVanDijk);
+  EXPECT_EQ(
+      service_->cancel("client-a", standing.id, PaymentKind::Periodic, "sepa-credit-transfers")
+          .status,
+      "CANC");
+  clock_.advance(hours(24 * 10));
+  service_->run_due();
+  EXPECT_FALSE(store_->bank().find_transaction(kAVanDijk, standing.id + "-1"));
+}
+
+TEST_F(PaymentsTest, FundsAvailableFollowsExecutedPayments) {
+  auto before = expected(kAVanDijk);
+  EXPECT_TRUE(service_->funds_available(kAVanDijk, before));
+  auto p = service_->initiate(request(body("1.00", R"(,"localInstrumentCode":"INST")"))).payment;
+  service_->approve(p.id, kAVanDijk);
+  EXPECT_FALSE(service_->funds_available(kAVanDijk, before));
+}
+
+TEST(NextOccurrence, StepsKeepTheDayClampedToTheMonth) {
+  EXPECT_EQ(next_occurrence("2026-01-31", "MNTH", 1), "2026-02-28");
+  EXPECT_EQ(next_occurrence("2026-01-31", "MNTH", 2), "2026-03-31");
+  EXPECT_EQ(next_occurrence("2026-03-16", "WEEK", 2), "2026-03-30");
+  EXPECT_EQ(next_occurrence("2026-03-16", "TOWK", 1), "2026-03-30");
+  EXPECT_EQ(next_occurrence("2026-03-16", "QUTR", 1), "2026-06-16");
+  EXPECT_EQ(next_occurrence("2024-02-29", "YEAR", 1), "2025-02-28");
+  EXPECT_EQ(next_occurrence("2026-12-31", "DAIL", 1), "2027-01-01");
+}
+
+}  // namespace
+}  // namespace sandbank::bank

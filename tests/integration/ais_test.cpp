@@ -1,0 +1,333 @@
+// The Account Information API on the real binary: the guide's step 4 scripts, every endpoint
+// with a customer token from the authorization pages, paging to the end, scope and consent
+// enforcement and the tppMessages error bodies.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <regex>
+#include <set>
+
+#include "integration/sandbank_process.hpp"
+
+namespace sandbank::testing {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
+constexpr const char* kBothScopes =
+    "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
+
+struct Answer {
+  long status = 0;
+  json::value body;
+  std::string text;
+  const json::object& object() const { return body.as_object(); }
+  // tppMessages[0].<name>
+  std::string tpp(const char* name) const {
+    if (!body.is_object() || !body.as_object().contains("tppMessages")) return "";
+    const auto& m = body.at("tppMessages").as_array().at(0).as_object();
+    return m.contains(name) ? std::string(m.at(name).as_string()) : "";
+  }
+  std::string detail() const {
+    return body.is_object() && body.as_object().contains("detail")
+               ? std::string(body.at("detail").as_string())
+               : "";
+  }
+};
+
+std::string first_match(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
+}
+
+class AisTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = new TempDir();
+    server_ = new SandbankServer(tmp_->path() / "data");
+    server_->start();
+    app_token_ = new std::string(app_token());
+    john_ = new std::string(customer_token("John Doe", kBothScopes));
+  }
+  static void TearDownTestSuite() {
+    delete john_;
+    delete app_token_;
+    delete server_;
+    delete tmp_;
+  }
+
+  static Answer signed_call(const std::string& method, const std::string& path,
+                            const std::string& body, const std::vector<std::string>& env = {}) {
+    std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
+                         (server_->data_dir() / "certs").string() + "' REQ_PATH='" + path +
+                         "' BODY='" + body + "' METHOD=" + method + " ";
+    for (const auto& e : env) script += e + " ";
+    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
+    auto r = run_bash(script, tmp_->path());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    Answer a;
+    auto cut = r.out.rfind('\n');
+    a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
+    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
+    boost::system::error_code ec;
+    a.body = json::parse(a.text, ec);
+    return a;
+  }
+  static Answer get(const std::string& path, const std::string& token) {
+    return signed_call("GET", path, "",
+                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
+  }
+
+  static std::string app_token() {
+    auto a = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
+    EXPECT_EQ(a.status, 200) << a.text;
+    return std::string(a.body.at("access_token").as_string());
+  }
+
+  // The plain-HTTP walk of docs/authorize.md for `profile_name`, then the code exchange.
+  static std::string customer_token(const std::string& profile_name, const std::string& scope) {
+    auto jar = (tmp_->path() / ("jar-" + std::to_string(++jars_))).string();
+    auto web = server_->web_url();
+    auto ca = server_->cert("ca.cer").string();
+    auto start =
+        curl({"--cacert", ca, "-c", jar,
+              web + "/authorize/v2/NL?client_id=" + std::string(kClientId) + "&scope=" + scope +
+                  "&state=xyz&response_type=code&redirect_uri=https%3A%2F%2Fwww."
+                  "example.com%2F"});
+    EXPECT_EQ(start.status, 200) << start.body;
+    auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
+    auto profile = first_match(start.body,
+                               "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span "
+                               "class=\"profile-name\">" +
+                                   profile_name + "<");
+    EXPECT_FALSE(profile.empty()) << start.body;
+    auto done = curl({"--cacert", ca, "-b", jar, "--data-urlencode", "csrf_token=" + csrf, "--data",
+                      "profile=" + profile + "&action=next", web + "/authorize/consent"});
+    EXPECT_EQ(done.status, 302) << done.body;
+    auto code = first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
+    auto exchanged =
+        signed_call("POST", "/oauth2/token",
+                    "grant_type=authorization_code&code=" + code +
+                        "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
+                    {"BEARER='" + *app_token_ + "'", std::string("KEY_ID=") + kClientId});
+    EXPECT_EQ(exchanged.status, 200) << exchanged.text;
+    return std::string(exchanged.body.at("access_token").as_string());
+  }
+
+  static ProcessResult guide(const std::string& script, const std::string& token,
+                             const std::string& account = "") {
+    auto path = fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide" / script;
+    return run_bash("SANDBANK_HOST=" + server_->api_url() +
+                        " SANDBANK_CERTS=" + (server_->data_dir() / "certs").string() +
+                        " SANDBANK_TOKEN='" + token + "' SANDBANK_ACCOUNT='" + account + "' bash " +
+                        path.string() + " 2>/dev/null",
+                    tmp_->path());
+  }
+
+  // The accounts of John's consent: {kind-ish product, id}; the card account is the one with
+  // maskedPan.
+  static json::array accounts() {
+    auto a = get("/v3/accounts", *john_);
+    EXPECT_EQ(a.status, 200) << a.text;
+    return a.body.at("accounts").as_array();
+  }
+  static std::string account_id(bool card) {
+    for (const auto& acc : accounts()) {
+      if (acc.as_object().contains("maskedPan") == card) {
+        return std::string(acc.at("resourceId").as_string());
+      }
+    }
+    return "";
+  }
+
+  static void expect_error(const Answer& a, long status, const std::string& code,
+                           const std::string& path = "") {
+    EXPECT_EQ(a.status, status) << a.text;
+    EXPECT_EQ(a.tpp("category"), "ERROR") << a.text;
+    EXPECT_EQ(a.tpp("code"), code) << a.text;
+    if (!path.empty()) {
+      EXPECT_EQ(a.tpp("path"), path) << a.text;
+    }
+    EXPECT_FALSE(a.detail().empty()) << a.text;
+  }
+
+  static TempDir* tmp_;
+  static SandbankServer* server_;
+  static std::string* app_token_;
+  static std::string* john_;
+  static int jars_;
+};
+TempDir* AisTest::tmp_ = nullptr;
+SandbankServer* AisTest::server_ = nullptr;
+std::string* AisTest::app_token_ = nullptr;
+std::string* AisTest::john_ = nullptr;
+int AisTest::jars_ = 0;
+// Suite name matches `ctest -R ais`.
+using ais = AisTest;
+
+TEST_F(ais, GuideScriptsReadAccountsAndBalances) {
+  auto r = guide("step4_accounts.sh", *john_);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(" 200"), std::string::npos) << r.out;
+  auto request_id = first_match(r.out, "(?:^|\n)[Xx]-[Rr]equest-[Ii][Dd]: ([0-9a-f-]+)");
+  EXPECT_EQ(request_id.size(), 36u) << r.out;  // echoed
+  auto body = json::parse(r.out.substr(r.out.find("\r\n\r\n") + 4));
+  const auto& list = body.at("accounts").as_array();
+  ASSERT_EQ(list.size(), 2u) << r.out;
+  for (const auto& acc : list) {
+    const auto& o = acc.as_object();
+    for (const char* field : {"resourceId", "iban", "name", "currency", "product", "_links"}) {
+      EXPECT_TRUE(o.contains(field)) << field;
+    }
+    auto id = std::string(o.at("resourceId").as_string());
+    EXPECT_EQ(o.at("_links").at("balances").at("href").as_string(),
+              "/v3/accounts/" + id + "/balances?currency=EUR");
+    auto transactions = std::string(o.at("_links").at("transactions").at("href").as_string());
+    EXPECT_EQ(transactions, (o.contains("maskedPan") ? "/v1/card-accounts/" : "/v2/accounts/") +
+                                id + "/transactions?currency=EUR");
+  }
+
+  auto id = std::string(list.at(0).at("resourceId").as_string());
+  auto b = guide("step4_balances.sh", *john_, id);
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE(b.out.find(" 200"), std::string::npos) << b.out;
+  auto text = b.out.substr(b.out.find("\r\n\r\n") + 4);
+  auto balances = json::parse(text);
+  EXPECT_EQ(balances.at("account").at("currency").as_string(), "EUR");
+  std::set<std::string> types;
+  for (const auto& entry : balances.at("balances").as_array()) {
+    types.insert(std::string(entry.at("balanceType").as_string()));
+    EXPECT_TRUE(entry.at("balanceAmount").at("amount").is_number()) << text;
+    EXPECT_TRUE(entry.as_object().contains("lastChangeDateTime"));
+    EXPECT_TRUE(entry.as_object().contains("referenceDate"));
+  }
+  EXPECT_EQ(types, (std::set<std::string>{"closingBooked", "expected", "interimBooked",
+                                          "interimAvailable"}));
+  // Amounts are printed with two decimals.
+  EXPECT_TRUE(std::regex_search(text, std::regex("\"amount\":-?[0-9]+\\.[0-9]{2}[,}]"))) << text;
+}
+
+TEST_F(ais, BalanceTypesFilterAndErrors) {
+  auto id = account_id(false);
+  auto one = get("/v3/accounts/" + id + "/balances?balanceTypes=expected", *john_);
+  ASSERT_EQ(one.status, 200) << one.text;
+  ASSERT_EQ(one.body.at("balances").as_array().size(), 1u);
+  EXPECT_EQ(one.body.at("balances").at(0).at("balanceType").as_string(), "expected");
+  expect_error(get("/v3/accounts/" + id + "/balances?balanceTypes=expected,bogus", *john_), 400,
+               "REQUESTED_BALANCES_INVALID", "balanceTypes");
+  expect_error(get("/v3/accounts/" + id + "/balances?currency=USD", *john_), 400,
+               "REQUESTED_CURRENCY_INVALID", "currency");
+  expect_error(get("/v3/accounts/00000000-0000-0000-0000-000000000000/balances", *john_), 404,
+               "RESOURCE_UNKNOWN");
+}
+
+TEST_F(ais, TransactionsPagedToTheEndEqualTheFullHistory) {
+  auto id = account_id(false);
+  auto collect = [&](const std::string& first) {
+    std::vector<std::string> ids;
+    std::string path = first;
+    int pages = 0;
+    while (!path.empty() && pages < 200) {
+      auto page = get(path, *john_);
+      EXPECT_EQ(page.status, 200) << page.text;
+      if (page.status != 200) break;
+      ++pages;
+      const auto& t = page.body.at("transactions").as_object();
+      for (const char* list : {"booked", "pending"}) {
+        for (const auto& entry : t.at(list).as_array()) {
+          ids.emplace_back(entry.at("transactionId").as_string());
+          EXPECT_TRUE(entry.at("transactionAmount").at("amount").is_number());
+        }
+      }
+      path.clear();
+      if (t.contains("_links"))
+        path = std::string(t.at("_links").at("next").at("href").as_string());
+    }
+    return std::make_pair(ids, pages);
+  };
+  auto [all, one_page] =
+      collect("/v2/accounts/" + id + "/transactions?dateFrom=2000-01-01&limit=1000");
+  ASSERT_GT(all.size(), 50u);
+  auto [paged, pages] =
+      collect("/v3/accounts/" + id + "/transactions?dateFrom=2000-01-01&limit=17");
+  EXPECT_EQ(paged, all);
+  EXPECT_GE(pages, static_cast<int>(all.size() / 17));
+  EXPECT_EQ(std::set<std::string>(all.begin(), all.end()).size(), all.size());
+}
+
+TEST_F(ais, TransactionsV3OmitsFieldsAndCardAccountsHaveTheirOwnList) {
+  auto id = account_id(false);
+  auto full = get("/v3/accounts/" + id + "/transactions?dateFrom=2000-01-01&limit=50", *john_);
+  ASSERT_EQ(full.status, 200) << full.text;
+  EXPECT_NE(full.text.find("remittanceInformationUnstructured"), std::string::npos);
+  auto omitted = get("/v3/accounts/" + id +
+                         "/transactions?dateFrom=2000-01-01&limit=50&fieldsToOmit="
+                         "remittanceInformationUnstructured,debtorName",
+                     *john_);
+  ASSERT_EQ(omitted.status, 200) << omitted.text;
+  EXPECT_EQ(omitted.text.find("remittanceInformationUnstructured"), std::string::npos);
+  EXPECT_EQ(omitted.text.find("debtorName"), std::string::npos);
+  expect_error(get("/v3/accounts/" + id + "/transactions?fieldsToOmit=iban", *john_), 400,
+               "FIELDS_TO_OMIT_INVALID", "fieldsToOmit");
+
+  auto card = account_id(true);
+  ASSERT_FALSE(card.empty());
+  auto cards = get("/v1/card-accounts/" + card + "/transactions?dateFrom=2000-01-01", *john_);
+  ASSERT_EQ(cards.status, 200) << cards.text;
+  EXPECT_TRUE(cards.object().contains("cardAccount"));
+  EXPECT_TRUE(cards.body.at("cardTransactions").as_object().contains("booked"));
+  expect_error(get("/v2/accounts/" + card + "/transactions", *john_), 404, "RESOURCE_UNKNOWN");
+  expect_error(get("/v1/card-accounts/" + id + "/transactions", *john_), 404, "RESOURCE_UNKNOWN");
+}
+
+TEST_F(ais, BadParametersAre400NamingTheParameter) {
+  auto base = "/v2/accounts/" + account_id(false) + "/transactions?";
+  expect_error(get(base + "dateFrom=2024-13-01", *john_), 400, "FORMAT_ERROR", "dateFrom");
+  expect_error(get(base + "dateTo=yesterday", *john_), 400, "FORMAT_ERROR", "dateTo");
+  expect_error(get(base + "dateFrom=2024-02-01&dateTo=2024-01-01", *john_), 400, "PERIOD_INVALID",
+               "dateFrom");
+  expect_error(get(base + "dateFrom=2999-01-01", *john_), 400, "PERIOD_INVALID", "dateFrom");
+  expect_error(get(base + "limit=0", *john_), 400, "FORMAT_ERROR", "limit");
+  expect_error(get(base + "limit=1001", *john_), 400, "FORMAT_ERROR", "limit");
+  expect_error(get(base + "next=garbage", *john_), 400, "FORMAT_ERROR", "next");
+  EXPECT_EQ(get(base + "dateFrom=2024-01-01T00:00:00Z&dateTo=2024-01-31", *john_).status, 200);
+}
+
+TEST_F(ais, ScopeConsentAndTokenEnforcement) {
+  auto id = account_id(false);
+  // A balances-only consent cannot read transactions.
+  auto balances_only = customer_token("John Doe", "payment-accounts%3Abalances%3Aview");
+  EXPECT_EQ(get("/v3/accounts/" + id + "/balances", balances_only).status, 200);
+  auto denied = get("/v2/accounts/" + id + "/transactions", balances_only);
+  EXPECT_EQ(denied.status, 403) << denied.text;
+  EXPECT_EQ(denied.detail(), "token.insufficient_scope");
+  // Jane's consent does not cover John's account.
+  auto jane = customer_token("Jane Doe", kBothScopes);
+  auto other = get("/v3/accounts/" + id + "/balances", jane);
+  EXPECT_EQ(other.status, 403) << other.text;
+  EXPECT_EQ(other.detail(), "ais.account_not_in_consent");
+  EXPECT_EQ(get("/v3/accounts", jane).body.at("accounts").as_array().size(), 1u);
+  // An application token is the wrong kind.
+  expect_error(get("/v3/accounts", *app_token_), 401, "UNAUTHORIZED");
+  expect_error(get("/v3/accounts", "not-a-token"), 401, "UNAUTHORIZED");
+  // A signature by another key id.
+  auto wrong_key =
+      signed_call("GET", "/v3/accounts", "", {"BEARER='" + *john_ + "'", "KEY_ID=someone-else"});
+  expect_error(wrong_key, 401, "UNAUTHORIZED");
+  // No signature at all.
+  auto ca = server_->cert("ca.cer").string();
+  auto certs = server_->data_dir() / "certs";
+  auto unsigned_call = curl(
+      {"--cacert", ca, "--cert", (certs / "example_client_tls.cer").string(), "--key",
+       (certs / "example_client_tls.key").string(), "-H", "Authorization: Bearer " + *john_, "-H",
+       "X-Request-ID: 11111111-2222-3333-4444-555555555555", server_->api_url() + "/v3/accounts"});
+  EXPECT_EQ(unsigned_call.status, 401) << unsigned_call.body;
+  EXPECT_EQ(unsigned_call.header("X-Request-ID").value_or(""),
+            "11111111-2222-3333-4444-555555555555");
+  EXPECT_NE(unsigned_call.body.find("\"tppMessages\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sandbank::testing
