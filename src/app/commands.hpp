@@ -18,6 +18,7 @@ struct ServeOptions {
   std::vector<std::filesystem::path> trust_files;
   std::filesystem::path profiles_file;  // empty: the built-in test profiles
   bool diagnostics = true;
+  long long clock_offset_seconds = 0;  // the bank's clock = system clock + this
 };
 
 // `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.

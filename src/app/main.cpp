@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   serve_cmd->add_flag("!--no-diagnostics", serve.diagnostics,
                       "Production-like errors: keep detail codes, omit detailed diagnostics");
+  serve_cmd
+      ->add_option("--clock-offset", serve.clock_offset_seconds,
+                   "Seconds added to the system clock for the bank's clock (settlement, "
+                   "periodic payments, expiry, signature Date windows)")
+      ->capture_default_str();
 
   // A scalar option given twice (config file, then command line): the last one wins.
   for (auto* option : serve_cmd->get_options()) {

@@ -37,6 +37,7 @@ int run_serve(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   SystemClock clock;
+  clock.set_offset(Seconds(options.clock_offset_seconds));
   SystemRandom random;
   auto profiles = load_profiles_option(options.profiles_file);
   auto dir = open_data_dir(options.data_dir, options.server_names, clock, random);

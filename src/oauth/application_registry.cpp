@@ -130,7 +130,14 @@ KeySet ApplicationRegistry::checked_keys(const KeySet& keys, const std::string& 
       }
     }
   }
-  return keys;
+  // A certificate listed twice for one use is registered once.
+  KeySet unique;
+  auto add_unique = [](std::vector<crypto::Certificate>& out, const crypto::Certificate& c) {
+    if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
+  };
+  for (const auto& c : keys.tls) add_unique(unique.tls, c);
+  for (const auto& c : keys.sign) add_unique(unique.sign, c);
+  return unique;
 }
 
 Registration ApplicationRegistry::register_application(const ApplicationRequest& request,

@@ -41,6 +41,7 @@ struct Registration {
 //      dcr.connection_not_registered, dcr.signature_certificate_not_registered
 //  403 dcr.organization_mismatch, dcr.not_your_application
 //  404 dcr.application_unknown
+//  409 dcr.certificate_registered_elsewhere (PUT: a TLS key of another application)
 class ApplicationRegistry {
  public:
   ApplicationRegistry(store::Store& store, std::shared_ptr<const crypto::TrustStore> trust,

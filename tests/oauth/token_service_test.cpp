@@ -69,6 +69,22 @@ TEST_F(TokenServiceTest, ApplicationTokenIsBoundAndExpires) {
             "token.expired");
 }
 
+TEST_F(TokenServiceTest, ApplicationTokensExpireAfterTheirLifetimeNotAfterExpiresIn) {
+  // Responses say 905 s (as ING does); the token lives 900 s, so a client that trusts
+  // expires_in meets token.expired in its last 5 s. Both kinds, and the cache, agree.
+  for (auto kind : {TokenKind::ApplicationMtls, TokenKind::ApplicationSigned}) {
+    auto t = tokens_.issue_application_token(app_, kind, {"granting"}, "fp");
+    EXPECT_EQ(t.expires_in, 905s);
+    EXPECT_NO_THROW(tokens_.validate(t.access_token, "fp", kind));  // now cached
+    clock_.advance(899s);
+    EXPECT_NO_THROW(tokens_.validate(t.access_token, "fp", kind));
+    clock_.advance(1s);
+    EXPECT_EQ(code_of([&] { tokens_.validate(t.access_token, "fp", kind); }), "token.expired");
+    EXPECT_EQ(code_of([&] { tokens_.validate(t.access_token, "other", kind); }),
+              "token.expired");  // expiry is reported before the certificate binding
+  }
+}
+
 TEST_F(TokenServiceTest, ValidationIsCachedAndRevocationEvicts) {
   auto t = tokens_.issue_application_token(app_, TokenKind::ApplicationSigned, {"granting"}, "fp");
   tokens_.validate(t.access_token, "fp", TokenKind::ApplicationSigned);
