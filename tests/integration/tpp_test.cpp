@@ -306,7 +306,7 @@ TEST_F(tpp_cli, ExchangeRefreshAndRevokeWithACodeFromThePages) {
   auto code = code_by_curl();
   ASSERT_FALSE(code.empty());
   // A fresh cache: the exchange first learns the client_id from the signed token request.
-  auto exchange = tpp({"-v", "exchange", code});
+  auto exchange = tpp({"-v", "exchange", "--", code});
   ASSERT_EQ(exchange.exit_code, 0) << exchange.err << exchange.out;
   EXPECT_NE(exchange.err.find("> grant_type=client_credentials\n"), std::string::npos);
   EXPECT_NE(exchange.err.find(std::string("> Signature: keyId=\"") + kSandboxClientId + "\""),
@@ -345,9 +345,9 @@ TEST_F(tpp_cli, ExchangeRefreshAndRevokeWithACodeFromThePages) {
   EXPECT_EQ(after.exit_code, 2);
   EXPECT_NE(after.err.find("tpp.no_refresh_token"), std::string::npos) << after.err;
   // RFC 7009: revoking it again is still 200.
-  EXPECT_EQ(tpp({"revoke", refresh_token}).exit_code, 0);
+  EXPECT_EQ(tpp({"revoke", "--", refresh_token}).exit_code, 0);
   // Codes are single use.
-  auto reused = tpp({"exchange", code});
+  auto reused = tpp({"exchange", "--", code});
   EXPECT_EQ(reused.exit_code, 1);
   EXPECT_NE(reused.out.find("grant.code_reused"), std::string::npos) << reused.out;
 }
@@ -371,7 +371,7 @@ TEST_F(tpp_cli, AuthorizeWalksTheCountryAndProfilePagesAndPrintsTheCode) {
   EXPECT_NE(r.err.find("> Cookie: sandbank_authz="), std::string::npos);
   EXPECT_EQ(r.err.find("> GET https://www.example.com"), std::string::npos) << "not followed";
 
-  auto exchange = tpp({"exchange", string_at(out, "code")});
+  auto exchange = tpp({"exchange", "--", string_at(out, "code")});
   EXPECT_EQ(exchange.exit_code, 0) << exchange.err << exchange.out;
 }
 
