@@ -74,6 +74,152 @@ std::string finish_json(const json::value& body) {
   return out;
 }
 
+// The transaction pages are written straight into the body text (a page of 1000 entries
+// would otherwise build and destroy some 20 000 JSON values): the same bytes, keys in the same
+// order, and strings escaped as Boost.JSON's serializer escapes them.
+class JsonWriter {
+ public:
+  explicit JsonWriter(std::size_t reserve) { out_.reserve(reserve); }
+
+  void begin_object() {
+    separate();
+    open('{');
+  }
+  void begin_object(std::string_view key) {
+    this->key(key);
+    open('{');
+  }
+  void end_object() { close('}'); }
+  void begin_array(std::string_view key) {
+    this->key(key);
+    open('[');
+  }
+  void end_array() { close(']'); }
+  void string(std::string_view key, std::string_view value) {
+    this->key(key);
+    quoted(value);
+  }
+  // Two-decimal amount as a JSON number (api.md Part 1), e.g. -12.34.
+  void amount(std::string_view key, std::int64_t minor) {
+    this->key(key);
+    const bool negative = minor < 0;
+    const std::uint64_t magnitude =
+        negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
+    char buffer[32];
+    char* end = buffer;
+    if (negative) *end++ = '-';
+    end = std::to_chars(end, buffer + sizeof buffer, magnitude / 100).ptr;
+    *end++ = '.';
+    *end++ = static_cast<char>('0' + magnitude % 100 / 10);
+    *end++ = static_cast<char>('0' + magnitude % 10);
+    out_.append(buffer, end);
+  }
+  // A UTC date-time as format_rfc3339 writes it ("2026-03-15T10:00:00Z"), or its date part
+  // ("2026-03-15") as format_date does, without a temporary string.
+  void time(std::string_view key, TimePoint t, bool date_only = false) {
+    this->key(key);
+    auto day = std::chrono::floor<std::chrono::days>(t);
+    std::chrono::year_month_day date{day};
+    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t - day).count();
+    int year = static_cast<int>(date.year());
+    if (t < TimePoint{} || year > 9999) {
+      quoted(date_only ? format_date(t) : format_rfc3339(t));
+      return;
+    }
+    char buffer[24];
+    auto two = [](char* p, unsigned v) {
+      p[0] = static_cast<char>('0' + v / 10 % 10);
+      p[1] = static_cast<char>('0' + v % 10);
+    };
+    two(buffer + 1, static_cast<unsigned>(year) / 100);
+    two(buffer + 3, static_cast<unsigned>(year) % 100);
+    buffer[0] = '"';
+    buffer[5] = '-';
+    two(buffer + 6, static_cast<unsigned>(date.month()));
+    buffer[8] = '-';
+    two(buffer + 9, static_cast<unsigned>(date.day()));
+    std::size_t size = 11;
+    if (!date_only) {
+      buffer[11] = 'T';
+      two(buffer + 12, static_cast<unsigned>(seconds / 3600));
+      buffer[14] = ':';
+      two(buffer + 15, static_cast<unsigned>(seconds / 60 % 60));
+      buffer[17] = ':';
+      two(buffer + 18, static_cast<unsigned>(seconds % 60));
+      buffer[20] = 'Z';
+      size = 21;
+    }
+    buffer[size++] = '"';
+    out_.append(buffer, size);
+  }
+  std::string take() { return std::move(out_); }
+
+ private:
+  void open(char c) {
+    out_ += c;
+    first_.push_back(true);
+  }
+  void close(char c) {
+    out_ += c;
+    first_.pop_back();
+  }
+  void separate() {
+    if (!first_.empty()) {
+      if (!first_.back()) out_ += ',';
+      first_.back() = false;
+    }
+  }
+  void key(std::string_view key) {
+    separate();
+    quoted(key);
+    out_ += ':';
+  }
+  void quoted(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_ += '"';
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      auto c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out_.append(text, run, i - run);
+      run = i + 1;
+      out_ += '\\';
+      switch (c) {
+        case '"':
+          out_ += '"';
+          break;
+        case '\\':
+          out_ += '\\';
+          break;
+        case '\b':
+          out_ += 'b';
+          break;
+        case '\t':
+          out_ += 't';
+          break;
+        case '\n':
+          out_ += 'n';
+          break;
+        case '\f':
+          out_ += 'f';
+          break;
+        case '\r':
+          out_ += 'r';
+          break;
+        default:
+          out_ += "u00";
+          out_ += kHex[c >> 4];
+          out_ += kHex[c & 0xF];
+      }
+    }
+    out_.append(text, run, std::string_view::npos);
+    out_ += '"';
+  }
+
+  std::string out_;
+  std::vector<bool> first_;
+};
+
 json::object money(std::int64_t minor, const std::string& currency) {
   json::object out;
   out["currency"] = currency;
@@ -101,11 +247,11 @@ struct Access {
 
 Access authenticate(AisApi& api, http::Request& request, std::string_view scope) {
   auto connection = api.oauth.authenticate_client(request);
-  authenticate_signed_call(api.oauth, request, connection, oauth::TokenKind::Customer);
+  // The signed call has validated the customer token (bound to this connection); what is
+  // left of validate_customer is its consent and scope.
+  auto call = authenticate_signed_call(api.oauth, request, connection, oauth::TokenKind::Customer);
   try {
-    auto access =
-        api.oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(), scope);
-    return Access{std::move(access.consent)};
+    return Access{api.oauth.tokens.customer_consent(call.token, scope)};
   } catch (const Error& e) {
     if (e.code() == "token.consent_invalid") {
       bool expired = e.message().ends_with("expired");
@@ -161,34 +307,44 @@ std::string transactions_link(const store::BankAccount& account) {
   return fmt::format("/v2/accounts/{}/transactions?currency={}", account.id, account.currency);
 }
 
-json::object account_json(const store::BankAccount& account) {
-  json::object links;
-  links["balances"] = json::object{
-      {"href", fmt::format("/v3/accounts/{}/balances?currency={}", account.id, account.currency)}};
-  links["transactions"] = json::object{{"href", transactions_link(account)}};
-  json::object out;
-  out["resourceId"] = account.id;
-  out["product"] = account.product;
-  out["_links"] = std::move(links);
-  out["iban"] = account.iban;
-  if (account.kind == "card") out["maskedPan"] = account.masked_pan;
-  out["name"] = account.name;
-  out["currency"] = account.currency;
-  return out;
+void account_json(JsonWriter& out, const store::BankAccount& account) {
+  out.begin_object();
+  out.string("resourceId", account.id);
+  out.string("product", account.product);
+  out.begin_object("_links");
+  out.begin_object("balances");
+  out.string("href",
+             fmt::format("/v3/accounts/{}/balances?currency={}", account.id, account.currency));
+  out.end_object();
+  out.begin_object("transactions");
+  out.string("href", transactions_link(account));
+  out.end_object();
+  out.end_object();
+  out.string("iban", account.iban);
+  if (account.kind == "card") out.string("maskedPan", account.masked_pan);
+  out.string("name", account.name);
+  out.string("currency", account.currency);
+  out.end_object();
 }
 
 http::Response list_accounts(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, {});
-  json::array accounts;
+  JsonWriter out(256 + access.consent.account_ids.size() * 512);
+  out.begin_object();
+  out.begin_array("accounts");
+  bool any = false;
   for (const auto& id : access.consent.account_ids) {
-    if (auto account = api.account(id)) accounts.push_back(account_json(*account));
+    if (auto account = api.account(id)) {
+      account_json(out, *account);
+      any = true;
+    }
   }
-  if (accounts.empty()) {
+  if (!any) {
     throw Error(404, "ais.no_accounts", "The customer's consent covers no accounts");
   }
-  json::object body;
-  body["accounts"] = std::move(accounts);
-  return http::Response::json(200, finish_json(body));
+  out.end_array();
+  out.end_object();
+  return http::Response::json(200, out.take());
 }
 
 // --- balances ----------------------------------------------------------------------------
@@ -283,53 +439,63 @@ std::vector<std::string> fields_to_omit(const Query& query) {
   return out;
 }
 
-json::object party_account(const store::BankParty& party) {
-  json::object out;
-  out["iban"] = party.iban;
-  if (!party.bic.empty()) out["bic"] = party.bic;
-  return out;
+void party_account(JsonWriter& out, std::string_view key, const store::BankParty& party) {
+  out.begin_object(key);
+  out.string("iban", party.iban);
+  if (!party.bic.empty()) out.string("bic", party.bic);
+  out.end_object();
 }
 
-json::object transaction_json(const store::BankTransaction& t,
-                              const std::vector<std::string>& omit) {
+void transaction_json(JsonWriter& out, const store::BankTransaction& t,
+                      const std::vector<std::string>& omit) {
   auto keep = [&](std::string_view field) {
     return std::find(omit.begin(), omit.end(), field) == omit.end();
   };
-  json::object out;
-  out["transactionId"] = t.transaction_id;
-  out["endToEndId"] = t.end_to_end_id.empty() ? std::string("NOTPROVIDED") : t.end_to_end_id;
-  if (!t.booking_date.empty()) out["bookingDate"] = t.booking_date;
-  if (!t.value_date.empty()) out["valueDate"] = t.value_date;
-  out["executionDateTime"] = format_rfc3339(t.execution_time);
-  out["transactionAmount"] = money(t.amount_minor, t.currency);
-  if (!t.creditor.name.empty() && keep("creditorName")) out["creditorName"] = t.creditor.name;
+  out.begin_object();
+  out.string("transactionId", t.transaction_id);
+  out.string("endToEndId", t.end_to_end_id.empty() ? std::string_view("NOTPROVIDED")
+                                                   : std::string_view(t.end_to_end_id));
+  if (!t.booking_date.empty()) out.string("bookingDate", t.booking_date);
+  if (!t.value_date.empty()) out.string("valueDate", t.value_date);
+  out.time("executionDateTime", t.execution_time);
+  out.begin_object("transactionAmount");
+  out.string("currency", t.currency);
+  out.amount("amount", t.amount_minor);
+  out.end_object();
+  if (!t.creditor.name.empty() && keep("creditorName")) out.string("creditorName", t.creditor.name);
   if (!t.creditor.iban.empty() && keep("creditorAccount")) {
-    out["creditorAccount"] = party_account(t.creditor);
+    party_account(out, "creditorAccount", t.creditor);
   }
-  if (!t.debtor.name.empty() && keep("debtorName")) out["debtorName"] = t.debtor.name;
+  if (!t.debtor.name.empty() && keep("debtorName")) out.string("debtorName", t.debtor.name);
   if (!t.debtor.iban.empty() && keep("debtorAccount")) {
-    out["debtorAccount"] = party_account(t.debtor);
+    party_account(out, "debtorAccount", t.debtor);
   }
-  if (!t.transaction_type.empty()) out["transactionType"] = t.transaction_type;
+  if (!t.transaction_type.empty()) out.string("transactionType", t.transaction_type);
   if (!t.remittance_unstructured.empty() && keep("remittanceInformationUnstructured")) {
-    out["remittanceInformationUnstructured"] = t.remittance_unstructured;
+    out.string("remittanceInformationUnstructured", t.remittance_unstructured);
   }
   if (!t.remittance_structured.empty() && keep("remittanceInformationStructured")) {
-    out["remittanceInformationStructured"] =
-        json::object{{"type", "SCOR"}, {"issuer", "ISO"}, {"reference", t.remittance_structured}};
+    out.begin_object("remittanceInformationStructured");
+    out.string("type", "SCOR");
+    out.string("issuer", "ISO");
+    out.string("reference", t.remittance_structured);
+    out.end_object();
   }
-  return out;
+  out.end_object();
 }
 
-json::object card_transaction_json(const store::BankTransaction& t) {
-  json::object out;
-  out["cardTransactionId"] = t.transaction_id;
-  out["transactionDate"] = format_date(t.execution_time);
-  if (!t.booking_date.empty()) out["bookingDate"] = t.booking_date;
-  out["transactionAmount"] = money(t.amount_minor, t.currency);
-  if (!t.masked_pan.empty()) out["maskedPan"] = t.masked_pan;
-  if (!t.transaction_details.empty()) out["transactionDetails"] = t.transaction_details;
-  return out;
+void card_transaction_json(JsonWriter& out, const store::BankTransaction& t) {
+  out.begin_object();
+  out.string("cardTransactionId", t.transaction_id);
+  out.time("transactionDate", t.execution_time, true);
+  if (!t.booking_date.empty()) out.string("bookingDate", t.booking_date);
+  out.begin_object("transactionAmount");
+  out.string("currency", t.currency);
+  out.amount("amount", t.amount_minor);
+  out.end_object();
+  if (!t.masked_pan.empty()) out.string("maskedPan", t.masked_pan);
+  if (!t.transaction_details.empty()) out.string("transactionDetails", t.transaction_details);
+  out.end_object();
 }
 
 int parse_limit(std::string_view text) {
@@ -406,32 +572,51 @@ http::Response list_transactions(AisApi& api, http::Request& request, ListKind k
     throw;
   }
 
-  json::array booked;
-  json::array pending;
-  for (const auto& t : page.transactions) {
-    auto entry = kind == ListKind::Card ? card_transaction_json(t) : transaction_json(t, omit);
-    (t.status == "pending" ? pending : booked).push_back(std::move(entry));
-  }
-  json::object list;
-  list["booked"] = std::move(booked);
-  list["pending"] = std::move(pending);
-  if (kind != ListKind::Card) list["info"] = json::array();
-  if (page.next_cursor) {
-    list["_links"] = json::object{
-        {"next",
-         json::object{{"href", fmt::format("{}?next={}", request.path(),
-                                           next_value(*page.next_cursor, page_query.limit))}}}};
-  }
-  json::object body;
+  // {"account": {...}, "transactions": {"booked": [...], "pending": [...], "info": [],
+  //  "_links": {"next": {"href": ...}}}}; card accounts: cardAccount / cardTransactions.
+  JsonWriter out(512 + page.transactions.size() * 512);
+  out.begin_object();
   if (kind == ListKind::Card) {
-    body["cardAccount"] = json::object{
-        {"iban", account.iban}, {"maskedPan", account.masked_pan}, {"currency", account.currency}};
-    body["cardTransactions"] = std::move(list);
+    out.begin_object("cardAccount");
+    out.string("iban", account.iban);
+    out.string("maskedPan", account.masked_pan);
+    out.string("currency", account.currency);
+    out.end_object();
+    out.begin_object("cardTransactions");
   } else {
-    body["account"] = json::object{{"iban", account.iban}, {"currency", account.currency}};
-    body["transactions"] = std::move(list);
+    out.begin_object("account");
+    out.string("iban", account.iban);
+    out.string("currency", account.currency);
+    out.end_object();
+    out.begin_object("transactions");
   }
-  return http::Response::json(200, finish_json(body));
+  for (bool pending : {false, true}) {
+    out.begin_array(pending ? "pending" : "booked");
+    for (const auto& t : page.transactions) {
+      if ((t.status == "pending") != pending) continue;
+      if (kind == ListKind::Card) {
+        card_transaction_json(out, t);
+      } else {
+        transaction_json(out, t, omit);
+      }
+    }
+    out.end_array();
+  }
+  if (kind != ListKind::Card) {
+    out.begin_array("info");
+    out.end_array();
+  }
+  if (page.next_cursor) {
+    out.begin_object("_links");
+    out.begin_object("next");
+    out.string("href", fmt::format("{}?next={}", request.path(),
+                                   next_value(*page.next_cursor, page_query.limit)));
+    out.end_object();
+    out.end_object();
+  }
+  out.end_object();
+  out.end_object();
+  return http::Response::json(200, out.take());
 }
 
 // --- handler wrapper ---------------------------------------------------------------------

@@ -435,23 +435,73 @@ std::string bearer_token(const http::Request& request) {
   return std::string(token);
 }
 
+namespace {
+
+// The application of client_id with its parsed signing certificates, from api.applications
+// while the store is unchanged since it was read; nullptr when there is no such application.
+std::shared_ptr<const OAuthApi::ApplicationCache::Entry> signing_application(
+    OAuthApi& api, const std::string& client_id) {
+  auto& cache = *api.applications;
+  // validate() has just synced the counter; reading it before the store makes an entry that
+  // raced with a commit look stale on the next call.
+  auto generation = api.tokens.store_generation();
+  {
+    std::lock_guard lock(cache.mutex);
+    if (cache.generation != generation) {
+      cache.by_client_id.clear();
+      cache.generation = generation;
+    }
+    if (auto it = cache.by_client_id.find(client_id); it != cache.by_client_id.end()) {
+      return it->second;
+    }
+  }
+  auto app = api.registry.find(client_id);
+  if (!app) return nullptr;
+  auto entry = std::make_shared<OAuthApi::ApplicationCache::Entry>();
+  for (const auto& key : app->keys) {
+    if (key.use != "sign") continue;
+    if (auto parsed = api.certificates->parse(key.certificate_pem); parsed.certificate) {
+      entry->signing_certificates.push_back(*parsed.certificate);
+    }
+  }
+  entry->application = std::move(*app);
+  std::lock_guard lock(cache.mutex);
+  if (cache.generation == generation) {
+    if (cache.by_client_id.size() >= 10000) cache.by_client_id.clear();
+    cache.by_client_id.insert_or_assign(client_id, entry);
+  }
+  return entry;
+}
+
+std::string cached_thumbprint(OAuthApi& api, const crypto::Certificate& connection) {
+  auto& cache = *api.thumbprints;
+  const void* key = connection.native();
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.by_certificate.find(key); it != cache.by_certificate.end()) {
+      return it->second.second;
+    }
+  }
+  auto thumbprint = connection.x5t_s256();
+  std::lock_guard lock(cache.mutex);
+  if (cache.by_certificate.size() >= 1024) cache.by_certificate.clear();
+  cache.by_certificate.try_emplace(key, connection, thumbprint);
+  return thumbprint;
+}
+
+}  // namespace
+
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, TokenKind kind) {
-  auto token = api.tokens.validate(bearer_token(request), connection_thumbprint(connection), kind);
-  auto app = api.registry.find(token.record.client_id);
-  if (!app) {
+  auto token = api.tokens.validate(bearer_token(request), cached_thumbprint(api, connection), kind);
+  auto cached = signing_application(api, token.record.client_id);
+  if (!cached) {
     throw Error(401, "client.unknown",
                 fmt::format("The application {} no longer exists", token.record.client_id));
   }
   auto view = message_view(request, &connection);
-  const auto& client_id = app->client_id;
-  std::vector<crypto::Certificate> signing_certificates;
-  for (const auto& key : app->keys) {
-    if (key.use != "sign") continue;
-    if (auto parsed = api.certificates->parse(key.certificate_pem); parsed.certificate) {
-      signing_certificates.push_back(*parsed.certificate);
-    }
-  }
+  const auto& client_id = cached->application.client_id;
+  const auto& signing_certificates = cached->signing_certificates;
   std::optional<crypto::Certificate> header_certificate;
   if (view.has("TPP-Signature-Certificate")) {
     header_certificate =
@@ -471,7 +521,7 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   policy.carrier = signing::SignatureCarrier::SignatureHeader;
   auto result = signing::verify_http_signature(view, policy, resolver, api.clock);
   if (!result) throw result.to_error();
-  return SignedCall{std::move(token), std::move(*app)};
+  return SignedCall{std::move(token), cached->application};
 }
 
 boost::json::object certificate_jwk(const crypto::Certificate& certificate) {

@@ -3,8 +3,12 @@
 #include <boost/json/object.hpp>
 #include <functional>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "core/clock.hpp"
 #include "crypto/certificate.hpp"
@@ -34,6 +38,27 @@ struct OAuthApi {
   // parsing one costs several signature checks, so a signed request parses none it has seen.
   std::shared_ptr<signing::CertificateCache> certificates =
       std::make_shared<signing::CertificateCache>(1024);
+  // Applications of signed calls by client_id with their parsed signing certificates, valid
+  // while the store's change counter (as tokens.store_generation() saw it) stays the same: a
+  // PUT /oauth2/applications/{id} or any other commit empties it before the next call.
+  struct ApplicationCache {
+    struct Entry {
+      store::Application application;
+      std::vector<crypto::Certificate> signing_certificates;
+    };
+    std::mutex mutex;
+    std::uint64_t generation = ~std::uint64_t{0};
+    std::unordered_map<std::string, std::shared_ptr<const Entry>> by_client_id;
+  };
+  std::shared_ptr<ApplicationCache> applications = std::make_shared<ApplicationCache>();
+  // x5t#S256 of connection certificates by their X509 object, which the entry holds so the
+  // address names the same certificate while cached: a keep-alive connection hashes its
+  // certificate once instead of on every signed call.
+  struct ThumbprintCache {
+    std::mutex mutex;
+    std::unordered_map<const void*, std::pair<crypto::Certificate, std::string>> by_certificate;
+  };
+  std::shared_ptr<ThumbprintCache> thumbprints = std::make_shared<ThumbprintCache>();
 };
 
 // Registers POST/GET/PUT /oauth2/applications*, POST /oauth2/token, POST /oauth2/token/revoke.

@@ -26,6 +26,24 @@ bool ClientAuthenticator::is_revoked(const std::string& fingerprint) {
   return revoked_.count(fingerprint) > 0;
 }
 
+// Caller holds mutex_.
+std::shared_ptr<const ClientIdentity> ClientAuthenticator::identity_of(
+    const std::shared_ptr<const crypto::Certificate>& leaf) {
+  if (auto it = identities_.find(leaf.get()); it != identities_.end()) {
+    if (it->second.leaf.lock() == leaf) return it->second.identity;
+    identities_.erase(it);
+  }
+  auto id = std::make_shared<ClientIdentity>(ClientIdentity{
+      *leaf, leaf->serial_hex(), leaf->x5t_s256(), leaf->organization_identifier(), {}});
+  if (auto psd2 = leaf->psd2()) id->roles = psd2->roles;
+  if (identities_.size() >= 4096) {
+    std::erase_if(identities_, [](const auto& entry) { return entry.second.leaf.expired(); });
+    if (identities_.size() >= 4096) identities_.clear();
+  }
+  identities_.emplace(leaf.get(), KnownLeaf{leaf, id});
+  return id;
+}
+
 ClientIdentity ClientAuthenticator::authenticate(
     const std::shared_ptr<const crypto::Certificate>& leaf,
     const std::vector<crypto::Certificate>& intermediates) {
@@ -35,12 +53,10 @@ ClientIdentity ClientAuthenticator::authenticate(
         "This API needs mutual TLS: present your TLS client certificate (QWAC), for example "
         "curl --cert example_client_tls.cer --key example_client_tls.key");
   }
-  ClientIdentity id{
-      *leaf, leaf->serial_hex(), leaf->x5t_s256(), leaf->organization_identifier(), {}};
-  if (auto psd2 = leaf->psd2()) id.roles = psd2->roles;
-
   auto now = clock_.now();
   std::lock_guard lock(mutex_);
+  auto identity = identity_of(leaf);
+  const ClientIdentity& id = *identity;
   if (is_revoked(id.fingerprint)) {
     throw Error::unauthorized("mtls.certificate_revoked",
                               "The TLS client certificate with serial " + id.serial_hex +

@@ -54,6 +54,17 @@ class ClientAuthenticator {
     TimePoint checked_at;
   };
   std::unordered_map<std::string, Verdict> verdicts_;
+  // The identity (fingerprint, serial, organization, PSD2 roles) read from each connection's
+  // certificate object, so the requests of a keep-alive connection hash and parse it once.
+  // Keyed by address; the weak_ptr tells a live object from a new one at a reused address.
+  // Revocation and the chain verdict are still checked on every request.
+  struct KnownLeaf {
+    std::weak_ptr<const crypto::Certificate> leaf;
+    std::shared_ptr<const ClientIdentity> identity;
+  };
+  std::unordered_map<const crypto::Certificate*, KnownLeaf> identities_;
+  std::shared_ptr<const ClientIdentity> identity_of(
+      const std::shared_ptr<const crypto::Certificate>& leaf);
 };
 
 }  // namespace sandbank::app

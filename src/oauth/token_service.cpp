@@ -96,8 +96,28 @@ ApplicationToken TokenService::issue_application_token(const store::Application&
 }
 
 store::Consent TokenService::valid_consent(const std::string& consent_id,
-                                           std::string_view code_prefix) {
-  auto consent = store_.consents().find(consent_id);
+                                           std::string_view code_prefix, bool cached) {
+  std::optional<store::Consent> consent;
+  std::uint64_t generation = 0;
+  if (cached) {
+    // validate() has synced with the store's change counter for this call already.
+    std::lock_guard lock(mutex_);
+    if (seen_counter_ == ~std::uint64_t{0}) sync_revocations();
+    generation = seen_counter_;
+    if (auto it = consents_.find(consent_id); it != consents_.end()) consent = it->second;
+  }
+  if (!consent) {
+    consent = store_.consents().find(consent_id);
+    // Kept only when no sync happened since the read began: a change committed meanwhile
+    // then moves the counter and empties the cache on the next call.
+    if (cached && consent) {
+      std::lock_guard lock(mutex_);
+      if (seen_counter_ == generation) {
+        if (consents_.size() >= settings_.cache_limit) consents_.clear();
+        consents_.emplace(consent_id, *consent);
+      }
+    }
+  }
   if (!consent || consent->status != "valid" || clock_.now() >= consent->expires_at) {
     throw Error(code_prefix == "grant" ? 400 : 401, fmt::format("{}.consent_invalid", code_prefix),
                 fmt::format("The customer's consent {} is {}", consent_id,
@@ -231,13 +251,16 @@ void TokenService::sync_revocations() {
     for (const auto& h : revoked.token_hashes) cache_.erase(h);
     revocation_sequence_ = revoked.sequence;
   }
+  consents_.clear();
   seen_counter_ = counter;
 }
 
 std::optional<store::TokenRecord> TokenService::lookup(const std::string& token_hash) {
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     sync_revocations();
+    generation = seen_counter_;
     auto it = cache_.find(token_hash);
     if (it != cache_.end()) {
       ++hits_;
@@ -248,8 +271,12 @@ std::optional<store::TokenRecord> TokenService::lookup(const std::string& token_
   auto record = store_.tokens().find(token_hash);
   if (record && !record->revoked_at) {
     std::lock_guard lock(mutex_);
-    if (cache_.size() >= settings_.cache_limit) cache_.clear();
-    cache_.emplace(token_hash, *record);
+    // Not when another thread synced meanwhile: that sync may have passed over a revocation
+    // this (older) read does not show yet.
+    if (seen_counter_ == generation) {
+      if (cache_.size() >= settings_.cache_limit) cache_.clear();
+      cache_.emplace(token_hash, *record);
+    }
   }
   return record;
 }
@@ -288,12 +315,23 @@ TokenService::CustomerAccess TokenService::validate_customer(std::string_view to
                                                              std::string_view thumbprint,
                                                              std::string_view required_scope) {
   auto valid = validate(token, thumbprint, TokenKind::Customer);
-  auto consent = valid_consent(valid.record.consent_id, "token");
-  if (!required_scope.empty() && !contains(split_scope(valid.record.scope), required_scope)) {
+  auto consent = customer_consent(valid, required_scope);
+  return CustomerAccess{std::move(valid), std::move(consent)};
+}
+
+store::Consent TokenService::customer_consent(const ValidToken& token,
+                                              std::string_view required_scope) {
+  auto consent = valid_consent(token.record.consent_id, "token", true);
+  if (!required_scope.empty() && !contains(split_scope(token.record.scope), required_scope)) {
     throw Error(403, "token.insufficient_scope",
                 fmt::format("The customer token does not grant the scope {}", required_scope));
   }
-  return CustomerAccess{std::move(valid), std::move(consent)};
+  return consent;
+}
+
+std::uint64_t TokenService::store_generation() {
+  std::lock_guard lock(mutex_);
+  return seen_counter_;
 }
 
 Authorizations::Authorizations(store::Store& store, const Clock& clock, RandomSource& random,

@@ -109,6 +109,15 @@ class TokenService {
   };
   CustomerAccess validate_customer(std::string_view token, std::string_view certificate_thumbprint,
                                    std::string_view required_scope = {});
+  // The second half of validate_customer for a token validate() has just accepted: its
+  // consent (valid, not expired) and, when `required_scope` is not empty, that scope. Same
+  // errors as validate_customer. Consents are cached until the store's change counter (as
+  // validate() syncs it on every call) moves, so a revoked consent is refused on the next call.
+  store::Consent customer_consent(const ValidToken& token, std::string_view required_scope = {});
+
+  // The store's change counter as of the latest validate(). A cache of other store data
+  // (applications, ...) filled after reading this value is current while it stays the same.
+  std::uint64_t store_generation();
 
   const TokenSettings& settings() const { return settings_; }
   // For tests and the benchmark: validations answered from the cache / from the store.
@@ -127,7 +136,8 @@ class TokenService {
   void sync_revocations();
   void evict(const std::string& token_hash);
   void evict_grant(const std::string& grant_id);
-  store::Consent valid_consent(const std::string& consent_id, std::string_view code_prefix);
+  store::Consent valid_consent(const std::string& consent_id, std::string_view code_prefix,
+                               bool cached = false);
 
   store::Store& store_;
   const Clock& clock_;
@@ -136,6 +146,8 @@ class TokenService {
 
   std::mutex mutex_;
   std::unordered_map<std::string, store::TokenRecord> cache_;
+  // Consents by id, emptied whenever the store's change counter moves.
+  std::unordered_map<std::string, store::Consent> consents_;
   std::uint64_t seen_counter_ = ~std::uint64_t{0};
   std::int64_t revocation_sequence_ = 0;
   std::uint64_t hits_ = 0;

@@ -332,6 +332,7 @@ class SqliteBankRepository final : public BankRepository {
           "ORDER BY execution_time DESC, id DESC LIMIT ?",
           kTransactionColumns);
       TransactionPage page;
+      page.transactions.reserve(static_cast<std::size_t>(q.limit) + 1);
       auto st = c.query(sql, q.account_id, from.empty() ? std::string(kMinStamp) : from,
                         to.empty() ? std::string(kMaxStamp) : to, upper_time, upper_id,
                         static_cast<std::int64_t>(q.limit) + 1);

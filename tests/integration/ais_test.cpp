@@ -329,5 +329,77 @@ TEST_F(ais, ScopeConsentAndTokenEnforcement) {
   EXPECT_NE(unsigned_call.body.find("\"tppMessages\""), std::string::npos);
 }
 
+TEST_F(ais, CustomerTokenOverAnotherCertificateIs401) {
+  // A second TLS certificate of the sandbox CA, trusted on its own, with the same signing key:
+  // John's token is bound to example_client_tls.cer and must not work over it (RFC 8705).
+  auto certs = server_->data_dir() / "certs";
+  auto other = tmp_->path() / "other-tls";
+  auto issued = sandbank({"certs", "issue", "--data", server_->data_dir().string(), "--out",
+                          other.string(), "--org", "Other TPP", "--roles", "PSP_AI"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  auto mixed = tmp_->path() / "mixed-certs";
+  fs::create_directories(mixed);
+  for (const char* name : {"ca.cer", "example_client_signing.cer", "example_client_signing.key"}) {
+    fs::copy_file(certs / name, mixed / name, fs::copy_options::overwrite_existing);
+  }
+  fs::copy_file(other / "tls.cer", mixed / "example_client_tls.cer",
+                fs::copy_options::overwrite_existing);
+  fs::copy_file(other / "tls.key", mixed / "example_client_tls.key",
+                fs::copy_options::overwrite_existing);
+  // The same call over the original certificate works (and fills the server's caches).
+  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+  auto a = signed_call("GET", "/v3/accounts", "",
+                       {"BEARER='" + *john_ + "'", std::string("KEY_ID=") + kClientId,
+                        "CERTS='" + mixed.string() + "'"});
+  expect_error(a, 401, "UNAUTHORIZED");
+  EXPECT_EQ(a.detail(), "token.certificate_mismatch") << a.text;
+  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+}
+
+// Consents are cached by the server; a change made by another process (here the sqlite3
+// shell on the live store) must still be refused on the very next call.
+TEST_F(ais, RevokedOrExpiredConsentIsRefusedOnTheNextCall) {
+  if (run({"sh", "-c", "command -v sqlite3"}).exit_code != 0) {
+    GTEST_SKIP() << "sqlite3 shell not installed";
+  }
+  auto db = (server_->data_dir() / "sandbank.db").string();
+  auto newest_consent = [&](const std::string& set) {
+    auto r = run({"sqlite3", "-cmd", ".timeout 5000", db,
+                  "UPDATE consents SET " + set +
+                      " WHERE id = (SELECT id FROM consents ORDER BY created_at DESC LIMIT 1)"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  auto revoked = customer_token("Jane Doe", kBothScopes);
+  ASSERT_EQ(get("/v3/accounts", revoked).status, 200);
+  ASSERT_EQ(get("/v3/accounts", revoked).status, 200);  // now answered from the caches
+  newest_consent("status = 'revoked'");
+  auto after_revoke = get("/v3/accounts", revoked);
+  expect_error(after_revoke, 401, "CONSENT_INVALID");
+  EXPECT_EQ(after_revoke.detail(), "consent.revoked") << after_revoke.text;
+
+  auto expired = customer_token("Jane Doe", kBothScopes);
+  ASSERT_EQ(get("/v3/accounts", expired).status, 200);
+  newest_consent("expires_at = '2001-01-01T00:00:00.000000Z'");
+  auto after_expiry = get("/v3/accounts", expired);
+  expect_error(after_expiry, 401, "CONSENT_EXPIRED");
+  EXPECT_EQ(after_expiry.detail(), "consent.expired") << after_expiry.text;
+  // John's consent is untouched.
+  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+}
+
+// A revoked customer token is refused on the next call although it was just validated (the
+// validation cache).
+TEST_F(ais, RevokedCustomerTokenIsRefusedOnTheNextCall) {
+  auto token = customer_token("Jane Doe", kBothScopes);
+  ASSERT_EQ(get("/v3/accounts", token).status, 200);
+  ASSERT_EQ(get("/v3/accounts", token).status, 200);
+  auto revoke = signed_call("POST", "/oauth2/token/revoke", "token=" + token,
+                            {"BEARER='" + *app_token_ + "'", std::string("KEY_ID=") + kClientId});
+  ASSERT_EQ(revoke.status, 200) << revoke.text;
+  auto after = get("/v3/accounts", token);
+  expect_error(after, 401, "UNAUTHORIZED");
+  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+}
+
 }  // namespace
 }  // namespace sandbank::testing
