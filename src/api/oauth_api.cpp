@@ -151,10 +151,15 @@ std::string connection_thumbprint(const crypto::Certificate& connection) {
   return connection.x5t_s256();
 }
 
+void require_token_certificate_registered(OAuthApi& api, const std::string& client_id,
+                                          const crypto::Certificate& connection);
+
 oauth::ValidToken mtls_token(OAuthApi& api, const http::Request& request,
                              const crypto::Certificate& connection) {
-  return api.tokens.validate(bearer_token(request), connection_thumbprint(connection),
-                             TokenKind::ApplicationMtls);
+  auto token = api.tokens.validate(bearer_token(request), connection_thumbprint(connection),
+                                   TokenKind::ApplicationMtls);
+  require_token_certificate_registered(api, token.record.client_id, connection);
+  return token;
 }
 
 bool has_tls_key(const store::Application& app, const crypto::Certificate& cert) {
@@ -491,6 +496,26 @@ std::string cached_thumbprint(OAuthApi& api, const crypto::Certificate& connecti
 
 }  // namespace
 
+namespace {
+
+// A token is bound to the TLS certificate it was obtained with (validate() checked that the
+// connection presents it). Once a PUT /oauth2/applications/{id} removed that certificate from
+// the application, the token stops working as well.
+void require_token_certificate_registered(OAuthApi& api, const std::string& client_id,
+                                          const crypto::Certificate& connection) {
+  auto cached = signing_application(api, client_id);
+  if (!cached) return;  // the callers report an application that no longer exists
+  if (!has_tls_key(cached->application, connection)) {
+    throw Error(401, "token.certificate_not_registered",
+                fmt::format("This token belongs to the TLS certificate with serial {}, which is no "
+                            "longer a registered TLS key of application {}; request a new token "
+                            "over a registered certificate",
+                            connection.serial_hex(), client_id));
+  }
+}
+
+}  // namespace
+
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, TokenKind kind) {
   auto token = api.tokens.validate(bearer_token(request), cached_thumbprint(api, connection), kind);
@@ -498,6 +523,9 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   if (!cached) {
     throw Error(401, "client.unknown",
                 fmt::format("The application {} no longer exists", token.record.client_id));
+  }
+  if (!has_tls_key(cached->application, connection)) {
+    require_token_certificate_registered(api, token.record.client_id, connection);
   }
   auto view = message_view(request, &connection);
   const auto& client_id = cached->application.client_id;

@@ -369,14 +369,12 @@ TEST_F(OAuthKeysTest, RemovedTlsCertificateGetsNoNewToken) {
   // A token obtained over b before the PUT cannot change the application any more.
   auto put = jws("PUT", b, payload({tls_cer(a), tls_cer(b)}, {sign_cer(a)}), id, a, stale);
   EXPECT_EQ(put.status, 401) << put.text;
-  EXPECT_EQ(put.str("detail"), "dcr.connection_not_registered");
+  EXPECT_EQ(put.str("detail"), "token.certificate_not_registered");
 }
 
-// The rule for tokens obtained before the PUT: a token bound to a TLS certificate that is no
-// longer registered for its application stops working (401 token.certificate_not_registered).
-// Not enforced yet: tokens are checked in src/api/oauth_api.cpp (mtls_token,
-// authenticate_signed_call) and the customer APIs, outside this change. Enable once they are.
-TEST_F(OAuthKeysTest, DISABLED_TokensOfARemovedTlsCertificateStopWorking) {
+// Tokens obtained before the PUT: a token bound to a TLS certificate that is no longer
+// registered for its application stops working (401 token.certificate_not_registered).
+TEST_F(OAuthKeysTest, TokensOfARemovedTlsCertificateStopWorking) {
   auto a = issue("stale-a", "PSDNL-SBX-2000000010");
   auto b = issue("stale-b", "PSDNL-SBX-2000000010");
   auto id = register_app(a);
