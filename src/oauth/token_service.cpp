@@ -348,7 +348,9 @@ store::Consent Authorizations::create_consent(const ConsentRequest& request) {
   consent.scopes = request.scopes;
   consent.redirect_uri = request.redirect_uri;
   consent.created_at = clock_.now();
-  consent.expires_at = consent.created_at + settings_.consent_lifetime;
+  consent.expires_at =
+      consent.created_at +
+      request.lifetime.value_or(std::chrono::duration_cast<Seconds>(settings_.consent_lifetime));
   consent.status = "valid";
   store_.consents().insert(consent);
   return consent;

@@ -168,6 +168,9 @@ class Authorizations {
     std::vector<std::string> account_ids;
     std::vector<std::string> scopes;
     std::string redirect_uri;
+    // When set, instead of settings.consent_lifetime (test profiles whose scenario is
+    // "consent_expires_early").
+    std::optional<Seconds> lifetime;
   };
   // Stores a new consent (id a UUID, status "valid", lifetime settings.consent_lifetime).
   store::Consent create_consent(const ConsentRequest& request);

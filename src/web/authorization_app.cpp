@@ -293,6 +293,10 @@ http::Response AuthorizationApp::consent(http::Request& request) {
   for (const auto& account : (*chosen)->accounts) consent_request.account_ids.push_back(account.id);
   consent_request.scopes = s.request.scopes;
   consent_request.redirect_uri = s.request.redirect_uri;
+  // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
+  if ((*chosen)->scenario == "consent_expires_early") {
+    consent_request.lifetime = std::chrono::minutes(5);
+  }
   end_session(session->first);
   auto stored = authorizations_.create_consent(consent_request);
   auto code = authorizations_.issue_code(stored, s.request.given_redirect_uri, s.request.state);

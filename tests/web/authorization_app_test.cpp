@@ -196,6 +196,24 @@ TEST_F(AuthorizationAppTest, NextIssuesACodeBoundToTheConsent) {
   EXPECT_EQ(app_.session_count(), 0u);  // the session ended with the redirect
 }
 
+TEST_F(AuthorizationAppTest, ConsentExpiresEarlyForItsScenarioProfile) {
+  // "W Van Dijk" carries the scenario consent_expires_early: 5 minutes instead of 90 days.
+  auto code = walk("nl-w-van-dijk");
+  ASSERT_FALSE(code.empty());
+  auto token = tokens_.exchange_code(application_, code, "https://www.example.com/", "fp");
+  auto access = tokens_.validate_customer(token.access_token, "fp");
+  EXPECT_EQ(access.consent.expires_at - access.consent.created_at, std::chrono::minutes(5));
+  clock_.advance(5min + 1s);
+  // The AIS API answers consent.expired; the token service names it consent_invalid.
+  EXPECT_EQ(code_of([&] { tokens_.validate_customer(token.access_token, "fp"); }),
+            "token.consent_invalid");
+  // Other profiles keep the usual lifetime.
+  auto usual = walk(jane_doe_id());
+  auto other = tokens_.exchange_code(application_, usual, "https://www.example.com/", "fp");
+  auto jane = tokens_.validate_customer(other.access_token, "fp");
+  EXPECT_GT(jane.consent.expires_at - jane.consent.created_at, std::chrono::hours(24));
+}
+
 TEST_F(AuthorizationAppTest, CodeIsSingleUse) {
   auto code = walk(jane_doe_id());
   tokens_.exchange_code(application_, code, "https://www.example.com/", "fp");
