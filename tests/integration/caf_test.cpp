@@ -37,11 +37,6 @@ struct Answer {
   }
 };
 
-std::string first_match(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
-}
-
 std::int64_t cents(const json::value& amount) {
   return amount.is_string() ? std::llround(std::stod(std::string(amount.as_string())) * 100)
                             : std::llround(amount.to_number<double>() * 100);
@@ -99,25 +94,8 @@ class CafTest : public ::testing::Test {
 
   // The plain-HTTP walk of docs/authorize.md for `profile_name`, then the code exchange.
   static std::string customer_token(const std::string& profile_name, const std::string& scope) {
-    auto jar = (tmp_->path() / ("jar-" + std::to_string(++jars_))).string();
-    auto web = server_->web_url();
-    auto ca = server_->cert("ca.cer").string();
-    auto start =
-        curl({"--cacert", ca, "-c", jar,
-              web + "/authorize/v2/NL?client_id=" + std::string(kClientId) + "&scope=" + scope +
-                  "&state=xyz&response_type=code&redirect_uri=https%3A%2F%2Fwww."
-                  "example.com%2F"});
-    EXPECT_EQ(start.status, 200) << start.body;
-    auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
-    auto profile = first_match(start.body,
-                               "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span "
-                               "class=\"profile-name\">" +
-                                   profile_name + "<");
-    EXPECT_FALSE(profile.empty()) << start.body;
-    auto done = curl({"--cacert", ca, "-b", jar, "--data-urlencode", "csrf_token=" + csrf, "--data",
-                      "profile=" + profile + "&action=next", web + "/authorize/consent"});
-    EXPECT_EQ(done.status, 302) << done.body;
-    auto code = first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
+    auto code = authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
+                                   profile_name, scope);
     auto exchanged = customer_call("POST", "/oauth2/token",
                                    "grant_type=authorization_code&code=" + code +
                                        "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",

@@ -27,11 +27,6 @@ struct Answer {
   }
 };
 
-std::string first_match(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
-}
-
 class OAuthFlowTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -69,40 +64,9 @@ class OAuthFlowTest : public ::testing::Test {
     return a.str("access_token");
   }
 
-  // Walks the customer authorization pages as docs/authorize.md describes; returns the code.
-  static std::string authorization_code(const std::string& redirect_uri) {
-    auto jar = (tmp_->path() / "jar").string();
-    auto web = server_->web_url();
-    auto ca = server_->cert("ca.cer").string();
-    auto start = curl({"--cacert", ca, "-c", jar,
-                       web + "/authorize/v2/NL?client_id=" + std::string(kClientId) +
-                           "&scope=payment-accounts%3Abalances%3Aview&state=xyz&response_type="
-                           "code&redirect_uri=" +
-                           percent(redirect_uri)});
-    EXPECT_EQ(start.status, 200) << start.body;
-    auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
-    auto profile =
-        first_match(start.body,
-                    "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span class=\"profile-name\">"
-                    "Jane Doe<");
-    auto done = curl({"--cacert", ca, "-b", jar, "--data-urlencode", "csrf_token=" + csrf, "--data",
-                      "profile=" + profile + "&action=next", web + "/authorize/consent"});
-    EXPECT_EQ(done.status, 302) << done.body;
-    return first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
-  }
-
-  static std::string percent(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-        out += static_cast<char>(c);
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", c);
-        out += buf;
-      }
-    }
-    return out;
+  static std::string code_for(const std::string& redirect_uri) {
+    return authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
+                              "Jane Doe", "payment-accounts%3Abalances%3Aview", redirect_uri);
   }
 
   static Answer with_app_token(const std::string& token, const std::string& path,
@@ -112,13 +76,15 @@ class OAuthFlowTest : public ::testing::Test {
 
   static TempDir* tmp_;
   static SandbankServer* server_;
+  static int jars_;
 };
 TempDir* OAuthFlowTest::tmp_ = nullptr;
 SandbankServer* OAuthFlowTest::server_ = nullptr;
+int OAuthFlowTest::jars_ = 0;
 
 TEST_F(OAuthFlowTest, CodeExchangeGivesACustomerTokenAndAReusedCodeRevokesIt) {
   auto token = app_token();
-  auto code = authorization_code("https://www.example.com/");
+  auto code = code_for("https://www.example.com/");
   ASSERT_FALSE(code.empty());
   auto body = "grant_type=authorization_code&code=" + code +
               "&redirect_uri=https%3A%2F%2Fwww.example.com%2F";
@@ -143,7 +109,7 @@ TEST_F(OAuthFlowTest, CodeExchangeGivesACustomerTokenAndAReusedCodeRevokesIt) {
 
 TEST_F(OAuthFlowTest, RefreshGivesANewAccessTokenUntilTheRefreshTokenIsRevoked) {
   auto token = app_token();
-  auto code = authorization_code("https://www.example.com/");
+  auto code = code_for("https://www.example.com/");
   auto customer = with_app_token(token, "/oauth2/token",
                                  "grant_type=authorization_code&code=" + code +
                                      "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
@@ -167,7 +133,7 @@ TEST_F(OAuthFlowTest, RefreshGivesANewAccessTokenUntilTheRefreshTokenIsRevoked) 
 
 TEST_F(OAuthFlowTest, RedirectUriAtExchangeMustEqualTheOneAtAuthorize) {
   auto token = app_token();
-  auto code = authorization_code("https://www.example.com/");
+  auto code = code_for("https://www.example.com/");
   auto other = with_app_token(token, "/oauth2/token",
                               "grant_type=authorization_code&code=" + code +
                                   "&redirect_uri=https%3A%2F%2Fexample.com%2Fredirect");
@@ -202,7 +168,7 @@ TEST_F(OAuthFlowTest, MissingDigestIsNamed) {
 
 TEST_F(OAuthFlowTest, CustomerTokenCannotBeUsedAsAnApplicationToken) {
   auto token = app_token();
-  auto code = authorization_code("https://www.example.com/");
+  auto code = code_for("https://www.example.com/");
   auto customer = with_app_token(token, "/oauth2/token",
                                  "grant_type=authorization_code&code=" + code +
                                      "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");

@@ -1,6 +1,7 @@
 #include "integration/sandbank_process.hpp"
 
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -254,6 +256,45 @@ HttpResult curl(const std::vector<std::string>& args) {
   h.body = read_file(body);
   h.headers = read_file(headers);
   return h;
+}
+
+std::string first_match(const std::string& text, const std::string& pattern) {
+  std::smatch m;
+  return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
+}
+
+std::string authorization_code(const SandbankServer& server, const fs::path& jar,
+                               const std::string& profile_name, const std::string& scope,
+                               const std::string& redirect_uri, const std::string& state) {
+  std::string encoded;
+  for (unsigned char c : redirect_uri) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      encoded += static_cast<char>(c);
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      encoded += buf;
+    }
+  }
+  auto ca = server.cert("ca.cer").string();
+  auto start =
+      curl({"--cacert", ca, "-c", jar.string(),
+            server.web_url() +
+                "/authorize/v2/NL?client_id=5ca1ab1e-c0ca-c01a-cafe-"
+                "154deadbea75&scope=" +
+                scope + "&state=" + state + "&response_type=code&redirect_uri=" + encoded});
+  EXPECT_EQ(start.status, 200) << start.body;
+  auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
+  auto profile = first_match(start.body,
+                             "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span "
+                             "class=\"profile-name\">" +
+                                 profile_name + "<");
+  EXPECT_FALSE(profile.empty()) << "no test profile " << profile_name << " in " << start.body;
+  auto done =
+      curl({"--cacert", ca, "-b", jar.string(), "--data-urlencode", "csrf_token=" + csrf, "--data",
+            "profile=" + profile + "&action=next", server.web_url() + "/authorize/consent"});
+  EXPECT_EQ(done.status, 302) << done.body;
+  return first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
 }
 
 ProcessResult sandbank(const std::vector<std::string>& args) {

@@ -90,4 +90,17 @@ HttpResult curl(const std::vector<std::string>& args);
 // Runs the `sandbank` binary with args.
 ProcessResult sandbank(const std::vector<std::string>& args);
 
+// The customer's side of the guide's step 3a/3b over plain HTTP, as docs/authorize.md walks
+// it: opens /authorize/v2/{country} for the pre-registered application, picks the test profile
+// by its name, presses Next and returns the code of the redirect (empty, with a test failure,
+// when a step does not answer as expected). `jar` is a fresh cookie-jar path.
+std::string authorization_code(const SandbankServer& server, const std::filesystem::path& jar,
+                               const std::string& profile_name,
+                               const std::string& scope = "payment-accounts%3Abalances%3Aview",
+                               const std::string& redirect_uri = "https://www.example.com/",
+                               const std::string& state = "xyz");
+
+// The first group of `pattern` in `text`, or "".
+std::string first_match(const std::string& text, const std::string& pattern);
+
 }  // namespace sandbank::testing

@@ -44,12 +44,6 @@ std::size_t count_of(const std::string& text, const std::string& what) {
   return n;
 }
 
-std::string first_match(const std::string& text, const std::string& pattern) {
-  std::smatch m;
-  if (std::regex_search(text, m, std::regex(pattern))) return m[1].str();
-  return "";
-}
-
 class tpp_cli : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -93,24 +87,11 @@ class tpp_cli : public ::testing::Test {
   // The walk of docs/authorize.md with curl (independent of `sandbank tpp authorize`): a code
   // for `profile` in NL, redirect_uri https://www.example.com/.
   static std::string code_by_curl(const std::string& profile = "Jane Doe") {
-    auto jar = (tmp_->path() / "jar.txt").string();
-    auto ca = server_->cert("ca.cer").string();
-    auto start = curl({"--cacert", ca, "-c", jar,
-                       server_->web_url() + "/authorize/v2/NL?client_id=" + kSandboxClientId +
-                           "&scope=payment-accounts%3Abalances%3Aview+payment-accounts%3A"
-                           "transactions%3Aview&state=s1&redirect_uri=https%3A%2F%2Fwww.example."
-                           "com%2F&response_type=code"});
-    EXPECT_EQ(start.status, 200) << start.body;
-    auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
-    auto id = first_match(start.body,
-                          "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span "
-                          "class=\"profile-name\">" +
-                              profile + "<");
-    EXPECT_FALSE(id.empty()) << start.body;
-    auto done = curl({"--cacert", ca, "-b", jar, "--data-urlencode", "csrf_token=" + csrf, "--data",
-                      "profile=" + id + "&action=next", server_->web_url() + "/authorize/consent"});
-    EXPECT_EQ(done.status, 302) << done.body;
-    return first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
+    static int jars = 0;
+    return authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars)), profile,
+                              "payment-accounts%3Abalances%3Aview+payment-accounts%3A"
+                              "transactions%3Aview",
+                              "https://www.example.com/", "s1");
   }
   static TempDir* tmp_;
   static SandbankServer* server_;
