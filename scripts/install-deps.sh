@@ -15,8 +15,10 @@ packages=(
   # run: the guide's scripts use curl, openssl, xxd and jq
   openssl curl jq xxd sqlite3
 )
-# `--test`: also what only the tests need (a browser for the customer-app tests).
+# `--test`: also what only the tests need (a browser for the customer-app tests, npm tools).
+with_test_tools=0
 if [ "${1:-}" = "--test" ]; then
+  with_test_tools=1
   packages+=(chromium)
 fi
 
@@ -40,8 +42,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# npm test tooling (pinned in tests/interop/package-lock.json).
-if [ -f tests/interop/package.json ]; then
+# npm test tooling (pinned in tests/interop/package-lock.json), for `make test` only.
+if [ "$with_test_tools" = 1 ] && [ -f tests/interop/package.json ]; then
   lock=tests/interop/package-lock.json
   stamp=tests/interop/node_modules/.sandbank-stamp
   if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
