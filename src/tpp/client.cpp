@@ -368,47 +368,42 @@ const std::vector<std::string> kTokenSigned = {"(request-target)", "date", "dige
 const std::vector<std::string> kApiSigned = {"(request-target)", "date", "digest", "x-request-id"};
 }  // namespace
 
+// The form posts after the application token (code exchange, refresh, revoke): Bearer
+// application token plus a Signature header with keyId = client_id, as the guide's step 3d.
+Request TppClient::signed_form_request(std::string_view path, std::string body,
+                                       std::string_view app_token,
+                                       std::string_view client_id) const {
+  auto r = make("POST", path, std::move(body));
+  r.trace.digest = signing::make_digest(r.body);
+  r.headers = {{"Accept", std::string(kJson)},
+               {"Content-Type", std::string(kForm)},
+               {"Digest", r.trace.digest},
+               {"Date", signing::make_date(clock_)},
+               {"Authorization", "Bearer " + std::string(app_token)}};
+  sign_http(r, client_id, false, kTokenSigned);
+  return r;
+}
+
 Request TppClient::exchange_request(std::string_view app_token, std::string_view client_id,
                                     std::string_view code, std::string_view redirect_uri) const {
   std::string body = "grant_type=authorization_code&code=" + percent_encode(code);
   if (!redirect_uri.empty()) body += "&redirect_uri=" + percent_encode(redirect_uri);
-  auto r = make("POST", "/oauth2/token", std::move(body));
-  r.trace.digest = signing::make_digest(r.body);
-  r.headers = {{"Accept", std::string(kJson)},
-               {"Content-Type", std::string(kForm)},
-               {"Digest", r.trace.digest},
-               {"Date", signing::make_date(clock_)},
-               {"Authorization", "Bearer " + std::string(app_token)}};
-  sign_http(r, client_id, false, kTokenSigned);
-  return r;
+  return signed_form_request("/oauth2/token", std::move(body), app_token, client_id);
 }
 
 Request TppClient::refresh_request(std::string_view app_token, std::string_view client_id,
                                    std::string_view refresh_token) const {
-  auto r = make("POST", "/oauth2/token",
-                "grant_type=refresh_token&refresh_token=" + percent_encode(refresh_token));
-  r.trace.digest = signing::make_digest(r.body);
-  r.headers = {{"Accept", std::string(kJson)},
-               {"Content-Type", std::string(kForm)},
-               {"Digest", r.trace.digest},
-               {"Date", signing::make_date(clock_)},
-               {"Authorization", "Bearer " + std::string(app_token)}};
-  sign_http(r, client_id, false, kTokenSigned);
-  return r;
+  return signed_form_request(
+      "/oauth2/token", "grant_type=refresh_token&refresh_token=" + percent_encode(refresh_token),
+      app_token, client_id);
 }
 
 Request TppClient::revoke_request(std::string_view app_token, std::string_view client_id,
                                   std::string_view refresh_token) const {
-  auto r = make("POST", "/oauth2/token/revoke",
-                "token=" + percent_encode(refresh_token) + "&token_type_hint=refresh_token");
-  r.trace.digest = signing::make_digest(r.body);
-  r.headers = {{"Accept", std::string(kJson)},
-               {"Content-Type", std::string(kForm)},
-               {"Digest", r.trace.digest},
-               {"Date", signing::make_date(clock_)},
-               {"Authorization", "Bearer " + std::string(app_token)}};
-  sign_http(r, client_id, false, kTokenSigned);
-  return r;
+  return signed_form_request(
+      "/oauth2/token/revoke",
+      "token=" + percent_encode(refresh_token) + "&token_type_hint=refresh_token", app_token,
+      client_id);
 }
 
 Request TppClient::ais_request(std::string_view customer_token, std::string_view client_id,

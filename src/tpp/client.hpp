@@ -177,6 +177,8 @@ class TppClient {
 
  private:
   Request make(std::string_view method, std::string_view target, std::string body) const;
+  Request signed_form_request(std::string_view path, std::string body, std::string_view app_token,
+                              std::string_view client_id) const;
   void sign_http(Request& request, std::string_view key_id, bool authorization_header,
                  const std::vector<std::string>& names) const;
   void sign_jws(Request& request) const;
