@@ -152,26 +152,27 @@ std::string connection_thumbprint(const crypto::Certificate& connection) {
 }
 
 void require_token_certificate_registered(OAuthApi& api, const std::string& client_id,
-                                          const crypto::Certificate& connection);
+                                          const crypto::Certificate& connection,
+                                          std::string_view thumbprint);
 
 oauth::ValidToken mtls_token(OAuthApi& api, const http::Request& request,
                              const crypto::Certificate& connection) {
-  auto token = api.tokens.validate(bearer_token(request), connection_thumbprint(connection),
-                                   TokenKind::ApplicationMtls);
-  require_token_certificate_registered(api, token.record.client_id, connection);
+  auto thumbprint = connection_thumbprint(connection);
+  auto token = api.tokens.validate(bearer_token(request), thumbprint, TokenKind::ApplicationMtls);
+  require_token_certificate_registered(api, token.record.client_id, connection, thumbprint);
   return token;
 }
 
-bool has_tls_key(const store::Application& app, const crypto::Certificate& cert) {
-  auto fp = cert.x5t_s256();
+// `thumbprint`: the connection certificate's x5t#S256.
+bool has_tls_key(const store::Application& app, std::string_view thumbprint) {
   for (const auto& key : app.keys) {
-    if (key.use == "tls" && key.fingerprint_sha256 == fp) return true;
+    if (key.use == "tls" && key.fingerprint_sha256 == thumbprint) return true;
   }
   return false;
 }
 
 void require_registered_tls(const store::Application& app, const crypto::Certificate& connection) {
-  if (!has_tls_key(app, connection)) {
+  if (!has_tls_key(app, connection_thumbprint(connection))) {
     throw Error(401, "client.tls_not_registered",
                 fmt::format("The TLS client certificate of this connection (serial {}) is not a "
                             "registered TLS key of application {}",
@@ -502,10 +503,11 @@ namespace {
 // connection presents it). Once a PUT /oauth2/applications/{id} removed that certificate from
 // the application, the token stops working as well.
 void require_token_certificate_registered(OAuthApi& api, const std::string& client_id,
-                                          const crypto::Certificate& connection) {
+                                          const crypto::Certificate& connection,
+                                          std::string_view thumbprint) {
   auto cached = signing_application(api, client_id);
   if (!cached) return;  // the callers report an application that no longer exists
-  if (!has_tls_key(cached->application, connection)) {
+  if (!has_tls_key(cached->application, thumbprint)) {
     throw Error(401, "token.certificate_not_registered",
                 fmt::format("This token belongs to the TLS certificate with serial {}, which is no "
                             "longer a registered TLS key of application {}; request a new token "
@@ -518,14 +520,15 @@ void require_token_certificate_registered(OAuthApi& api, const std::string& clie
 
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, TokenKind kind) {
-  auto token = api.tokens.validate(bearer_token(request), cached_thumbprint(api, connection), kind);
+  auto thumbprint = cached_thumbprint(api, connection);
+  auto token = api.tokens.validate(bearer_token(request), thumbprint, kind);
   auto cached = signing_application(api, token.record.client_id);
   if (!cached) {
     throw Error(401, "client.unknown",
                 fmt::format("The application {} no longer exists", token.record.client_id));
   }
-  if (!has_tls_key(cached->application, connection)) {
-    require_token_certificate_registered(api, token.record.client_id, connection);
+  if (!has_tls_key(cached->application, thumbprint)) {
+    require_token_certificate_registered(api, token.record.client_id, connection, thumbprint);
   }
   auto view = message_view(request, &connection);
   const auto& client_id = cached->application.client_id;

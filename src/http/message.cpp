@@ -1,6 +1,10 @@
 #include "http/message.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <iterator>
+#include <limits>
 
 #include "core/strings.hpp"
 #include "core/time_format.hpp"
@@ -106,10 +110,40 @@ void apply_standard_headers(Response& response, std::string_view response_id, Ti
       {"Pragma", "no-cache"},
       {"Expires", "0"},
   };
-  response.set("X-ING-Response-ID", response_id);
-  if (!response.header("Date")) response.add("Date", format_imf_fixdate(now));
-  for (const auto& [name, value] : kDefaults) {
-    if (!response.header(name)) response.add(name, value);
+  constexpr std::size_t kCount = std::size(kDefaults);
+  // One pass over the handler's headers instead of a search per standard header.
+  bool present[kCount] = {};
+  bool has_date = false;
+  bool has_id = false;
+  for (const auto& h : response.headers) {
+    if (iequals(h.name, "X-ING-Response-ID")) {
+      has_id = true;
+    } else if (iequals(h.name, "Date")) {
+      has_date = true;
+    } else {
+      for (std::size_t i = 0; i < kCount; ++i) {
+        if (!present[i] && iequals(h.name, kDefaults[i].first)) present[i] = true;
+      }
+    }
+  }
+  if (has_id) {
+    response.set("X-ING-Response-ID", response_id);
+  } else {
+    response.add("X-ING-Response-ID", response_id);
+  }
+  if (!has_date) {
+    // Responses of the same second share the formatted date.
+    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+    thread_local std::string cached_date;
+    auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+    if (second != cached_second) {
+      cached_date = format_imf_fixdate(now);
+      cached_second = second;
+    }
+    response.add("Date", cached_date);
+  }
+  for (std::size_t i = 0; i < kCount; ++i) {
+    if (!present[i]) response.add(kDefaults[i].first, kDefaults[i].second);
   }
 }
 

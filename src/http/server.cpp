@@ -6,6 +6,7 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -229,7 +230,11 @@ class Listener : public std::enable_shared_from_this<Listener> {
  private:
   void do_accept() {
     if (!acceptor_.is_open()) return;
-    acceptor_.async_accept(net::make_strand(server_.ioc),
+    // With one thread every handler runs on it, one after the other: a connection needs no
+    // strand of its own (a strand costs a dispatch through its queue on every completion).
+    auto executor = server_.threads == 1 ? net::any_io_executor(server_.ioc.get_executor())
+                                         : net::any_io_executor(net::make_strand(server_.ioc));
+    acceptor_.async_accept(executor,
                            beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
   }
 
@@ -263,7 +268,10 @@ class Connection final : public ConnectionBase {
         limits_(server_.limits),
         listener_(std::move(listener)),
         stream_(make_stream(std::move(socket), *listener_)),
-        read_timer_(stream_.get_executor()) {
+        timer_(stream_.get_executor()),
+        tick_(std::min({limits_.read_timeout, limits_.keep_alive_timeout, limits_.handshake_timeout,
+                        limits_.write_timeout})) {
+    if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
     error_code ec;
     auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) {
@@ -326,7 +334,7 @@ class Connection final : public ConnectionBase {
 
   void do_handshake() {
     phase_ = Phase::Handshake;
-    tcp().expires_after(limits_.handshake_timeout);
+    set_deadline(limits_.handshake_timeout);
     stream_.async_handshake(ssl::stream_base::server,
                             beast::bind_front_handler(&Connection::on_handshake, shared_self()));
   }
@@ -337,7 +345,7 @@ class Connection final : public ConnectionBase {
                     remote_address_, ec.message());
       return close_now();
     }
-    tcp().expires_never();
+    clear_deadline();
     if constexpr (kTls) capture_client_chain();
     do_read_request();
   }
@@ -374,13 +382,13 @@ class Connection final : public ConnectionBase {
 
   void do_wait_first_byte() {
     phase_ = Phase::Idle;
-    arm_read_timer(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
+    set_deadline(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             beast::bind_front_handler(&Connection::on_first_byte, shared_self()));
   }
 
   void on_first_byte(error_code ec, std::size_t n) {
-    cancel_read_timer();
+    clear_deadline();
     if (ec) return close_now();  // idle timeout, client gone, server stopping: nothing to answer
     buffer_.commit(n);
     do_read_header();
@@ -390,7 +398,7 @@ class Connection final : public ConnectionBase {
     phase_ = Phase::Reading;
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
-    arm_read_timer(limits_.read_timeout);
+    set_deadline(limits_.read_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              beast::bind_front_handler(&Connection::on_read_header, shared_self()));
   }
@@ -423,13 +431,13 @@ class Connection final : public ConnectionBase {
   }
 
   void on_read_body(error_code ec, std::size_t) {
-    cancel_read_timer();
+    clear_deadline();
     if (ec) return on_read_error(ec);
     handle_request();
   }
 
   void on_read_error(error_code ec) {
-    cancel_read_timer();
+    clear_deadline();
     if (timed_out_) {
       // Something of a request arrived but not all of it in time.
       return respond_with_error(Error(
@@ -455,21 +463,36 @@ class Connection final : public ConnectionBase {
     close_now();
   }
 
-  void arm_read_timer(std::chrono::steady_clock::duration timeout) {
+  // ---- deadlines of the handshake, the reads and the writes: one timer per connection.
+  // Setting or clearing a deadline does not touch the timer, so a request costs no timer
+  // operation. The timer never waits longer than tick_ (the shortest timeout), so it fires no
+  // later than any deadline set while it waits (each lies at least tick_ ahead); when it fires
+  // before the deadline it waits again for what is left, and with no deadline it stops.
+
+  void set_deadline(std::chrono::steady_clock::duration timeout) {
     timed_out_ = false;
-    unsigned generation = ++timer_generation_;
-    read_timer_.expires_after(timeout);
-    read_timer_.async_wait([self = shared_self(), generation](error_code ec) {
-      if (ec || generation != self->timer_generation_) return;
-      self->timed_out_ = true;
-      error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
-    });
+    deadline_ = std::chrono::steady_clock::now() + timeout;
+    if (!timer_waiting_) arm_timer();
   }
 
-  void cancel_read_timer() {
-    ++timer_generation_;
-    read_timer_.cancel();
+  void clear_deadline() { deadline_ = std::chrono::steady_clock::time_point::max(); }
+
+  void arm_timer() {
+    timer_waiting_ = true;
+    timer_.expires_at(std::min(deadline_, std::chrono::steady_clock::now() + tick_));
+    timer_.async_wait([self = shared_self()](error_code ec) { self->on_timer(ec); });
+  }
+
+  void on_timer(error_code ec) {
+    timer_waiting_ = false;
+    if (ec || phase_ == Phase::Closing) return;
+    if (deadline_ == std::chrono::steady_clock::time_point::max()) return;
+    if (std::chrono::steady_clock::now() < deadline_) return arm_timer();
+    // Idle: the connection closes; reading: 408; handshake or writing: the connection closes.
+    timed_out_ = true;
+    clear_deadline();
+    error_code ignored;
+    tcp().socket().cancel(ignored);
   }
 
   // ---- answering
@@ -535,32 +558,49 @@ class Connection final : public ConnectionBase {
                 bool linger) {
     phase_ = Phase::Writing;
     apply_standard_headers(response, request.response_id, server_.clock->now());
-    response.erase("Content-Length");
-    response.erase("Transfer-Encoding");
-    response.erase("Connection");
 
     unsigned status = valid_status(response.status);
-    response_ = {};
-    response_.version(version);
-    response_.result(status);
+    bool no_body = status < 200 || status == 204 || status == 304;
+    bool send_body = !no_body && request.method != "HEAD";
+    // Status line, header and body in one buffer: a typical response leaves in one TLS record
+    // and one send. (A separate body buffer saves one copy but costs a second TLS record.)
+    std::size_t header_size = 64;
+    for (const auto& h : response.headers) header_size += h.name.size() + h.value.size() + 4;
+    head_.clear();
+    head_.reserve(header_size + (send_body ? response.body.size() : 0));
+    head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head_ += std::to_string(status);
+    head_ += ' ';
+    head_ += bhttp::obsolete_reason(bhttp::int_to_status(status));
+    head_ += "\r\n";
     for (const auto& h : response.headers) {
+      // Framing is the server's.
+      if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding") ||
+          iequals(h.name, "Connection")) {
+        continue;
+      }
       if (h.name.empty() || h.name.find_first_of(":\r\n\0 ", 0, 5) != std::string::npos ||
           h.value.find_first_of("\r\n\0", 0, 3) != std::string::npos) {
         spdlog::error("http: dropped response header with a forbidden character: {}", h.name);
         continue;
       }
-      response_.insert(h.name, h.value);
+      head_ += h.name;
+      head_ += ": ";
+      head_ += h.value;
+      head_ += "\r\n";
     }
-    bool no_body = status < 200 || status == 204 || status == 304;
     if (!no_body) {
-      response_.content_length(response.body.size());
-      if (request.method != "HEAD") response_.body() = std::move(response.body);
+      head_ += "Content-Length: ";
+      head_ += std::to_string(response.body.size());
+      head_ += "\r\n";
     }
     if (!keep_alive) {
-      response_.set(bhttp::field::connection, "close");
+      head_ += "Connection: close\r\n";
     } else if (version == 10) {
-      response_.set(bhttp::field::connection, "keep-alive");
+      head_ += "Connection: keep-alive\r\n";
     }
+    head_ += "\r\n";
+    if (send_body) head_ += response.body;
     close_after_write_ = !keep_alive;
     linger_ = linger;
 
@@ -575,18 +615,19 @@ class Connection final : public ConnectionBase {
     entry_.response_id = request.response_id;
     entry_.remote_address = remote_address_;
 
-    tcp().expires_after(limits_.write_timeout);
-    bhttp::async_write(stream_, response_,
-                       beast::bind_front_handler(&Connection::on_write, shared_self()));
+    set_deadline(limits_.write_timeout);
+    net::async_write(stream_, net::buffer(head_),
+                     beast::bind_front_handler(&Connection::on_write, shared_self()));
   }
 
   void on_write(error_code ec, std::size_t bytes) {
-    tcp().expires_never();
+    clear_deadline();
     entry_.bytes = bytes;
     entry_.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_steady_);
     server_.log(entry_);
-    response_ = {};
+    // A long response's buffer is not kept for the connection's next one.
+    if (head_.capacity() > 64 * 1024) head_ = {};
     if (ec) {
       spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,
                     ec.message());
@@ -638,7 +679,8 @@ class Connection final : public ConnectionBase {
 
   void close_now() {
     phase_ = Phase::Closing;
-    cancel_read_timer();
+    clear_deadline();
+    timer_.cancel();
     error_code ignored;
     tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
     tcp().socket().close(ignored);
@@ -648,14 +690,16 @@ class Connection final : public ConnectionBase {
   const Limits& limits_;
   std::shared_ptr<Listener> listener_;
   Stream stream_;
-  net::steady_timer read_timer_;
+  net::steady_timer timer_;
+  std::chrono::steady_clock::duration tick_;
+  std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
+  bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  bhttp::response<bhttp::string_body> response_;
+  std::string head_;  // the response being written: status line, header and body
   AccessLogEntry entry_;
 
   Phase phase_ = Phase::Idle;
-  unsigned timer_generation_ = 0;
   bool timed_out_ = false;
   bool stop_requested_ = false;
   bool close_after_write_ = false;

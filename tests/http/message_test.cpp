@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
+#include "core/strings.hpp"
 #include "core/time_format.hpp"
 #include "http/access_log.hpp"
 
@@ -64,6 +66,26 @@ TEST(StandardHeadersTest, AddsSecurityHeadersWithoutOverridingTheHandlers) {
   EXPECT_EQ(r.header("X-XSS-Protection").value_or(""), "1; mode=block");
   EXPECT_EQ(r.header("Pragma").value_or(""), "no-cache");
   EXPECT_EQ(r.header("Expires").value_or(""), "0");
+}
+
+TEST(StandardHeadersTest, DateFollowsTheClockAcrossSecondsAndKeepsTheHandlersDate) {
+  TimePoint t = std::chrono::sys_days{std::chrono::year{2020} / 8 / 12} + std::chrono::hours(7) +
+                std::chrono::minutes(36) + std::chrono::seconds(42);
+  const char* expected[] = {"Wed, 12 Aug 2020 07:36:42 GMT", "Wed, 12 Aug 2020 07:36:42 GMT",
+                            "Wed, 12 Aug 2020 07:36:43 GMT", "Wed, 12 Aug 2020 07:36:42 GMT"};
+  TimePoint times[] = {t, t + std::chrono::milliseconds(999), t + std::chrono::seconds(1), t};
+  for (int i = 0; i < 4; ++i) {
+    Response r = Response::text(200, "x");
+    apply_standard_headers(r, "id", times[i]);
+    EXPECT_EQ(r.header("Date").value_or(""), expected[i]) << i;
+  }
+  Response r = Response::text(200, "x");
+  r.set("date", "Thu, 01 Jan 1970 00:00:00 GMT");
+  apply_standard_headers(r, "id", t);
+  auto dates = std::count_if(r.headers.begin(), r.headers.end(),
+                             [](const Header& h) { return iequals(h.name, "Date"); });
+  EXPECT_EQ(dates, 1);
+  EXPECT_EQ(r.header("Date").value_or(""), "Thu, 01 Jan 1970 00:00:00 GMT");
 }
 
 AccessLogEntry sample_entry() {

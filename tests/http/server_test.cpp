@@ -77,6 +77,13 @@ void add_test_routes(Router& router) {
         {"names", names}, {"remote", r.remote_address}, {"target", r.target}, {"query", r.query()}};
     return Response::json(200, boost::json::serialize(o));
   });
+  // A body of ?size=N bytes (a repeating pattern), for responses of every length.
+  router.add("GET", "/big", [](Request& r) {
+    std::size_t n = std::stoul(std::string(r.query().substr(5)));
+    std::string body(n, 'x');
+    for (std::size_t i = 0; i < n; ++i) body[i] = static_cast<char>('a' + i % 26);
+    return Response::text(200, std::move(body));
+  });
   router.add("GET", "/cached", [](Request&) {
     Response r = Response::text(200, "cacheable");
     r.set("Cache-Control", "max-age=60");
@@ -346,6 +353,31 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_TRUE(closed);
 }
 
+TEST_F(ServerTest, BodiesOfEveryLengthArriveWholeOverTlsAndPlain) {
+  for (const char* listener : {"api", "plain"}) {
+    for (std::size_t n :
+         {0ul, 1ul, 16383ul, 16384ul, 16385ul, 48000ul, 65536ul, 200000ul, 1000000ul}) {
+      CurlResult r = curl(url(listener, "/big?size=" + std::to_string(n)));
+      ASSERT_EQ(r.exit_code, 0) << listener << " " << n << ": " << r.err;
+      EXPECT_EQ(r.status, 200u);
+      ASSERT_EQ(r.body.size(), n) << listener;
+      for (std::size_t i = 0; i < n; i += 997) {
+        ASSERT_EQ(r.body[i], static_cast<char>('a' + i % 26)) << listener << " " << n << " @" << i;
+      }
+    }
+  }
+  // Keep-alive after a long body: the next response on the connection is intact.
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  for (std::size_t n : {200000ul, 10ul, 70000ul}) {
+    ASSERT_TRUE(
+        client.send("GET /big?size=" + std::to_string(n) + " HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    CurlResult r = parse_http_response(client.read_response(10s));
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body.size(), n);
+  }
+}
+
 TEST_F(ServerTest, Http10ClosesUnlessAskedToKeepAlive) {
   RawClient client(port("plain"), false);
   client.send("GET /health HTTP/1.0\r\n\r\n");
@@ -555,6 +587,48 @@ TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
   EXPECT_TRUE(closed);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
   EXPECT_EQ(curl(own.url("api", "/health")).status, 200u);
+}
+
+TEST(ServerTimeoutTest, SilentTlsClientIsClosedAfterTheHandshakeTimeout) {
+  Limits limits;
+  limits.handshake_timeout = 1s;
+  limits.read_timeout = 5s;
+  limits.keep_alive_timeout = 5s;
+  OwnServer own(limits);
+  own.server->start();
+  auto started = std::chrono::steady_clock::now();
+  RawClient silent(own.server->port("api"), false);  // TCP only: no ClientHello
+  ASSERT_TRUE(silent.ok());
+  bool closed = false;
+  silent.read_all(4s, &closed);
+  EXPECT_TRUE(closed);
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 3s);
+}
+
+// The read deadline of a request that starts late in a long keep-alive wait still holds: a
+// shorter timeout set after a longer one is not served late.
+TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
+  Limits limits;
+  limits.read_timeout = 1s;
+  limits.keep_alive_timeout = 4s;
+  OwnServer own(limits, {"plain"});
+  own.server->start();
+  RawClient client(own.server->port("plain"), false);
+  ASSERT_TRUE(client.ok());
+  client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(client.read_response(5s)).status, 200u);
+  std::this_thread::sleep_for(1500ms);
+  auto started = std::chrono::steady_clock::now();
+  client.send("GET /health HTTP/1.1\r\nHost: loc");
+  bool closed = false;
+  CurlResult r = parse_http_response(client.read_all(5s, &closed));
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(r.status, 408u);
+  EXPECT_TRUE(closed);
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 2500ms);
 }
 
 TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
