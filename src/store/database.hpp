@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -74,11 +75,22 @@ class Database {
   }
 
   // Grows whenever a write() of this process commits, and (for files) whenever any other
-  // connection or process commits, detected with PRAGMA data_version on a connection of
-  // its own that never writes.
+  // connection or process commits: a call that starts after such a commit returned sees the
+  // counter moved. Nearly free while nothing changes: it compares the wal-index header in
+  // SQLite's shared memory (the -shm file) with the copy taken at its last check, and runs
+  // PRAGMA data_version on a connection of its own only when the header moved (database.cpp
+  // explains why this misses no commit). Safe to call from several threads.
   std::uint64_t change_counter();
   int schema_version();
   std::size_t open_connections() const { return pool_->open_connections(); }
+
+  // For tests and benchmarks. Whether change_counter() watches the wal-index header (false
+  // for in-memory databases, and where SQLite's shared memory cannot be mapped: then it runs
+  // PRAGMA data_version on every call); how many times it ran the PRAGMA; and a switch to the
+  // PRAGMA on every call.
+  bool watches_wal_index();
+  std::uint64_t data_version_queries() const { return data_version_queries_.load(); }
+  void disable_wal_index_watch();
 
  private:
   Database(std::unique_ptr<ConnectionPool> pool, std::unique_ptr<Connection> watcher);
@@ -87,10 +99,19 @@ class Database {
   std::mutex write_mutex_;
   std::atomic<std::uint64_t> local_commits_{0};
 
+  // Holding watch_mutex_ while checking keeps a caller from returning the old count while
+  // another thread has seen the header move but not yet run the PRAGMA.
   std::mutex watch_mutex_;
   std::unique_ptr<Connection> watcher_;  // nullptr for in-memory databases
+  // The watcher's mapping of the wal-index header (nullptr: PRAGMA on every call) and the
+  // header as it was before the last PRAGMA.
+  const volatile std::uint32_t* wal_index_header_ = nullptr;
+  std::array<std::uint32_t, 12> header_seen_{};
   std::int64_t last_data_version_ = 0;
   std::uint64_t other_commits_ = 0;
+  std::atomic<std::uint64_t> data_version_queries_{0};
+
+  void query_data_version();  // with watch_mutex_ held
 };
 
 }  // namespace sandbank::store::sqlite
