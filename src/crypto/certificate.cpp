@@ -6,8 +6,10 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <ctime>
+#include <mutex>
 
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
@@ -131,7 +133,16 @@ bool Psd2Statement::has(Psd2Role r) const {
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-Certificate::Certificate(std::shared_ptr<X509> cert) : cert_(std::move(cert)) {
+// The public key of a certificate, made on first use. `ready` is set once `key` holds it; from
+// then on it is only read.
+struct Certificate::KeyCache {
+  std::mutex mutex;
+  std::atomic<bool> ready{false};
+  std::optional<PublicKey> key;
+};
+
+Certificate::Certificate(std::shared_ptr<X509> cert)
+    : cert_(std::move(cert)), key_cache_(std::make_shared<KeyCache>()) {
   if (!cert_) {
     throw Error::internal("crypto.internal", "A certificate object was created without one");
   }
@@ -271,7 +282,9 @@ std::string Certificate::serial_hex() const {
   std::size_t start = negative ? 1 : 0;
   std::size_t first = s.find_first_not_of('0', start);
   if (first == std::string::npos) return "0";
-  return (negative ? "-" : "") + s.substr(first);
+  std::string out(negative ? "-" : "");
+  out.append(s, first);
+  return out;
 }
 
 Bytes Certificate::sha256_fingerprint() const {
@@ -331,8 +344,9 @@ bool Certificate::is_ca() const {
   return (X509_get_extension_flags(cert_.get()) & EXFLAG_CA) != 0;
 }
 
-PublicKey Certificate::public_key() const {
-  EVP_PKEY* key = X509_get0_pubkey(cert_.get());
+namespace {
+PublicKey read_public_key(X509* cert) {
+  EVP_PKEY* key = X509_get0_pubkey(cert);
   if (!key) {
     std::string reason = ossl::drain_errors();
     throw Error::bad_request("certificate.key_unsupported",
@@ -340,6 +354,21 @@ PublicKey Certificate::public_key() const {
   }
   if (EVP_PKEY_up_ref(key) != 1) ossl::throw_internal("reference a public key");
   return PublicKey(std::shared_ptr<EVP_PKEY>(key, EVP_PKEY_free));
+}
+}  // namespace
+
+PublicKey Certificate::public_key() const {
+  if (!key_cache_) return read_public_key(cert_.get());  // a moved-from certificate
+  KeyCache& cache = *key_cache_;
+  if (!cache.ready.load(std::memory_order_acquire)) {
+    std::lock_guard lock(cache.mutex);
+    if (!cache.ready.load(std::memory_order_relaxed)) {
+      // A failure throws without caching anything: the next call tries again.
+      cache.key.emplace(read_public_key(cert_.get()));
+      cache.ready.store(true, std::memory_order_release);
+    }
+  }
+  return *cache.key;
 }
 
 bool Certificate::operator==(const Certificate& other) const {

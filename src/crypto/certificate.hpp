@@ -65,12 +65,16 @@ class Certificate {
   TimePoint not_before() const;
   TimePoint not_after() const;
   bool is_ca() const;
+  // The subject public key. Read once and shared by all copies of this certificate, with the
+  // key's prepared verification contexts (throws Error when the key cannot be read).
   PublicKey public_key() const;
   X509* native() const { return cert_.get(); }
   bool operator==(const Certificate& other) const;  // same DER
 
  private:
+  struct KeyCache;
   std::shared_ptr<X509> cert_;
+  std::shared_ptr<KeyCache> key_cache_;
 };
 
 }  // namespace sandbank::crypto

@@ -6,6 +6,7 @@
 #include <openssl/pem.h>
 
 #include "crypto/ossl.hpp"
+#include "crypto/verify_context.hpp"
 
 namespace sandbank::crypto {
 namespace {
@@ -29,9 +30,9 @@ KeyType key_type_of(EVP_PKEY* key) {
       fmt::format("Only RSA and EC keys are supported, this key is {}", type_name(key)));
 }
 
-void check_key(const std::shared_ptr<EVP_PKEY>& key) {
+KeyType check_key(const std::shared_ptr<EVP_PKEY>& key) {
   if (!key) throw Error::internal("crypto.internal", "A key object was created without a key");
-  key_type_of(key.get());
+  return key_type_of(key.get());
 }
 
 // Refuses to prompt for a pass phrase: encrypted keys fail instead of blocking on stdin.
@@ -49,15 +50,17 @@ bool contains(std::string_view text, std::string_view what) {
 // PublicKey
 
 PublicKey::PublicKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {
-  check_key(key_);
+  const KeyType type = check_key(key_);
+  state_ =
+      std::make_shared<const detail::KeyState>(key_.get(), type, EVP_PKEY_get_bits(key_.get()));
 }
 
 KeyType PublicKey::type() const {
-  return key_type_of(key_.get());
+  return state_->type;
 }
 
 int PublicKey::bits() const {
-  return EVP_PKEY_get_bits(key_.get());
+  return state_->bits;
 }
 
 std::string PublicKey::curve() const {

@@ -12,7 +12,12 @@ namespace sandbank::crypto {
 
 enum class KeyType { Rsa, Ec };
 
-// A public key (RSA or EC P-256/P-384/P-521). RAII over EVP_PKEY.
+namespace detail {
+struct KeyState;  // crypto/verify_context.hpp
+}
+
+// A public key (RSA or EC P-256/P-384/P-521). RAII over EVP_PKEY. Copies share the key and its
+// prepared verification contexts; a PublicKey may be used from several threads at once.
 class PublicKey {
  public:
   explicit PublicKey(std::shared_ptr<EVP_PKEY> key);
@@ -29,9 +34,12 @@ class PublicKey {
   static PublicKey from_pem(std::string_view pem);  // throws sandbank::Error
   EVP_PKEY* native() const { return key_.get(); }
   bool equals(const PublicKey& other) const;
+  // Internal to src/crypto: what the copies of this key share.
+  const detail::KeyState& state() const { return *state_; }
 
  private:
   std::shared_ptr<EVP_PKEY> key_;
+  std::shared_ptr<const detail::KeyState> state_;
 };
 
 // A private key. Loading errors say what is wrong (not PEM, encrypted, unsupported).

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <openssl/err.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -75,6 +76,20 @@ const EVP_MD* evp_md(HashAlgorithm alg) {
       return EVP_sha512();
   }
   return EVP_sha256();
+}
+
+const EVP_MD* fetched_md(HashAlgorithm alg) {
+  // Fetched once and kept for the life of the process (never freed: a thread may still hash
+  // while the process exits).
+  static const std::array<EVP_MD*, 3> kFetched = [] {
+    std::array<EVP_MD*, 3> mds = {EVP_MD_fetch(nullptr, "SHA2-256", nullptr),
+                                  EVP_MD_fetch(nullptr, "SHA2-384", nullptr),
+                                  EVP_MD_fetch(nullptr, "SHA2-512", nullptr)};
+    drain_errors();
+    return mds;
+  }();
+  const EVP_MD* md = kFetched[static_cast<std::size_t>(alg)];
+  return md ? md : evp_md(alg);
 }
 
 }  // namespace sandbank::crypto::ossl

@@ -88,5 +88,9 @@ Bytes to_der(const T* obj, F i2d, std::string_view what) {
 
 // The OpenSSL digest for one of our hash algorithms.
 const EVP_MD* evp_md(HashAlgorithm alg);
+// The same digest fetched from the provider once per process. Hashing with evp_md()'s
+// EVP_sha256() makes OpenSSL 3 fetch the implementation again on every EVP_DigestInit; this one
+// does not. Falls back to evp_md() if the fetch fails.
+const EVP_MD* fetched_md(HashAlgorithm alg);
 
 }  // namespace sandbank::crypto::ossl

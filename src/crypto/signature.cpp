@@ -6,6 +6,7 @@
 #include <array>
 
 #include "crypto/ossl.hpp"
+#include "crypto/verify_context.hpp"
 
 namespace sandbank::crypto {
 namespace {
@@ -43,8 +44,8 @@ std::string_view scheme_name(SignatureScheme scheme) {
   return "?";
 }
 
-// Sets padding (and PSS salt) on a DigestSign/DigestVerify context. salt_len is one of
-// RSA_PSS_SALTLEN_DIGEST (signing) or RSA_PSS_SALTLEN_AUTO (verifying).
+// Sets padding (and PSS salt) on a DigestSign context. salt_len is RSA_PSS_SALTLEN_DIGEST
+// (verification contexts are set up in verify_context.cpp, with RSA_PSS_SALTLEN_AUTO).
 bool configure(EVP_PKEY_CTX* pctx, SignatureAlgorithm alg, int salt_len) {
   switch (alg.scheme) {
     case SignatureScheme::RsaPkcs1v15:
@@ -109,14 +110,17 @@ Bytes sign(const PrivateKey& key, SignatureAlgorithm alg, std::span<const std::u
 bool verify(const PublicKey& key, SignatureAlgorithm alg, std::span<const std::uint8_t> data,
             std::span<const std::uint8_t> signature) {
   if (signature.empty() || !key_fits(key.type(), alg.scheme)) return false;
-  ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) return false;
-  EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
-  bool ok =
-      EVP_DigestVerifyInit(ctx.get(), &pctx, ossl::evp_md(alg.hash), nullptr, key.native()) == 1 &&
-      configure(pctx, alg, RSA_PSS_SALTLEN_AUTO) &&
-      EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), nonnull(data), data.size()) ==
-          1;
+  // The digest here and the public-key operation on a context prepared once per key and
+  // algorithm: what EVP_DigestVerify does, without setting the algorithms up on every call.
+  std::array<std::uint8_t, kMaxHashSize> digest;
+  unsigned int digest_len = 0;
+  bool ok = EVP_Digest(nonnull(data), data.size(), digest.data(), &digest_len,
+                       ossl::fetched_md(alg.hash), nullptr) == 1;
+  if (ok) {
+    ossl::EvpPkeyCtxPtr ctx = key.state().verify.context(alg);
+    ok = ctx && EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(),
+                                digest_len) == 1;
+  }
   ossl::drain_errors();
   return ok;
 }

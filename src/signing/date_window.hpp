@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,5 +32,13 @@ Diagnosis check_date_value(std::string_view value, TimePoint now, Seconds window
 
 // "245 s behind", "12 s ahead of": how `t` relates to `now`, in words, for messages.
 std::string describe_skew(TimePoint t, TimePoint now);
+
+namespace detail {
+// A well-formed IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT", weekday matching the date, year
+// 1700..2200) in one pass; nullopt for anything else. Where it gives a time, parse_http_date
+// gives the same one: check_date_value uses it first and parse_http_date for the rest and for
+// the diagnosis.
+std::optional<TimePoint> parse_imf_fixdate(std::string_view value);
+}  // namespace detail
 
 }  // namespace sandbank::signing

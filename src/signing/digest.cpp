@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <vector>
 
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
+#include "signing/ascii.hpp"
 
 namespace sandbank::signing {
 namespace {
@@ -38,10 +41,36 @@ std::string strip_whitespace(std::string_view s) {
 }
 
 struct Entry {
-  std::string token;
+  std::string_view token;
   std::string_view value;
   std::optional<DigestAlgorithm> alg;
 };
+
+// Calls fn(Entry) for each non-empty comma-separated entry of a Digest header value (the
+// entries trimmed of OWS, token and value too) until fn returns false. An entry without '='
+// or without a token is passed with an empty token and the entry text as value.
+template <typename Fn>
+void for_each_entry(std::string_view header, Fn&& fn) {
+  std::string_view rest = header;
+  while (true) {
+    const std::size_t comma = rest.find(',');
+    std::string_view part = trim_ows(rest.substr(0, comma));
+    if (!part.empty()) {
+      Entry e;
+      auto eq = part.find('=');
+      if (eq == std::string_view::npos || eq == 0) {
+        e.value = part;
+      } else {
+        e.token = trim_ows(part.substr(0, eq));
+        e.value = trim_ows(part.substr(eq + 1));
+        e.alg = digest_algorithm(e.token);
+      }
+      if (!fn(e)) return;
+    }
+    if (comma == std::string_view::npos) return;
+    rest.remove_prefix(comma + 1);
+  }
+}
 
 // Why a value of a supported algorithm cannot be decoded; fills the diagnosis.
 Diagnosis malformed_value(const Entry& e, std::size_t expected_size) {
@@ -136,8 +165,8 @@ std::string_view digest_token(DigestAlgorithm alg) {
 }
 
 std::optional<DigestAlgorithm> digest_algorithm(std::string_view token) {
-  if (iequals(token, "SHA-256")) return DigestAlgorithm::Sha256;
-  if (iequals(token, "SHA-512")) return DigestAlgorithm::Sha512;
+  if (detail::ascii_iequals(token, "SHA-256")) return DigestAlgorithm::Sha256;
+  if (detail::ascii_iequals(token, "SHA-512")) return DigestAlgorithm::Sha512;
   return std::nullopt;
 }
 
@@ -154,45 +183,51 @@ std::string make_digest(std::string_view body, DigestAlgorithm alg) {
 
 Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy) {
   auto finish = [&](Diagnosis d) { return policy.detailed ? d : d.redacted(); };
-  auto header = message.signing_value("digest");
-  if (!header) {
+  // The header value as signing_value() gives it; one plain Digest header is used in place.
+  std::size_t instances = 0;
+  std::string_view header;
+  for (const auto& h : message.headers) {
+    if (detail::ascii_iequals(h.name, "digest") && instances++ == 0) header = trim_ows(h.value);
+  }
+  std::string joined;
+  if (instances > 1 || detail::has_cr_or_lf(header)) {
+    message.append_signing_value("digest", joined);
+    header = joined;
+  }
+  if (instances == 0) {
     if (!policy.required) return Diagnosis::success();
     return finish(Diagnosis::bad_request(
         std::string(codes::kDigestMissing),
         "The Digest header is missing; send Digest: SHA-256=<base64 of SHA-256 of the body>"));
   }
-  if (trim_ows(*header).empty()) {
+  if (trim_ows(header).empty()) {
     return finish(
         Diagnosis::bad_request(std::string(codes::kDigestMalformed), "The Digest header is empty"));
   }
 
-  std::vector<Entry> entries;
-  for (std::string_view part : split(*header, ',')) {
-    part = trim_ows(part);
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    if (eq == std::string_view::npos || eq == 0) {
-      return finish(Diagnosis::bad_request(
+  // Every entry must have the form token=value; at least one must be supported.
+  std::optional<Diagnosis> problem;
+  bool any_supported = false;
+  for_each_entry(header, [&](const Entry& e) {
+    if (e.token.empty()) {
+      problem = Diagnosis::bad_request(
           std::string(codes::kDigestMalformed),
           fmt::format("Digest entry '{}' is not of the form <algorithm>=<base64 value>, e.g. "
                       "SHA-256=47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=",
-                      part.substr(0, 100))));
+                      e.value.substr(0, 100)));
+      return false;
     }
-    Entry e;
-    e.token = std::string(trim_ows(part.substr(0, eq)));
-    e.value = trim_ows(part.substr(eq + 1));
-    e.alg = digest_algorithm(e.token);
-    entries.push_back(std::move(e));
-  }
-
-  bool any_supported = false;
-  std::string names;
-  for (const auto& e : entries) {
     if (e.alg) any_supported = true;
-    if (!names.empty()) names += ", ";
-    names += e.token;
-  }
+    return true;
+  });
+  if (problem) return finish(std::move(*problem));
   if (!any_supported) {
+    std::string names;
+    for_each_entry(header, [&](const Entry& e) {
+      if (!names.empty()) names += ", ";
+      names += e.token;
+      return true;
+    });
     return finish(Diagnosis::bad_request(
         std::string(codes::kDigestUnsupportedAlgorithm),
         fmt::format("The Digest header names only {}; Sandbank accepts SHA-256 and SHA-512",
@@ -201,24 +236,42 @@ Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy) 
 
   // Decode and compare every supported entry; the same algorithm twice must agree.
   std::optional<Bytes> seen[2];
-  for (const auto& e : entries) {
-    if (!e.alg) continue;
+  for_each_entry(header, [&](const Entry& e) {
+    if (!e.alg) return true;
     std::size_t size = *e.alg == DigestAlgorithm::Sha256 ? 32 : 64;
     auto decoded = base64_decode(e.value);
-    if (!decoded || decoded->size() != size) return finish(malformed_value(e, size));
+    if (!decoded || decoded->size() != size) {
+      problem = malformed_value(e, size);
+      return false;
+    }
     auto& slot = seen[*e.alg == DigestAlgorithm::Sha256 ? 0 : 1];
     if (slot && *slot != *decoded) {
-      return finish(Diagnosis::bad_request(
+      problem = Diagnosis::bad_request(
           std::string(codes::kDigestDuplicateAlgorithm),
-          fmt::format("The Digest header carries two different {} values", digest_token(*e.alg))));
+          fmt::format("The Digest header carries two different {} values", digest_token(*e.alg)));
+      return false;
     }
     slot = std::move(decoded);
-  }
-  for (const auto& e : entries) {
-    if (!e.alg) continue;
-    const Bytes& received = *seen[*e.alg == DigestAlgorithm::Sha256 ? 0 : 1];
-    Bytes expected = body_hash(message.body, *e.alg);
-    if (expected == received) continue;
+    return true;
+  });
+  if (problem) return finish(std::move(*problem));
+
+  // The body's hash, once per algorithm, against the received values in the header's order.
+  std::array<std::uint8_t, crypto::kMaxHashSize> computed[2];
+  std::size_t computed_size[2] = {0, 0};
+  for_each_entry(header, [&](const Entry& e) {
+    if (!e.alg) return true;
+    const std::size_t i = *e.alg == DigestAlgorithm::Sha256 ? 0 : 1;
+    const Bytes& received = *seen[i];
+    if (computed_size[i] == 0) {
+      computed_size[i] = crypto::hash(hash_of(*e.alg), as_bytes(message.body), computed[i]);
+    }
+    if (std::equal(received.begin(), received.end(), computed[i].begin(),
+                   computed[i].begin() + static_cast<std::ptrdiff_t>(computed_size[i]))) {
+      return true;
+    }
+    Bytes expected(computed[i].begin(),
+                   computed[i].begin() + static_cast<std::ptrdiff_t>(computed_size[i]));
     std::string token(digest_token(*e.alg));
     std::string expected_b64 = base64_encode(expected);
     std::string received_b64 = base64_encode(received);
@@ -231,10 +284,15 @@ Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy) 
     d.fact("expected", expected_b64);
     d.fact("received", received_b64);
     d.fact("body_length", std::to_string(message.body.size()));
-    if (!policy.detailed) return d.redacted();
-    explain_mismatch(d, message.body, *e.alg, received);
-    return d;
-  }
+    if (!policy.detailed) {
+      problem = d.redacted();
+    } else {
+      explain_mismatch(d, message.body, *e.alg, received);
+      problem = std::move(d);
+    }
+    return false;
+  });
+  if (problem) return std::move(*problem);
   return Diagnosis::success();
 }
 

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "core/time_format.hpp"
+#include "signing/ascii.hpp"
 #include "signing/digest.hpp"
 #include "signing/tpp_certificate.hpp"
 #include "signing/troubleshoot.hpp"
@@ -17,6 +19,8 @@ namespace {
 
 using crypto::HashAlgorithm;
 using crypto::SignatureScheme;
+using detail::ascii_iequals;
+using detail::ascii_istarts_with;
 using detail::Verifier;
 
 constexpr std::string_view kForm =
@@ -27,9 +31,18 @@ bool is_ows(char c) {
   return c == ' ' || c == '\t';
 }
 
+// RFC 7230 tchar: ALPHA, DIGIT and !#$%&'*+-.^_`|~ (a table instead of a search per character).
+constexpr std::array<bool, 256> kTchar = [] {
+  std::array<bool, 256> t{};
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}();
+
 bool is_tchar(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return kTchar[static_cast<unsigned char>(c)];
 }
 
 Diagnosis malformed(std::string message) {
@@ -167,7 +180,7 @@ struct Located {
 
 std::optional<std::string_view> authorization_signature(std::string_view value) {
   value = trim_ows(value);
-  if (!istarts_with(value, "Signature") || value.size() <= 9 || !is_ows(value[9])) {
+  if (!ascii_istarts_with(value, "Signature") || value.size() <= 9 || !is_ows(value[9])) {
     return std::nullopt;
   }
   return trim_ows(value.substr(9));
@@ -197,7 +210,7 @@ std::optional<HttpSignatureAlgorithm> http_signature_algorithm(std::string_view 
   for (auto a : {HttpSignatureAlgorithm::RsaSha256, HttpSignatureAlgorithm::RsaSha512,
                  HttpSignatureAlgorithm::EcdsaSha256, HttpSignatureAlgorithm::EcdsaSha384,
                  HttpSignatureAlgorithm::EcdsaSha512, HttpSignatureAlgorithm::Hs2019}) {
-    if (iequals(name, algorithm_name(a))) return a;
+    if (ascii_iequals(name, algorithm_name(a))) return a;
   }
   return std::nullopt;
 }
@@ -239,7 +252,15 @@ std::optional<SignatureParams> parse_signature_params(std::string_view text, Dia
       quoted = true;
       ++i;
       bool closed = false;
-      while (i < n) {
+      // Without a backslash before the closing quote the value is the text in between.
+      const std::size_t quote = text.find('"', i);
+      if (quote != std::string_view::npos &&
+          text.substr(i, quote - i).find('\\') == std::string_view::npos) {
+        value.assign(text.substr(i, quote - i));
+        i = quote + 1;
+        closed = true;
+      }
+      while (!closed && i < n) {
         char c = text[i];
         if (c == '\\' && i + 1 < n && (text[i + 1] == '"' || text[i + 1] == '\\')) {
           value.push_back(text[i + 1]);
@@ -268,7 +289,7 @@ std::optional<SignatureParams> parse_signature_params(std::string_view text, Dia
     static constexpr std::string_view kKnown[] = {"keyid",     "algorithm", "headers",
                                                   "signature", "created",   "expires"};
     for (std::size_t k = 0; k < 6; ++k) {
-      if (!iequals(name, kKnown[k])) continue;
+      if (!ascii_iequals(name, kKnown[k])) continue;
       if (seen[k]) {
         if (problem) {
           *problem = Diagnosis::bad_request(
@@ -286,10 +307,16 @@ std::optional<SignatureParams> parse_signature_params(std::string_view text, Dia
           out.algorithm = std::move(value);
           break;
         case 2: {
+          // split(value, ' '), each part trimmed of OWS, the empty ones dropped, lower-cased.
           std::vector<std::string> names;
-          for (auto part : split(value, ' ')) {
-            part = trim_ows(part);
-            if (!part.empty()) names.push_back(to_lower(part));
+          names.reserve(4);
+          std::string_view rest = value;
+          while (true) {
+            const std::size_t space = rest.find(' ');
+            std::string_view part = trim_ows(rest.substr(0, space));
+            if (!part.empty()) names.push_back(detail::ascii_to_lower(part));
+            if (space == std::string_view::npos) break;
+            rest.remove_prefix(space + 1);
           }
           if (names.empty()) {
             return fail(
@@ -343,14 +370,14 @@ std::string format_signature_params(const SignatureParams& p) {
 std::string build_signing_string(const MessageView& message, std::span<const std::string> headers,
                                  const SignatureParams* params) {
   std::string missing;
-  auto built = detail::build_lines(message, headers, params ? params->created : std::nullopt,
-                                   params ? params->expires : std::nullopt, &missing);
-  if (!missing.empty()) {
+  std::string out;
+  if (!detail::append_signing_string(message, headers, params ? params->created : std::nullopt,
+                                     params ? params->expires : std::nullopt, out, &missing)) {
     throw Error(
         400, std::string(codes::kSignatureHeaderAbsent),
         fmt::format("The header {} is listed for signing but absent from the request", missing));
   }
-  return built.joined();
+  return out;
 }
 
 std::string sign_http_signature(const MessageView& message, std::string_view key_id,
@@ -489,19 +516,29 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
     return result;
   };
 
-  // 1. Carrier.
-  auto sig_values = message.values("signature");
-  std::vector<std::string_view> auth_values;
-  for (auto v : message.values("authorization")) {
-    if (auto p = authorization_signature(v)) auth_values.push_back(*p);
+  // 1. Carrier: the Signature headers and the Authorization: Signature values, in one pass.
+  struct Found {
+    std::size_t count = 0;
+    std::string_view front;
+    bool empty() const { return count == 0; }
+    void add(std::string_view v) {
+      if (count++ == 0) front = v;
+    }
+  } sig_values, auth_values;
+  for (const auto& h : message.headers) {
+    if (ascii_iequals(h.name, "signature")) {
+      sig_values.add(h.value);
+    } else if (ascii_iequals(h.name, "authorization")) {
+      if (auto p = authorization_signature(h.value)) auth_values.add(*p);
+    }
   }
-  if (sig_values.size() > 1 || auth_values.size() > 1) {
+  if (sig_values.count > 1 || auth_values.count > 1) {
     return fail(malformed("The signature is sent more than once; send one Signature header"));
   }
   std::optional<Located> located;
   switch (policy.carrier) {
     case SignatureCarrier::SignatureHeader:
-      if (!sig_values.empty()) located = Located{sig_values.front(), "signature"};
+      if (!sig_values.empty()) located = Located{sig_values.front, "signature"};
       if (!located) {
         auto d = Diagnosis::unauthorized(
             std::string(codes::kSignatureMissing),
@@ -517,7 +554,7 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
       }
       break;
     case SignatureCarrier::Authorization:
-      if (!auth_values.empty()) located = Located{auth_values.front(), "authorization"};
+      if (!auth_values.empty()) located = Located{auth_values.front, "authorization"};
       if (!located) {
         auto d = Diagnosis::unauthorized(
             std::string(codes::kSignatureMissing),
@@ -534,16 +571,16 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
       break;
     case SignatureCarrier::Either:
       if (!sig_values.empty() && !auth_values.empty() &&
-          trim_ows(sig_values.front()) != trim_ows(auth_values.front())) {
+          trim_ows(sig_values.front) != trim_ows(auth_values.front)) {
         return fail(Diagnosis::bad_request(
             std::string(codes::kSignatureCarrierConflict),
             "The request carries both a Signature header and Authorization: Signature with "
             "different values; send one"));
       }
       if (!sig_values.empty()) {
-        located = Located{sig_values.front(), "signature"};
+        located = Located{sig_values.front, "signature"};
       } else if (!auth_values.empty()) {
-        located = Located{auth_values.front(), "authorization"};
+        located = Located{auth_values.front, "authorization"};
       } else {
         return fail(Diagnosis::unauthorized(
             std::string(codes::kSignatureMissing),
@@ -557,7 +594,7 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   Diagnosis problem;
   auto parsed = parse_signature_params(located->params, &problem);
   if (!parsed) return fail(std::move(problem));
-  result.params = *parsed;
+  result.params = std::move(*parsed);
   const SignatureParams& params = result.params;
   for (auto [present, name] : {std::pair{!params.key_id.empty(), "keyId"},
                                std::pair{!params.signature.empty(), "signature"},
@@ -572,7 +609,7 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   if (params.algorithm) {
     alg = http_signature_algorithm(*params.algorithm);
     if (!alg) {
-      std::string why = istarts_with(*params.algorithm, "hmac")
+      std::string why = ascii_istarts_with(*params.algorithm, "hmac")
                             ? " (shared-secret HMAC is not used for PSD2)"
                             : "";
       return fail(Diagnosis::bad_request(
@@ -586,7 +623,10 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   // 3. Policy: covered headers.
   const auto& listed = *params.headers;
   for (const auto& required : policy.required_headers) {
-    if (std::find(listed.begin(), listed.end(), to_lower(required)) == listed.end()) {
+    // The listed names are lower-case: equal to the lower-cased required name is equal without
+    // case.
+    if (std::none_of(listed.begin(), listed.end(),
+                     [&](const std::string& l) { return ascii_iequals(l, required); })) {
       auto d = Diagnosis::unauthorized(
           std::string(codes::kSignatureHeaderNotCovered),
           fmt::format("The signature must cover {} but headers lists only {}; sign at least {}",
@@ -624,7 +664,7 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
     }
     return fail(std::move(lookup.failure));
   }
-  result.key = lookup.key;
+  result.key = std::move(lookup.key);
   const crypto::PublicKey& key = result.key->key;
   const auto key_type = key.type();
   if (alg) {
@@ -652,13 +692,17 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   // 5. Date, (created), (expires).
   const TimePoint now = clock.now();
   if (policy.check_date) {
-    auto dates = message.values("date");
-    if (dates.size() > 1) {
+    std::size_t date_count = 0;
+    std::string_view date;
+    for (const auto& h : message.headers) {
+      if (ascii_iequals(h.name, "date") && date_count++ == 0) date = h.value;
+    }
+    if (date_count > 1) {
       return fail(Diagnosis::bad_request(std::string(codes::kDateMalformed),
                                          "The Date header is sent more than once"));
     }
-    if (!dates.empty()) {
-      auto d = check_date_value(dates.front(), now, policy.window);
+    if (date_count == 1) {
+      auto d = check_date_value(date, now, policy.window);
       if (!d) return fail(std::move(d));
     }
   }
@@ -706,12 +750,13 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
     if (!d) return fail(std::move(d));
   }
 
-  // 7. Signing string and signature.
+  // 7. Signing string and signature. The lines are kept apart only for the re-checks, after a
+  // failure.
   std::string missing;
-  detail::BuiltString built =
-      detail::build_lines(message, listed, params.created, params.expires, &missing);
-  built.carrier_header = located->header;
-  if (!missing.empty()) {
+  std::string signing_string;
+  signing_string.reserve(256);
+  if (!detail::append_signing_string(message, listed, params.created, params.expires,
+                                     signing_string, &missing)) {
     auto d = Diagnosis::unauthorized(
         std::string(codes::kSignatureHeaderAbsent),
         fmt::format("headers lists {} but the request has no such header; send it or leave it "
@@ -719,7 +764,6 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
                     missing));
     return fail(std::move(d));
   }
-  const std::string signing_string = built.joined();
 
   auto sig = base64_decode(params.signature);
   if (!sig || sig->empty()) {
@@ -774,6 +818,9 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   d.fact("algorithm", alg_text);
   d.fact("headers", join_names(listed));
   if (policy.detailed) {
+    detail::BuiltString built =
+        detail::build_lines(message, listed, params.created, params.expires, nullptr);
+    built.carrier_header = located->header;
     auto family = family_for(key_type);
     auto finding = detail::troubleshoot(message, built, key, verifiers.front(), family, *sig,
                                         /*jws=*/false);

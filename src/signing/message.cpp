@@ -3,14 +3,17 @@
 #include <algorithm>
 
 #include "core/strings.hpp"
+#include "signing/ascii.hpp"
 
 namespace sandbank::signing {
 namespace {
 
-// Replaces obsolete line folding (CRLF or LF followed by SP/HTAB) with one space.
-std::string unfold(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
+using detail::ascii_iequals;
+
+// Appends `value` with obsolete line folding (CRLF or LF followed by SP/HTAB) replaced by one
+// space.
+void append_unfolded(std::string& out, std::string_view value) {
+  out.reserve(out.size() + value.size());
   std::size_t i = 0;
   while (i < value.size()) {
     char c = value[i];
@@ -28,7 +31,6 @@ std::string unfold(std::string_view value) {
     out.push_back(c);
     ++i;
   }
-  return out;
 }
 
 }  // namespace
@@ -36,14 +38,14 @@ std::string unfold(std::string_view value) {
 std::vector<std::string_view> MessageView::values(std::string_view name) const {
   std::vector<std::string_view> out;
   for (const auto& h : headers) {
-    if (iequals(h.name, name)) out.push_back(h.value);
+    if (ascii_iequals(h.name, name)) out.push_back(h.value);
   }
   return out;
 }
 
 std::optional<std::string_view> MessageView::first(std::string_view name) const {
   for (const auto& h : headers) {
-    if (iequals(h.name, name)) return h.value;
+    if (ascii_iequals(h.name, name)) return h.value;
   }
   return std::nullopt;
 }
@@ -53,28 +55,31 @@ bool MessageView::has(std::string_view name) const {
 }
 
 std::size_t MessageView::count(std::string_view name) const {
-  return static_cast<std::size_t>(std::count_if(
-      headers.begin(), headers.end(), [&](const HeaderField& h) { return iequals(h.name, name); }));
+  return static_cast<std::size_t>(
+      std::count_if(headers.begin(), headers.end(),
+                    [&](const HeaderField& h) { return ascii_iequals(h.name, name); }));
+}
+
+bool MessageView::append_signing_value(std::string_view name, std::string& out) const {
+  bool found = false;
+  for (const auto& h : headers) {
+    if (!ascii_iequals(h.name, name)) continue;
+    if (found) out.append(", ");
+    found = true;
+    std::string_view v = trim_ows(h.value);
+    if (detail::has_cr_or_lf(v)) {
+      append_unfolded(out, v);
+    } else {
+      out.append(v);
+    }
+  }
+  return found;
 }
 
 std::optional<std::string> MessageView::signing_value(std::string_view name) const {
-  std::optional<std::string> out;
-  for (const auto& h : headers) {
-    if (!iequals(h.name, name)) continue;
-    std::string_view v = trim_ows(h.value);
-    bool folded = v.find_first_of("\r\n") != std::string_view::npos;
-    if (!out) {
-      out.emplace(folded ? unfold(v) : std::string(v));
-    } else {
-      out->append(", ");
-      if (folded) {
-        out->append(unfold(v));
-      } else {
-        out->append(v);
-      }
-    }
-  }
-  return out;
+  std::string value;
+  if (!append_signing_value(name, value)) return std::nullopt;
+  return value;
 }
 
 Message& Message::set(std::string_view name, std::string value) {
@@ -84,13 +89,13 @@ Message& Message::set(std::string_view name, std::string value) {
 }
 
 Message& Message::remove(std::string_view name) {
-  std::erase_if(headers, [&](const auto& h) { return iequals(h.first, name); });
+  std::erase_if(headers, [&](const auto& h) { return ascii_iequals(h.first, name); });
   return *this;
 }
 
 std::optional<std::string> Message::get(std::string_view name) const {
   for (const auto& h : headers) {
-    if (iequals(h.first, name)) return h.second;
+    if (ascii_iequals(h.first, name)) return h.second;
   }
   return std::nullopt;
 }

@@ -39,6 +39,8 @@ struct MessageView {
   // SP/HTAB, obsolete line folds replaced by one space, instances joined with ", ".
   // nullopt when the header is absent.
   std::optional<std::string> signing_value(std::string_view name) const;
+  // The same value appended to `out` (nothing appended and false when the header is absent).
+  bool append_signing_value(std::string_view name, std::string& out) const;
 };
 
 // An owning request, handy for the TPP toolkit and for tests. view() borrows from it.

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "signing/ascii.hpp"
 
 namespace sandbank::signing {
 namespace {
@@ -106,10 +107,9 @@ CertificateResult parse_tpp_certificate(std::string_view value) {
 }
 
 CertificateResult CertificateCache::parse(std::string_view header_value) {
-  std::string key(header_value);
   {
     std::lock_guard lock(mutex_);
-    if (auto it = entries_.find(key); it != entries_.end()) {
+    if (auto it = entries_.find(header_value); it != entries_.end()) {
       CertificateResult hit;
       hit.certificate = it->second;
       return hit;
@@ -117,6 +117,7 @@ CertificateResult CertificateCache::parse(std::string_view header_value) {
   }
   CertificateResult r = parse_tpp_certificate(header_value);
   if (r.certificate && capacity_ > 0) {
+    std::string key(header_value);
     std::lock_guard lock(mutex_);
     if (entries_.emplace(key, *r.certificate).second) {
       order_.push_back(std::move(key));
@@ -135,8 +136,14 @@ std::size_t CertificateCache::size() const {
 }
 
 CertificateResult tpp_signature_certificate(const MessageView& message, CertificateCache* cache) {
-  auto values = message.values("tpp-signature-certificate");
-  if (values.empty()) {
+  std::size_t count = 0;
+  std::string_view value;
+  for (const auto& h : message.headers) {
+    if (detail::ascii_iequals(h.name, "tpp-signature-certificate") && count++ == 0) {
+      value = h.value;
+    }
+  }
+  if (count == 0) {
     CertificateResult r;
     r.diagnosis = Diagnosis::bad_request(
         std::string(codes::kCertificateMissing),
@@ -144,13 +151,13 @@ CertificateResult tpp_signature_certificate(const MessageView& message, Certific
         "(example_client_signing.cer) as one line, its line breaks removed with tr -d");
     return r;
   }
-  if (values.size() > 1) {
+  if (count > 1) {
     CertificateResult r;
     r.diagnosis = Diagnosis::bad_request(std::string(codes::kCertificateMalformed),
                                          "TPP-Signature-Certificate is sent more than once");
     return r;
   }
-  return cache ? cache->parse(values.front()) : parse_tpp_certificate(values.front());
+  return cache ? cache->parse(value) : parse_tpp_certificate(value);
 }
 
 std::string tpp_certificate_header_value(const crypto::Certificate& certificate) {

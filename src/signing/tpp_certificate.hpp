@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -35,9 +36,14 @@ class CertificateCache {
   std::size_t size() const;
 
  private:
+  // Looked up by the header value as it is (a string_view), without copying it first.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   mutable std::mutex mutex_;
   std::size_t capacity_;
-  std::unordered_map<std::string, crypto::Certificate> entries_;
+  std::unordered_map<std::string, crypto::Certificate, Hash, std::equal_to<>> entries_;
   std::deque<std::string> order_;
 };
 

@@ -12,6 +12,7 @@
 
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
+#include "signing/ascii.hpp"
 #include "signing/diagnosis.hpp"
 
 namespace sandbank::signing::detail {
@@ -407,13 +408,13 @@ BuiltString build_lines(const MessageView& message, std::span<const std::string>
   built.names.reserve(names.size());
   built.lines.reserve(names.size());
   for (const auto& raw : names) {
-    std::string name = to_lower(raw);
+    std::string name = ascii_to_lower(raw);
     std::string line;
     if (name == "(request-target)") {
       std::string_view target = origin_form(message.target);
       line.reserve(20 + target.size());
       line = "(request-target): ";
-      line += to_lower(message.method);
+      append_ascii_lower(line, message.method);
       line += ' ';
       line += target;
     } else if (name == "(created)" || name == "(expires)") {
@@ -438,6 +439,40 @@ BuiltString build_lines(const MessageView& message, std::span<const std::string>
     built.lines.push_back(std::move(line));
   }
   return built;
+}
+
+bool append_signing_string(const MessageView& message, std::span<const std::string> names,
+                           const std::optional<std::string>& created,
+                           const std::optional<std::string>& expires, std::string& out,
+                           std::string* missing) {
+  auto absent = [&](std::string_view raw) {
+    if (missing && missing->empty()) *missing = ascii_to_lower(raw);
+    return false;
+  };
+  bool first = true;
+  for (const auto& raw : names) {
+    if (!first) out.push_back('\n');
+    first = false;
+    // The pseudo-header names are lower-case, so comparing without case is comparing the
+    // lower-cased name.
+    if (ascii_iequals(raw, "(request-target)")) {
+      out.append("(request-target): ");
+      append_ascii_lower(out, message.method);
+      out.push_back(' ');
+      out.append(origin_form(message.target));
+    } else if (ascii_iequals(raw, "(created)") || ascii_iequals(raw, "(expires)")) {
+      const auto& value = ascii_iequals(raw, "(created)") ? created : expires;
+      if (!value) return absent(raw);
+      append_ascii_lower(out, raw);
+      out.append(": ");
+      out.append(*value);
+    } else {
+      append_ascii_lower(out, raw);
+      out.append(": ");
+      if (!message.append_signing_value(raw, out)) return absent(raw);
+    }
+  }
+  return true;
 }
 
 std::string_view hash_name(crypto::HashAlgorithm h) {

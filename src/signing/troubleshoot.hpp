@@ -55,6 +55,14 @@ BuiltString build_lines(const MessageView& message, std::span<const std::string>
                         const std::optional<std::string>& created,
                         const std::optional<std::string>& expires, std::string* missing);
 
+// The string build_lines(...).joined() gives, appended to `out` in one pass without a string
+// per line (the verifiers' success path). When a name is absent it stops, sets `missing` (when
+// not null and still empty) to that name, lower-cased, and returns false.
+bool append_signing_string(const MessageView& message, std::span<const std::string> names,
+                           const std::optional<std::string>& created,
+                           const std::optional<std::string>& expires, std::string& out,
+                           std::string* missing);
+
 struct Finding {
   std::string cause;
   std::string hint;
