@@ -1,9 +1,9 @@
 #include "core/random.hpp"
 
-#include <fmt/format.h>
-#include <sys/random.h>
+#include <openssl/err.h>
+#include <openssl/rand.h>
 
-#include <cerrno>
+#include <climits>
 #include <stdexcept>
 
 namespace sandbank {
@@ -33,14 +33,13 @@ std::string RandomSource::hex(std::size_t n) {
 }
 
 void SystemRandom::fill(std::uint8_t* out, std::size_t n) {
-  std::size_t done = 0;
-  while (done < n) {
-    ssize_t r = getrandom(out + done, n - done, 0);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      throw std::runtime_error(fmt::format("getrandom failed: errno {}", errno));
+  while (n > 0) {
+    int chunk = static_cast<int>(n < INT_MAX ? n : INT_MAX);
+    if (RAND_bytes(out, chunk) != 1) {
+      throw std::runtime_error("RAND_bytes failed: " + std::to_string(ERR_get_error()));
     }
-    done += static_cast<std::size_t>(r);
+    out += chunk;
+    n -= static_cast<std::size_t>(chunk);
   }
 }
 

@@ -59,10 +59,16 @@ AccessLogSink make_access_log_sink(bool json) {
       if (auto existing = spdlog::get("access")) logger = existing;
     }
   }
+  // A line is formatted only when the logger's level lets it through (--log-level warn
+  // silences the access log).
   if (json) {
-    return [logger](const AccessLogEntry& e) { logger->info(format_access_log_json(e)); };
+    return [logger](const AccessLogEntry& e) {
+      if (logger->should_log(spdlog::level::info)) logger->info(format_access_log_json(e));
+    };
   }
-  return [logger](const AccessLogEntry& e) { logger->info(format_access_log_text(e)); };
+  return [logger](const AccessLogEntry& e) {
+    if (logger->should_log(spdlog::level::info)) logger->info(format_access_log_text(e));
+  };
 }
 
 }  // namespace sandbank::http

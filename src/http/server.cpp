@@ -616,8 +616,10 @@ class Connection final : public ConnectionBase {
     entry_.remote_address = remote_address_;
 
     set_deadline(limits_.write_timeout);
-    net::async_write(stream_, net::buffer(head_),
-                     beast::bind_front_handler(&Connection::on_write, shared_self()));
+    net::post(stream_.get_executor(), [self = shared_self()] {
+      net::async_write(self->stream_, net::buffer(self->head_),
+                       beast::bind_front_handler(&Connection::on_write, self));
+    });
   }
 
   void on_write(error_code ec, std::size_t bytes) {

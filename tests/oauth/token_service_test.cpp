@@ -32,8 +32,13 @@ class TokenServiceTest : public ::testing::Test {
   }
 
   std::string code(const std::string& redirect_uri = "https://example.com/cb") {
-    auto consent = authorizations_.create_consent(
-        {"app-1", "profile-1", "NL", {"acc-1"}, {std::string(kScopeBalances)}, redirect_uri});
+    auto consent = authorizations_.create_consent({"app-1",
+                                                   "profile-1",
+                                                   "NL",
+                                                   {"acc-1"},
+                                                   {std::string(kScopeBalances)},
+                                                   redirect_uri,
+                                                   std::nullopt});
     return authorizations_.issue_code(consent, redirect_uri, "state-1");
   }
 
