@@ -119,11 +119,20 @@ store::Consent TokenService::valid_consent(const std::string& consent_id,
     }
   }
   if (!consent || consent->status != "valid" || clock_.now() >= consent->expires_at) {
-    throw Error(code_prefix == "grant" ? 400 : 401, fmt::format("{}.consent_invalid", code_prefix),
-                fmt::format("The customer's consent {} is {}", consent_id,
-                            !consent                     ? std::string("unknown")
-                            : consent->status != "valid" ? consent->status
-                                                         : std::string("expired")));
+    // One name per condition for the API (consent.*) and the token endpoint (grant.consent_*,
+    // RFC 6749 invalid_grant).
+    const bool grant = code_prefix == "grant";
+    const bool expired = consent && consent->status == "valid";
+    const std::string state = !consent  ? std::string("unknown")
+                              : expired ? "expired"
+                                        : consent->status;
+    throw Error(grant ? 400 : 401,
+                grant ? (expired ? "grant.consent_expired" : "grant.consent_revoked")
+                      : (expired ? "consent.expired" : "consent.revoked"),
+                expired ? "The customer's consent has expired; ask the customer to authorize again"
+                        : "The customer's consent is no longer valid; ask the customer to "
+                          "authorize again",
+                fmt::format("The customer's consent {} is {}", consent_id, state));
   }
   return std::move(*consent);
 }

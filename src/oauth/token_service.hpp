@@ -61,12 +61,12 @@ struct ValidToken {
 
 // Error detail codes (sandbank::Error):
 //  401 token.missing, token.unknown, token.expired, token.revoked, token.certificate_mismatch,
-//      token.wrong_kind, token.client_mismatch, token.consent_invalid
+//      token.wrong_kind, token.client_mismatch, consent.expired, consent.revoked
 //  403 token.insufficient_scope
 //  400 grant.code_unknown, grant.code_expired, grant.code_reused, grant.code_client_mismatch,
 //      grant.redirect_uri_mismatch, grant.refresh_unknown,
 //      grant.refresh_expired, grant.refresh_revoked, grant.refresh_client_mismatch,
-//      grant.consent_invalid, revoke.not_your_token
+//      grant.consent_expired, grant.consent_revoked, revoke.not_your_token
 //  400 request.redirect_uri_missing (RFC 6749 invalid_request)
 //  (prefix grant. = RFC 6749 invalid_grant; scope.* = invalid_scope, see scopes.hpp)
 class TokenService {

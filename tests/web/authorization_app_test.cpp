@@ -204,9 +204,10 @@ TEST_F(AuthorizationAppTest, ConsentExpiresEarlyForItsScenarioProfile) {
   auto access = tokens_.validate_customer(token.access_token, "fp");
   EXPECT_EQ(access.consent.expires_at - access.consent.created_at, std::chrono::minutes(5));
   clock_.advance(5min + 1s);
-  // The AIS API answers consent.expired; the token service names it consent_invalid.
   EXPECT_EQ(code_of([&] { tokens_.validate_customer(token.access_token, "fp"); }),
-            "token.consent_invalid");
+            "consent.expired");
+  EXPECT_EQ(code_of([&] { tokens_.refresh(application_, token.refresh_token, "fp"); }),
+            "grant.consent_expired");
   // Other profiles keep the usual lifetime.
   auto usual = walk(jane_doe_id());
   auto other = tokens_.exchange_code(application_, usual, "https://www.example.com/", "fp");
