@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <cctype>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
@@ -74,9 +77,9 @@ std::string finish_json(const json::value& body) {
   return out;
 }
 
-// The transaction pages are written straight into the body text (a page of 1000 entries
-// would otherwise build and destroy some 20 000 JSON values): the same bytes, keys in the same
-// order, and strings escaped as Boost.JSON's serializer escapes them.
+// The accounts list is written straight into the body text rather than built as JSON values
+// and serialised: the same bytes, keys in the same order, and strings escaped as Boost.JSON's
+// serializer escapes them. (The transaction pages have a writer of their own, below.)
 class JsonWriter {
  public:
   explicit JsonWriter(std::size_t reserve) { out_.reserve(reserve); }
@@ -98,59 +101,6 @@ class JsonWriter {
   void string(std::string_view key, std::string_view value) {
     this->key(key);
     quoted(value);
-  }
-  // Two-decimal amount as a JSON number (api.md Part 1), e.g. -12.34.
-  void amount(std::string_view key, std::int64_t minor) {
-    this->key(key);
-    const bool negative = minor < 0;
-    const std::uint64_t magnitude =
-        negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
-    char buffer[32];
-    char* end = buffer;
-    if (negative) *end++ = '-';
-    end = std::to_chars(end, buffer + sizeof buffer, magnitude / 100).ptr;
-    *end++ = '.';
-    *end++ = static_cast<char>('0' + magnitude % 100 / 10);
-    *end++ = static_cast<char>('0' + magnitude % 10);
-    out_.append(buffer, end);
-  }
-  // A UTC date-time as format_rfc3339 writes it ("2026-03-15T10:00:00Z"), or its date part
-  // ("2026-03-15") as format_date does, without a temporary string.
-  void time(std::string_view key, TimePoint t, bool date_only = false) {
-    this->key(key);
-    auto day = std::chrono::floor<std::chrono::days>(t);
-    std::chrono::year_month_day date{day};
-    auto seconds = std::chrono::duration_cast<std::chrono::seconds>(t - day).count();
-    int year = static_cast<int>(date.year());
-    if (t < TimePoint{} || year > 9999) {
-      quoted(date_only ? format_date(t) : format_rfc3339(t));
-      return;
-    }
-    char buffer[24];
-    auto two = [](char* p, unsigned v) {
-      p[0] = static_cast<char>('0' + v / 10 % 10);
-      p[1] = static_cast<char>('0' + v % 10);
-    };
-    two(buffer + 1, static_cast<unsigned>(year) / 100);
-    two(buffer + 3, static_cast<unsigned>(year) % 100);
-    buffer[0] = '"';
-    buffer[5] = '-';
-    two(buffer + 6, static_cast<unsigned>(date.month()));
-    buffer[8] = '-';
-    two(buffer + 9, static_cast<unsigned>(date.day()));
-    std::size_t size = 11;
-    if (!date_only) {
-      buffer[11] = 'T';
-      two(buffer + 12, static_cast<unsigned>(seconds / 3600));
-      buffer[14] = ':';
-      two(buffer + 15, static_cast<unsigned>(seconds / 60 % 60));
-      buffer[17] = ':';
-      two(buffer + 18, static_cast<unsigned>(seconds % 60));
-      buffer[20] = 'Z';
-      size = 21;
-    }
-    buffer[size++] = '"';
-    out_.append(buffer, size);
   }
   std::string take() { return std::move(out_); }
 
@@ -248,22 +198,9 @@ struct Access {
 Access authenticate(AisApi& api, http::Request& request, std::string_view scope) {
   auto connection = api.oauth.authenticate_client(request);
   // The signed call has validated the customer token (bound to this connection); what is
-  // left of validate_customer is its consent and scope.
+  // left of validate_customer is its consent (consent.expired / consent.revoked) and scope.
   auto call = authenticate_signed_call(api.oauth, request, connection, oauth::TokenKind::Customer);
-  try {
-    return Access{api.oauth.tokens.customer_consent(call.token, scope)};
-  } catch (const Error& e) {
-    if (e.code() == "token.consent_invalid") {
-      bool expired = e.message().ends_with("expired");
-      throw Error(401, expired ? "consent.expired" : "consent.revoked",
-                  expired ? "The customer's consent has expired; ask the customer to authorize "
-                            "again"
-                          : "The customer's consent is no longer valid; ask the customer to "
-                            "authorize again",
-                  e.message());
-    }
-    throw;
-  }
+  return Access{api.oauth.tokens.customer_consent(call.token, scope)};
 }
 
 bool covers(const store::Consent& consent, const std::string& account_id) {
@@ -408,8 +345,6 @@ http::Response get_balances(AisApi& api, http::Request& request) {
 
 // --- transactions ------------------------------------------------------------------------
 
-enum class ListKind { V2, V3, Card };
-
 constexpr std::string_view kOmittable[] = {"debtorName",
                                            "creditorName",
                                            "debtorAccount",
@@ -439,63 +374,323 @@ std::vector<std::string> fields_to_omit(const Query& query) {
   return out;
 }
 
-void party_account(JsonWriter& out, std::string_view key, const store::BankParty& party) {
-  out.begin_object(key);
-  out.string("iban", party.iban);
-  if (!party.bic.empty()) out.string("bic", party.bic);
-  out.end_object();
+// --- transaction pages ---------------------------------------------------------------------
+//
+// A page is written straight from the store's row views into the body (no records, no JSON
+// values): for each entry the room it can take at most is made once, then its bytes are
+// copied in. The bytes are those JsonWriter writes (Boost.JSON's escaping, amounts with two
+// decimals, keys in the same order).
+
+// The body under construction: room is made before writing, so the writes need no checks.
+class PageText {
+ public:
+  explicit PageText(std::size_t estimate) { text_.resize(estimate); }
+
+  // Room for at least `n` more bytes; write them from the returned position, then done().
+  char* room(std::size_t n) {
+    if (text_.size() - size_ < n) text_.resize(std::max(text_.size() * 2, size_ + n));
+    return text_.data() + size_;
+  }
+  void done(const char* end) { size_ = static_cast<std::size_t>(end - text_.data()); }
+  std::string_view view() const { return {text_.data(), size_}; }
+  std::size_t size() const { return size_; }
+  std::string take() {
+    text_.resize(size_);
+    return std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  std::size_t size_ = 0;
+};
+
+template <std::size_t N>
+char* put(char* p, const char (&literal)[N]) {
+  std::memcpy(p, literal, N - 1);
+  return p + N - 1;
 }
 
-void transaction_json(JsonWriter& out, const store::BankTransaction& t,
-                      const std::vector<std::string>& omit) {
-  auto keep = [&](std::string_view field) {
-    return std::find(omit.begin(), omit.end(), field) == omit.end();
+char* put(char* p, std::string_view text) {
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+
+// True when one of the 8 bytes of `w` is below 0x20, '"' or '\\' (bit tricks from "Bit
+// Twiddling Hacks": haszero / hasless).
+bool needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return (((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
+          has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+// The bytes JsonWriter::quoted escapes.
+constexpr auto kEscaped = [] {
+  std::array<bool, 256> escaped{};
+  for (int c = 0; c < 0x20; ++c) escaped[c] = true;
+  escaped['"'] = escaped['\\'] = true;
+  return escaped;
+}();
+
+char* put_escape(char* p, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *p++ = '\\';
+  switch (c) {
+    case '"':
+      *p++ = '"';
+      break;
+    case '\\':
+      *p++ = '\\';
+      break;
+    case '\b':
+      *p++ = 'b';
+      break;
+    case '\t':
+      *p++ = 't';
+      break;
+    case '\n':
+      *p++ = 'n';
+      break;
+    case '\f':
+      *p++ = 'f';
+      break;
+    case '\r':
+      *p++ = 'r';
+      break;
+    default:
+      p = put(p, "u00");
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xF];
+  }
+  return p;
+}
+
+inline char* put_byte(char* p, unsigned char c) {
+  if (kEscaped[c]) return put_escape(p, c);
+  *p++ = static_cast<char>(c);
+  return p;
+}
+
+// `text` as the inside of a JSON string, escaped as JsonWriter::quoted escapes it: 8 bytes at a
+// time while none needs escaping. Writes at most 6 bytes per input byte.
+char* put_escaped(char* p, std::string_view text) {
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = in + text.size();
+  while (end - in >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, in, 8);
+    if (!needs_escape(w)) {
+      std::memcpy(p, &w, 8);
+      p += 8;
+      in += 8;
+      continue;
+    }
+    for (const auto* stop = in + 8; in != stop; ++in) p = put_byte(p, *in);
+  }
+  if (in != end && text.size() >= 8) {
+    // The last 8 bytes, overlapping what is written: when none needs escaping, the overlap
+    // was copied as it is and is written again unchanged.
+    std::uint64_t w;
+    std::memcpy(&w, end - 8, 8);
+    if (!needs_escape(w)) {
+      const auto rest = end - in;
+      std::memcpy(p + rest - 8, &w, 8);
+      return p + rest;
+    }
+  }
+  while (in != end) p = put_byte(p, *in++);
+  return p;
+}
+
+char* put_string(char* p, std::string_view text) {
+  *p++ = '"';
+  p = put_escaped(p, text);
+  *p++ = '"';
+  return p;
+}
+
+// Two-decimal amount as a JSON number (api.md Part 1), e.g. -12.34; at most 24 bytes.
+char* put_amount(char* p, std::int64_t minor) {
+  const bool negative = minor < 0;
+  const std::uint64_t magnitude =
+      negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
+  if (negative) *p++ = '-';
+  p = std::to_chars(p, p + 20, magnitude / 100).ptr;
+  *p++ = '.';
+  *p++ = static_cast<char>('0' + magnitude % 100 / 10);
+  *p++ = static_cast<char>('0' + magnitude % 10);
+  return p;
+}
+
+// True when `s` is a stored timestamp "YYYY-MM-DDTHH:MM:SS.ffffffZ" of a real moment in
+// 1970..2261: then format_rfc3339 of it is its first 19 characters and a "Z", format_date its
+// first 10.
+bool plain_stamp(std::string_view s) {
+  static constexpr std::string_view kShape = "0000-00-00T00:00:00.000000Z";
+  if (s.size() != kShape.size()) return false;
+  for (std::size_t i = 0; i < kShape.size(); ++i) {
+    if (kShape[i] == '0' ? s[i] < '0' || s[i] > '9' : s[i] != kShape[i]) return false;
+  }
+  auto number = [&](std::size_t at, std::size_t digits) {
+    int v = 0;
+    for (std::size_t i = at; i < at + digits; ++i) v = v * 10 + (s[i] - '0');
+    return v;
   };
-  out.begin_object();
-  out.string("transactionId", t.transaction_id);
-  out.string("endToEndId", t.end_to_end_id.empty() ? std::string_view("NOTPROVIDED")
-                                                   : std::string_view(t.end_to_end_id));
-  if (!t.booking_date.empty()) out.string("bookingDate", t.booking_date);
-  if (!t.value_date.empty()) out.string("valueDate", t.value_date);
-  out.time("executionDateTime", t.execution_time);
-  out.begin_object("transactionAmount");
-  out.string("currency", t.currency);
-  out.amount("amount", t.amount_minor);
-  out.end_object();
-  if (!t.creditor.name.empty() && keep("creditorName")) out.string("creditorName", t.creditor.name);
-  if (!t.creditor.iban.empty() && keep("creditorAccount")) {
-    party_account(out, "creditorAccount", t.creditor);
-  }
-  if (!t.debtor.name.empty() && keep("debtorName")) out.string("debtorName", t.debtor.name);
-  if (!t.debtor.iban.empty() && keep("debtorAccount")) {
-    party_account(out, "debtorAccount", t.debtor);
-  }
-  if (!t.transaction_type.empty()) out.string("transactionType", t.transaction_type);
-  if (!t.remittance_unstructured.empty() && keep("remittanceInformationUnstructured")) {
-    out.string("remittanceInformationUnstructured", t.remittance_unstructured);
-  }
-  if (!t.remittance_structured.empty() && keep("remittanceInformationStructured")) {
-    out.begin_object("remittanceInformationStructured");
-    out.string("type", "SCOR");
-    out.string("issuer", "ISO");
-    out.string("reference", t.remittance_structured);
-    out.end_object();
-  }
-  out.end_object();
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  if (year < 1970 || year > 2261 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (day > kDays[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+  return number(11, 2) <= 23 && number(14, 2) <= 59 && number(17, 2) <= 59;
 }
 
-void card_transaction_json(JsonWriter& out, const store::BankTransaction& t) {
-  out.begin_object();
-  out.string("cardTransactionId", t.transaction_id);
-  out.time("transactionDate", t.execution_time, true);
-  if (!t.booking_date.empty()) out.string("bookingDate", t.booking_date);
-  out.begin_object("transactionAmount");
-  out.string("currency", t.currency);
-  out.amount("amount", t.amount_minor);
-  out.end_object();
-  if (!t.masked_pan.empty()) out.string("maskedPan", t.masked_pan);
-  if (!t.transaction_details.empty()) out.string("transactionDetails", t.transaction_details);
-  out.end_object();
+// An entry's executionDateTime or (`date_only`) transactionDate as a JSON string: the stored
+// text's own characters when plain, else what format_rfc3339/format_date make of the time it
+// names. At most 64 bytes.
+char* put_time(char* p, const store::BankTransactionView& t, bool date_only) {
+  *p++ = '"';
+  if (plain_stamp(t.execution_time)) {
+    p = put(p, t.execution_time.substr(0, date_only ? 10 : 19));
+    if (!date_only) *p++ = 'Z';
+  } else {
+    const auto time = store::execution_time_of(t);
+    p = put(p, date_only ? format_date(time) : format_rfc3339(time));
+  }
+  *p++ = '"';
+  return p;
+}
+
+// What v3's fieldsToOmit leaves out of each entry.
+struct Omitted {
+  bool creditor_name = false;
+  bool creditor_account = false;
+  bool debtor_name = false;
+  bool debtor_account = false;
+  bool remittance_structured = false;
+  bool remittance_unstructured = false;
+
+  explicit Omitted(std::span<const std::string> omit) {
+    for (const auto& field : omit) {
+      creditor_name |= field == "creditorName";
+      creditor_account |= field == "creditorAccount";
+      debtor_name |= field == "debtorName";
+      debtor_account |= field == "debtorAccount";
+      remittance_structured |= field == "remittanceInformationStructured";
+      remittance_unstructured |= field == "remittanceInformationUnstructured";
+    }
+  }
+};
+
+// Bytes an entry can take at most: its texts escaped (6 bytes each at most), and less than
+// 1024 for the keys, punctuation, time and amount.
+std::size_t entry_bound(const store::BankTransactionView& t) {
+  const std::size_t texts =
+      t.transaction_id.size() + t.end_to_end_id.size() + t.booking_date.size() +
+      t.value_date.size() + t.currency.size() + t.creditor_name.size() + t.creditor_iban.size() +
+      t.creditor_bic.size() + t.debtor_name.size() + t.debtor_iban.size() + t.debtor_bic.size() +
+      t.transaction_type.size() + t.remittance_unstructured.size() +
+      t.remittance_structured.size() + t.masked_pan.size() + t.transaction_details.size();
+  return 6 * texts + 1024;
+}
+
+char* put_party_account(char* p, std::string_view iban, std::string_view bic) {
+  p = put(p, "{\"iban\":");
+  p = put_string(p, iban);
+  if (!bic.empty()) {
+    p = put(p, ",\"bic\":");
+    p = put_string(p, bic);
+  }
+  *p++ = '}';
+  return p;
+}
+
+// One entry of transactions.booked/pending (v2, v3), after a ',' unless `first`.
+void transaction_json(PageText& out, bool first, const store::BankTransactionView& t,
+                      const Omitted& omit) {
+  char* p = out.room(entry_bound(t));
+  if (!first) *p++ = ',';
+  p = put(p, "{\"transactionId\":");
+  p = put_string(p, t.transaction_id);
+  p = put(p, ",\"endToEndId\":");
+  p = put_string(p, t.end_to_end_id.empty() ? std::string_view("NOTPROVIDED") : t.end_to_end_id);
+  if (!t.booking_date.empty()) {
+    p = put(p, ",\"bookingDate\":");
+    p = put_string(p, t.booking_date);
+  }
+  if (!t.value_date.empty()) {
+    p = put(p, ",\"valueDate\":");
+    p = put_string(p, t.value_date);
+  }
+  p = put(p, ",\"executionDateTime\":");
+  p = put_time(p, t, false);
+  p = put(p, ",\"transactionAmount\":{\"currency\":");
+  p = put_string(p, t.currency);
+  p = put(p, ",\"amount\":");
+  p = put_amount(p, t.amount_minor);
+  *p++ = '}';
+  if (!t.creditor_name.empty() && !omit.creditor_name) {
+    p = put(p, ",\"creditorName\":");
+    p = put_string(p, t.creditor_name);
+  }
+  if (!t.creditor_iban.empty() && !omit.creditor_account) {
+    p = put(p, ",\"creditorAccount\":");
+    p = put_party_account(p, t.creditor_iban, t.creditor_bic);
+  }
+  if (!t.debtor_name.empty() && !omit.debtor_name) {
+    p = put(p, ",\"debtorName\":");
+    p = put_string(p, t.debtor_name);
+  }
+  if (!t.debtor_iban.empty() && !omit.debtor_account) {
+    p = put(p, ",\"debtorAccount\":");
+    p = put_party_account(p, t.debtor_iban, t.debtor_bic);
+  }
+  if (!t.transaction_type.empty()) {
+    p = put(p, ",\"transactionType\":");
+    p = put_string(p, t.transaction_type);
+  }
+  if (!t.remittance_unstructured.empty() && !omit.remittance_unstructured) {
+    p = put(p, ",\"remittanceInformationUnstructured\":");
+    p = put_string(p, t.remittance_unstructured);
+  }
+  if (!t.remittance_structured.empty() && !omit.remittance_structured) {
+    p = put(p,
+            ",\"remittanceInformationStructured\":{\"type\":\"SCOR\",\"issuer\":\"ISO\","
+            "\"reference\":");
+    p = put_string(p, t.remittance_structured);
+    *p++ = '}';
+  }
+  *p++ = '}';
+  out.done(p);
+}
+
+// One entry of cardTransactions.booked/pending, after a ',' unless `first`.
+void card_transaction_json(PageText& out, bool first, const store::BankTransactionView& t) {
+  char* p = out.room(entry_bound(t));
+  if (!first) *p++ = ',';
+  p = put(p, "{\"cardTransactionId\":");
+  p = put_string(p, t.transaction_id);
+  p = put(p, ",\"transactionDate\":");
+  p = put_time(p, t, true);
+  if (!t.booking_date.empty()) {
+    p = put(p, ",\"bookingDate\":");
+    p = put_string(p, t.booking_date);
+  }
+  p = put(p, ",\"transactionAmount\":{\"currency\":");
+  p = put_string(p, t.currency);
+  p = put(p, ",\"amount\":");
+  p = put_amount(p, t.amount_minor);
+  *p++ = '}';
+  if (!t.masked_pan.empty()) {
+    p = put(p, ",\"maskedPan\":");
+    p = put_string(p, t.masked_pan);
+  }
+  if (!t.transaction_details.empty()) {
+    p = put(p, ",\"transactionDetails\":");
+    p = put_string(p, t.transaction_details);
+  }
+  *p++ = '}';
+  out.done(p);
 }
 
 int parse_limit(std::string_view text) {
@@ -533,22 +728,22 @@ void apply_next(std::string_view next, store::TransactionQuery& query) {
   }
 }
 
-http::Response list_transactions(AisApi& api, http::Request& request, ListKind kind) {
+http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind) {
   auto access = authenticate(api, request, kTransactionsScope);
   auto query = parse_query(request);
   auto account = consented_account(api, access, request.path_params.at("id"));
-  if ((kind == ListKind::Card) != (account.kind == "card")) {
-    throw Error(404, kind == ListKind::Card ? "ais.not_a_card_account" : "ais.card_account",
-                kind == ListKind::Card ? fmt::format("Account {} is not a card account; use "
-                                                     "/v2/accounts/{}/transactions",
-                                                     account.id, account.id)
-                                       : fmt::format("Account {} is a card account; use "
-                                                     "/v1/card-accounts/{}/transactions",
-                                                     account.id, account.id));
+  if ((kind == TransactionList::Card) != (account.kind == "card")) {
+    throw Error(404, kind == TransactionList::Card ? "ais.not_a_card_account" : "ais.card_account",
+                kind == TransactionList::Card ? fmt::format("Account {} is not a card account; use "
+                                                            "/v2/accounts/{}/transactions",
+                                                            account.id, account.id)
+                                              : fmt::format("Account {} is a card account; use "
+                                                            "/v1/card-accounts/{}/transactions",
+                                                            account.id, account.id));
   }
-  if (kind != ListKind::Card) check_currency(query, account);
+  if (kind != TransactionList::Card) check_currency(query, account);
   std::vector<std::string> omit;
-  if (kind == ListKind::V3) omit = fields_to_omit(query);
+  if (kind == TransactionList::V3) omit = fields_to_omit(query);
 
   store::TransactionQuery page_query;
   page_query.account_id = account.id;
@@ -562,61 +757,16 @@ http::Response list_transactions(AisApi& api, http::Request& request, ListKind k
     page_query.from = period.from;
     page_query.to = period.to;
   }
-  store::TransactionPage page;
+  std::string body;
   try {
-    page = api.bank.list_transactions(page_query);
+    body = transactions_page_json(api.bank, account, kind, page_query, omit, request.path());
   } catch (const Error& e) {
     if (e.code() == "bank.cursor_invalid") {
       throw ParameterError(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
     }
     throw;
   }
-
-  // {"account": {...}, "transactions": {"booked": [...], "pending": [...], "info": [],
-  //  "_links": {"next": {"href": ...}}}}; card accounts: cardAccount / cardTransactions.
-  JsonWriter out(512 + page.transactions.size() * 512);
-  out.begin_object();
-  if (kind == ListKind::Card) {
-    out.begin_object("cardAccount");
-    out.string("iban", account.iban);
-    out.string("maskedPan", account.masked_pan);
-    out.string("currency", account.currency);
-    out.end_object();
-    out.begin_object("cardTransactions");
-  } else {
-    out.begin_object("account");
-    out.string("iban", account.iban);
-    out.string("currency", account.currency);
-    out.end_object();
-    out.begin_object("transactions");
-  }
-  for (bool pending : {false, true}) {
-    out.begin_array(pending ? "pending" : "booked");
-    for (const auto& t : page.transactions) {
-      if ((t.status == "pending") != pending) continue;
-      if (kind == ListKind::Card) {
-        card_transaction_json(out, t);
-      } else {
-        transaction_json(out, t, omit);
-      }
-    }
-    out.end_array();
-  }
-  if (kind != ListKind::Card) {
-    out.begin_array("info");
-    out.end_array();
-  }
-  if (page.next_cursor) {
-    out.begin_object("_links");
-    out.begin_object("next");
-    out.string("href", fmt::format("{}?next={}", request.path(),
-                                   next_value(*page.next_cursor, page_query.limit)));
-    out.end_object();
-    out.end_object();
-  }
-  out.end_object();
-  out.end_object();
-  return http::Response::json(200, out.take());
+  return http::Response::json(200, std::move(body));
 }
 
 // --- handler wrapper ---------------------------------------------------------------------
@@ -679,6 +829,67 @@ std::optional<ParsedDate> parse_query_date(std::string_view text, const char* na
 
 }  // namespace
 
+std::string transactions_page_json(store::BankRepository& bank, const store::BankAccount& account,
+                                   TransactionList kind, const store::TransactionQuery& page_query,
+                                   std::span<const std::string> omit, std::string_view path) {
+  // {"account": {...}, "transactions": {"booked": [...], "pending": [...], "info": [],
+  //  "_links": {"next": {"href": ...}}}}; card accounts: cardAccount / cardTransactions.
+  // The booked entries go straight into the body, the pending ones (few) aside until the
+  // booked list is complete.
+  const bool card = kind == TransactionList::Card;
+  const auto limit = static_cast<std::size_t>(
+      std::clamp(page_query.limit, 1, store::BankRepository::kMaxPageLimit));
+  PageText body(1024 + limit * (card ? 256 : 512));
+  PageText pending(1024);
+  {
+    char* p = body.room(
+        512 + 6 * (account.iban.size() + account.masked_pan.size() + account.currency.size()));
+    if (card) {
+      p = put(p, "{\"cardAccount\":{\"iban\":");
+      p = put_string(p, account.iban);
+      p = put(p, ",\"maskedPan\":");
+      p = put_string(p, account.masked_pan);
+      p = put(p, ",\"currency\":");
+      p = put_string(p, account.currency);
+      p = put(p, "},\"cardTransactions\":{\"booked\":[");
+    } else {
+      p = put(p, "{\"account\":{\"iban\":");
+      p = put_string(p, account.iban);
+      p = put(p, ",\"currency\":");
+      p = put_string(p, account.currency);
+      p = put(p, "},\"transactions\":{\"booked\":[");
+    }
+    body.done(p);
+  }
+  const Omitted omitted(omit);
+  bool no_booked = true, no_pending = true;
+  auto next = bank.visit_transactions(page_query, [&](const store::BankTransactionView& t) {
+    const bool is_pending = t.status == "pending";
+    PageText& list = is_pending ? pending : body;
+    bool& first = is_pending ? no_pending : no_booked;
+    if (card) {
+      card_transaction_json(list, first, t);
+    } else {
+      transaction_json(list, first, t, omitted);
+    }
+    first = false;
+  });
+  std::string href;
+  if (next) href = fmt::format("{}?next={}", path, next_value(*next, page_query.limit));
+  char* p = body.room(pending.size() + 6 * href.size() + 64);
+  p = put(p, "],\"pending\":[");
+  p = put(p, pending.view());
+  *p++ = ']';
+  if (!card) p = put(p, ",\"info\":[]");
+  if (next) {
+    p = put(p, ",\"_links\":{\"next\":{\"href\":");
+    p = put_string(p, href);
+    p = put(p, "}}");
+  }
+  p = put(p, "}}");
+  body.done(p);
+  return body.take();
+}
 std::optional<store::BankAccount> AisApi::account(const std::string& id) {
   {
     std::lock_guard lock(accounts->mutex);
@@ -726,15 +937,15 @@ void add_ais_routes(http::Router& router, AisApi& api) {
   router.add("GET", "/v3/accounts/{id}/balances", ais_handler(api, get_balances));
   router.add("GET", "/v2/accounts/{id}/transactions",
              ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, ListKind::V2);
+               return list_transactions(a, r, TransactionList::V2);
              }));
   router.add("GET", "/v3/accounts/{id}/transactions",
              ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, ListKind::V3);
+               return list_transactions(a, r, TransactionList::V3);
              }));
   router.add("GET", "/v1/card-accounts/{id}/transactions",
              ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, ListKind::Card);
+               return list_transactions(a, r, TransactionList::Card);
              }));
 }
 

@@ -3,7 +3,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "api/oauth_api.hpp"
@@ -35,6 +37,18 @@ struct AisApi {
 // Default and largest page size of the transaction lists.
 inline constexpr int kDefaultTransactionLimit = 100;
 inline constexpr int kMaxTransactionLimit = 1000;
+
+// The three transaction lists: /v2/accounts, /v3/accounts (fieldsToOmit) and
+// /v1/card-accounts/{id}/transactions.
+enum class TransactionList { V2, V3, Card };
+
+// The 200 body of one transactions page of `account` as `list` answers it: reads the page
+// `query` asks for from `bank` and writes its JSON. `omit` holds v3's fieldsToOmit (already
+// checked); the `next` link is `path?next=<cursor>.<limit>`. Throws as
+// BankRepository::list_transactions (400 bank.cursor_invalid, bank.limit_invalid).
+std::string transactions_page_json(store::BankRepository& bank, const store::BankAccount& account,
+                                   TransactionList list, const store::TransactionQuery& query,
+                                   std::span<const std::string> omit, std::string_view path);
 
 // Registers GET /v3/accounts, GET /v3/accounts/{id}/balances,
 // GET /v2/accounts/{id}/transactions, GET /v3/accounts/{id}/transactions and

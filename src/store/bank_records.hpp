@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -74,6 +75,36 @@ struct BankTransaction {
 
   friend bool operator==(const BankTransaction&, const BankTransaction&) = default;
 };
+
+// A transaction as visit_transactions reads it: the fields of BankTransaction as views into
+// the row being read, valid only while the visitor runs.
+struct BankTransactionView {
+  std::int64_t row_id = 0;
+  std::string_view account_id;
+  std::string_view transaction_id;
+  std::string_view end_to_end_id;
+  std::string_view status;
+  // As stored, "YYYY-MM-DDTHH:MM:SS.ffffffZ" (sqlite::format_timestamp); not checked.
+  std::string_view execution_time;
+  std::string_view booking_date;
+  std::string_view value_date;
+  std::int64_t amount_minor = 0;
+  std::string_view currency;
+  std::string_view creditor_name;
+  std::string_view creditor_iban;
+  std::string_view creditor_bic;
+  std::string_view debtor_name;
+  std::string_view debtor_iban;
+  std::string_view debtor_bic;
+  std::string_view transaction_type;
+  std::string_view remittance_unstructured;
+  std::string_view remittance_structured;
+  std::string_view masked_pan;
+  std::string_view transaction_details;
+};
+
+// The execution time of a view (its stored text parsed); 500 store.damaged when unreadable.
+TimePoint execution_time_of(const BankTransactionView& transaction);
 
 // The running balance of an account, kept up to date on every append, and the balance
 // types ING's AIS reports derived from it:

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,6 +41,14 @@ class BankRepository {
   // insertion), newest first. Costs O(limit) whatever the history length; a transaction
   // inserted between two page requests never shifts or repeats the later pages.
   virtual TransactionPage list_transactions(const TransactionQuery& query) = 0;
+  // The same page without copying it: calls `visit` with each transaction in page order,
+  // as views into the row being read (valid during the call only), and returns the page's
+  // next cursor (absent on the last page). Same query, cursor and errors as
+  // list_transactions; the read transaction stays open while `visit` runs, so it must not
+  // call back into the store. What `visit` throws ends the read and propagates.
+  using TransactionVisitor = std::function<void(const BankTransactionView&)>;
+  virtual std::optional<std::string> visit_transactions(const TransactionQuery& query,
+                                                        const TransactionVisitor& visit) = 0;
   // Looks a transaction up by its transactionId within the account.
   virtual std::optional<BankTransaction> find_transaction(const std::string& account_id,
                                                           const std::string& transaction_id) = 0;

@@ -57,6 +57,8 @@ class Statement {
 
   bool is_null(int column) const;
   std::string text(int column) const;
+  // The same text without a copy: valid until the next step() or the end of the statement.
+  std::string_view text_view(int column) const;
   std::int64_t integer(int column) const;
   // Throws 500 "store.damaged" when the stored text is not a timestamp.
   TimePoint time(int column) const;

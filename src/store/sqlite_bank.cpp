@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <tuple>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
@@ -74,12 +75,18 @@ constexpr std::string_view kTransactionColumns =
     "debtor_iban, debtor_bic, transaction_type, remittance_unstructured, "
     "remittance_structured, masked_pan, transaction_details";
 
+// The table is clustered by the page order (migration 11): ids are assigned here, each one
+// more than the largest so far, as SQLite assigned rowids before.
 constexpr std::string_view kInsertTransaction =
-    "INSERT INTO bank_transactions (account_id, transaction_id, end_to_end_id, status, "
+    "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, status, "
     "execution_time, booking_date, value_date, amount, currency, creditor_name, creditor_iban, "
     "creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
     "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+std::int64_t next_transaction_id(Connection& c) {
+  return c.scalar("SELECT coalesce(max(id), 0) + 1 FROM bank_transactions");
+}
 
 BankTransaction transaction_from_row(const Statement& st) {
   BankTransaction t;
@@ -103,6 +110,88 @@ BankTransaction transaction_from_row(const Statement& st) {
   return t;
 }
 
+// A page row: the key, the amount and page_fields (migration 11), which holds the texts of
+// the row, each as "<byte length>,<bytes>", in the order of kPageFields.
+constexpr std::string_view kPageColumns = "id, execution_time, amount, page_fields";
+constexpr std::string_view BankTransactionView::*kPageFields[] = {
+    &BankTransactionView::transaction_id,
+    &BankTransactionView::end_to_end_id,
+    &BankTransactionView::status,
+    &BankTransactionView::booking_date,
+    &BankTransactionView::value_date,
+    &BankTransactionView::currency,
+    &BankTransactionView::creditor_name,
+    &BankTransactionView::creditor_iban,
+    &BankTransactionView::creditor_bic,
+    &BankTransactionView::debtor_name,
+    &BankTransactionView::debtor_iban,
+    &BankTransactionView::debtor_bic,
+    &BankTransactionView::transaction_type,
+    &BankTransactionView::remittance_unstructured,
+    &BankTransactionView::remittance_structured,
+    &BankTransactionView::masked_pan,
+    &BankTransactionView::transaction_details};
+
+[[noreturn]] void bad_page_fields(std::int64_t id, std::string_view fields) {
+  throw Error(500, "store.damaged", "A stored transaction is unreadable",
+              fmt::format("bank_transactions.page_fields of id {}: {}", id, fields));
+}
+
+// The current page row as views into it (account_id is the caller's).
+void view_page_row(const Statement& st, BankTransactionView& v) {
+  v.row_id = st.integer(0);
+  v.execution_time = st.text_view(1);
+  v.amount_minor = st.integer(2);
+  const std::string_view fields = st.text_view(3);
+  const char* p = fields.data();
+  const char* const end = p + fields.size();
+  for (auto field : kPageFields) {
+    std::size_t size = 0;
+    const char* digits = p;
+    while (p != end && *p >= '0' && *p <= '9' && p - digits < 10) size = size * 10 + (*p++ - '0');
+    if (p == digits || p == end || *p != ',' || static_cast<std::size_t>(end - p - 1) < size) {
+      bad_page_fields(v.row_id, fields);
+    }
+    ++p;
+    v.*field = std::string_view(p, size);
+    p += size;
+  }
+  if (p != end) bad_page_fields(v.row_id, fields);
+}
+
+// A stored execution_time, or 500 store.damaged as Statement::time() reports it.
+TimePoint stored_time(std::string_view text) {
+  auto t = sqlite::parse_timestamp(text);
+  if (!t) {
+    throw Error(500, "store.damaged", "A stored timestamp is unreadable",
+                fmt::format("bank_transactions.execution_time: {}", text));
+  }
+  return *t;
+}
+
+BankTransaction transaction_from_view(const BankTransactionView& v) {
+  BankTransaction t;
+  t.row_id = v.row_id;
+  t.account_id = v.account_id;
+  t.transaction_id = v.transaction_id;
+  t.end_to_end_id = v.end_to_end_id;
+  t.status = v.status;
+  t.execution_time = stored_time(v.execution_time);
+  t.booking_date = v.booking_date;
+  t.value_date = v.value_date;
+  t.amount_minor = v.amount_minor;
+  t.currency = v.currency;
+  t.creditor = {std::string(v.creditor_name), std::string(v.creditor_iban),
+                std::string(v.creditor_bic)};
+  t.debtor = {std::string(v.debtor_name), std::string(v.debtor_iban), std::string(v.debtor_bic)};
+  t.transaction_type = v.transaction_type;
+  t.remittance_unstructured = v.remittance_unstructured;
+  t.remittance_structured = v.remittance_structured;
+  t.masked_pan = v.masked_pan;
+  t.transaction_details = v.transaction_details;
+  return t;
+}
+
 void check_status(const BankTransaction& t) {
   if (t.status != "booked" && t.status != "pending") {
     throw Error(400, "bank.status_invalid",
@@ -110,15 +199,14 @@ void check_status(const BankTransaction& t) {
   }
 }
 
-std::int64_t insert_transaction(Connection& c, const BankTransaction& t) {
+void insert_transaction(Connection& c, const BankTransaction& t, std::int64_t id) {
   check_status(t);
-  c.query(kInsertTransaction, t.account_id, t.transaction_id, t.end_to_end_id, t.status,
+  c.query(kInsertTransaction, id, t.account_id, t.transaction_id, t.end_to_end_id, t.status,
           t.execution_time, t.status == "booked" ? t.booking_date : std::string(), t.value_date,
           t.amount_minor, t.currency, t.creditor.name, t.creditor.iban, t.creditor.bic,
           t.debtor.name, t.debtor.iban, t.debtor.bic, t.transaction_type, t.remittance_unstructured,
           t.remittance_structured, t.masked_pan, t.transaction_details)
       .run();
-  return sqlite3_last_insert_rowid(c.handle());
 }
 
 // --- cursors: base64url("v1|<execution_time>|<row id>|<from or ->|<to or ->")
@@ -215,8 +303,9 @@ class SqliteBankRepository final : public BankRepository {
                 account_id)
             .run();
       }
-      for (const auto& t : data.transactions) insert_transaction(c, t);
-      // The sums in one pass over the page index rather than one update per row.
+      std::int64_t id = next_transaction_id(c);
+      for (const auto& t : data.transactions) insert_transaction(c, t, id++);
+      // The sums in one pass over each account's rows rather than one update per row.
       c.exec(
           "UPDATE bank_balances SET "
           "booked_sum = coalesce((SELECT sum(amount) FROM bank_transactions t "
@@ -305,6 +394,18 @@ class SqliteBankRepository final : public BankRepository {
   }
 
   TransactionPage list_transactions(const TransactionQuery& q) override {
+    TransactionPage page;
+    if (q.limit >= 1 && q.limit <= kMaxPageLimit) {
+      page.transactions.reserve(static_cast<std::size_t>(q.limit));
+    }
+    page.next_cursor = visit_transactions(q, [&](const BankTransactionView& t) {
+      page.transactions.push_back(transaction_from_view(t));
+    });
+    return page;
+  }
+
+  std::optional<std::string> visit_transactions(const TransactionQuery& q,
+                                                const TransactionVisitor& visit) override {
     if (q.limit < 1 || q.limit > kMaxPageLimit) {
       throw Error(400, "bank.limit_invalid",
                   fmt::format("The page limit must be between 1 and {}", kMaxPageLimit));
@@ -321,29 +422,44 @@ class SqliteBankRepository final : public BankRepository {
       if (q.from) from = sqlite::format_timestamp(*q.from);
       if (q.to) to = sqlite::format_timestamp(*q.to);
     }
-    // Upper bound of the scan: the cursor position (exclusive) or `to` (inclusive).
-    std::string upper_time =
-        has_position ? position.execution_time : (to.empty() ? std::string(kMaxStamp) : to);
-    std::int64_t upper_id = has_position ? position.row_id : INT64_MAX;
-    return db_.read([&](Connection& c) {
+    // Upper bound of the scan, exclusive: `to` (inclusive) is (to, INT64_MAX), ids being
+    // smaller; a cursor position below it takes its place. One row-value bound only: given
+    // `execution_time <= to` as well, SQLite seeks to `to` and filters the rows down to the
+    // position one by one, which costs the number of transactions between them.
+    std::string upper_time = to.empty() ? std::string(kMaxStamp) : to;
+    std::int64_t upper_id = INT64_MAX;
+    if (has_position &&
+        std::tie(position.execution_time, position.row_id) < std::tie(upper_time, upper_id)) {
+      upper_time = position.execution_time;
+      upper_id = position.row_id;
+    }
+    return db_.read([&](Connection& c) -> std::optional<std::string> {
+      // One backward range scan of the table's primary key (account_id, execution_time, id)
+      // from the upper bound: limit + 1 rows, the last only to learn whether a next page
+      // exists.
       static const std::string sql = fmt::format(
           "SELECT {} FROM bank_transactions WHERE account_id = ? AND execution_time >= ? AND "
-          "execution_time <= ? AND (execution_time, id) < (?, ?) "
-          "ORDER BY execution_time DESC, id DESC LIMIT ?",
-          kTransactionColumns);
-      TransactionPage page;
-      page.transactions.reserve(static_cast<std::size_t>(q.limit) + 1);
-      auto st = c.query(sql, q.account_id, from.empty() ? std::string(kMinStamp) : from,
-                        to.empty() ? std::string(kMaxStamp) : to, upper_time, upper_id,
-                        static_cast<std::int64_t>(q.limit) + 1);
-      while (st.step()) page.transactions.push_back(transaction_from_row(st));
-      if (page.transactions.size() > static_cast<std::size_t>(q.limit)) {
-        page.transactions.pop_back();
-        const auto& last = page.transactions.back();
-        page.next_cursor = encode_cursor(
-            Cursor{sqlite::format_timestamp(last.execution_time), last.row_id, from, to});
+          "(execution_time, id) < (?, ?) ORDER BY execution_time DESC, id DESC LIMIT ?",
+          kPageColumns);
+      auto st = c.query(sql, q.account_id, from.empty() ? std::string(kMinStamp) : from, upper_time,
+                        upper_id, static_cast<std::int64_t>(q.limit) + 1);
+      BankTransactionView view;
+      view.account_id = q.account_id;
+      std::string last_time;  // of the last row visited, for the cursor
+      std::int64_t last_id = 0;
+      int visited = 0;
+      while (st.step()) {
+        if (visited == q.limit) {
+          return encode_cursor(Cursor{sqlite::format_timestamp(stored_time(last_time)), last_id,
+                                      std::move(from), std::move(to)});
+        }
+        view_page_row(st, view);
+        visit(view);
+        last_time.assign(view.execution_time);
+        last_id = view.row_id;
+        ++visited;
       }
-      return page;
+      return std::nullopt;
     });
   }
 
@@ -370,7 +486,8 @@ class SqliteBankRepository final : public BankRepository {
       }
       BankTransaction stored = t;
       if (stored.status == "pending") stored.booking_date.clear();
-      stored.row_id = insert_transaction(c, stored);
+      stored.row_id = next_transaction_id(c);
+      insert_transaction(c, stored, stored.row_id);
       const bool booked = stored.status == "booked";
       c.query(booked ? "UPDATE bank_balances SET booked_sum = booked_sum + ?, last_change = ? "
                        "WHERE account_id = ?"
@@ -434,6 +551,10 @@ class SqliteBankRepository final : public BankRepository {
 };
 
 }  // namespace
+
+TimePoint execution_time_of(const BankTransactionView& transaction) {
+  return stored_time(transaction.execution_time);
+}
 
 std::unique_ptr<BankRepository> make_sqlite_bank_repository(Database& db) {
   return std::make_unique<SqliteBankRepository>(db);

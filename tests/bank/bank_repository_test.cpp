@@ -93,7 +93,9 @@ TEST_F(BankRepositoryTest, BalancesAreConsistentForEveryAccount) {
       EXPECT_EQ(b->interim_booked_minor, b->closing_booked_minor);
       EXPECT_EQ(b->interim_available_minor, b->expected_minor + spec.credit_limit_minor);
       EXPECT_EQ(b->currency, spec.currency);
-      if (spec.balance_minor) EXPECT_EQ(b->closing_booked_minor, *spec.balance_minor) << spec.id;
+      if (spec.balance_minor) {
+        EXPECT_EQ(b->closing_booked_minor, *spec.balance_minor) << spec.id;
+      }
     }
   }
 }
@@ -124,7 +126,9 @@ TEST_F(BankRepositoryTest, PagingWithAnyLimitGivesTheFullHistoryOnce) {
     for (std::size_t i = 0; i < paged.size(); ++i) {
       EXPECT_EQ(paged[i].row_id, full[i].row_id);
       EXPECT_TRUE(ids.insert(paged[i].row_id).second);
-      if (i > 0) EXPECT_GE(paged[i - 1].execution_time, paged[i].execution_time);
+      if (i > 0) {
+        EXPECT_GE(paged[i - 1].execution_time, paged[i].execution_time);
+      }
     }
   }
 }

@@ -1,0 +1,282 @@
+// The SQLite bank repository's transaction table (migration 11): clustered by the page order,
+// with the page texts repeated in page_fields. Upgrading a store of the older layout, the
+// page query plan, texts of any bytes, and visit_transactions next to list_transactions.
+#include "store/sqlite_bank.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/time_format.hpp"
+#include "store/database.hpp"
+#include "store/temp_dir.hpp"
+
+namespace sandbank::store {
+namespace {
+
+using sqlite::Connection;
+using sqlite::Database;
+using test_support::TempDir;
+
+TimePoint at(const char* text) {
+  return *parse_rfc3339(text);
+}
+
+// The migrations of a store before the clustered transaction table.
+std::vector<Migration> before_clustering() {
+  std::vector<Migration> list;
+  for (const auto& m : sqlite_migrations()) {
+    if (m.version != 11) list.push_back(m);
+  }
+  return list;
+}
+
+BankData one_account() {
+  BankData d;
+  d.seeded_at = at("2026-03-15T10:00:00Z");
+  d.profiles.push_back(BankProfile{"p", "P", "NL", {}, "", 0});
+  BankAccount a;
+  a.id = "acc";
+  a.profile_id = "p";
+  a.kind = "current";
+  a.iban = "NL69INGB0123456789";
+  a.currency = "EUR";
+  d.accounts.push_back(a);
+  return d;
+}
+
+BankTransaction transaction(const std::string& id, const char* time, const char* status) {
+  BankTransaction t;
+  t.account_id = "acc";
+  t.transaction_id = id;
+  t.end_to_end_id = "E2E-" + id;
+  t.status = status;
+  t.execution_time = at(time);
+  t.booking_date = std::string(time, 10);
+  t.value_date = std::string(time, 10);
+  t.amount_minor = -1234;
+  t.currency = "EUR";
+  t.creditor = {"Creditor", "NL02ABNA0123456789", "ABNANL2A"};
+  t.debtor = {"Debtor", "NL69INGB0123456789", ""};
+  t.transaction_type = "Overschrijving";
+  t.remittance_unstructured = "Text " + id;
+  return t;
+}
+
+std::vector<BankTransaction> all(BankRepository& bank, int limit) {
+  std::vector<BankTransaction> out;
+  TransactionQuery q{"acc", std::nullopt, std::nullopt, limit, std::nullopt};
+  for (;;) {
+    auto page = bank.list_transactions(q);
+    out.insert(out.end(), page.transactions.begin(), page.transactions.end());
+    if (!page.next_cursor) return out;
+    q.cursor = page.next_cursor;
+  }
+}
+
+// Every column of every transaction row, in id order, as text.
+std::vector<std::vector<std::string>> rows(Database& db) {
+  return db.read([](Connection& c) {
+    std::vector<std::vector<std::string>> out;
+    auto st = c.prepare(
+        "SELECT id, account_id, transaction_id, end_to_end_id, status, execution_time, "
+        "booking_date, value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, "
+        "debtor_name, debtor_iban, debtor_bic, transaction_type, remittance_unstructured, "
+        "remittance_structured, masked_pan, transaction_details FROM bank_transactions "
+        "ORDER BY id");
+    while (st.step()) {
+      std::vector<std::string> row;
+      for (int i = 0; i < 21; ++i) row.push_back(st.text(i));
+      out.push_back(std::move(row));
+    }
+    return out;
+  });
+}
+
+TEST(SqliteBankTransactions, AStoreOfTheOlderLayoutIsUpgradedWithItsIds) {
+  TempDir dir;
+  std::vector<std::vector<std::string>> before;
+  {
+    auto db = Database::open_file(dir / "s.db", true, before_clustering());
+    ASSERT_EQ(db->schema_version(), 20);
+    make_sqlite_bank_repository(*db)->replace_all(one_account());
+    // Rows as the older code wrote them: ids assigned by SQLite, with gaps, not in time order.
+    db->write([](Connection& c) {
+      c.exec(
+          "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, status, "
+          "execution_time, booking_date, value_date, amount, currency, creditor_name, "
+          "creditor_iban, creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
+          "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
+          "VALUES (3, 'acc', 'T3', 'E3', 'booked', '2026-03-01T10:00:00.000000Z', '2026-03-01', "
+          "'2026-03-01', -300, 'EUR', 'C \"3\"', 'NL02ABNA0123456789', '', '', '', '', 'Type', "
+          "'Rem 3', 'RF18', '', ''), "
+          "(7, 'acc', 'T7', 'NOTPROVIDED', 'pending', '2026-03-02T10:00:00.000000Z', '', "
+          "'2026-03-02', 700, 'EUR', '', '', '', 'D', 'NL69INGB0123456789', 'INGBNL2A', '', '', "
+          "'', '', ''), "
+          "(8, 'acc', 'T8', 'E8', 'booked', '2026-02-01T10:00:00.000000Z', '2026-02-01', "
+          "'2026-02-01', 1, 'EUR', '', '', '', '', '', '', '', 'Rem, 8', '', '', '')");
+    });
+    before = rows(*db);
+    ASSERT_EQ(before.size(), 3u);
+  }
+  auto db = Database::open_file(dir / "s.db", false);
+  EXPECT_EQ(db->schema_version(), latest_sqlite_schema_version());
+  EXPECT_EQ(rows(*db), before);
+  auto bank = make_sqlite_bank_repository(*db);
+  auto list = all(*bank, 2);
+  ASSERT_EQ(list.size(), 3u);
+  EXPECT_EQ(list[0].row_id, 7);
+  EXPECT_EQ(list[0].status, "pending");
+  EXPECT_EQ(list[0].debtor.bic, "INGBNL2A");
+  EXPECT_EQ(list[1].row_id, 3);
+  EXPECT_EQ(list[1].creditor.name, "C \"3\"");
+  EXPECT_EQ(list[1].remittance_structured, "RF18");
+  EXPECT_EQ(list[2].row_id, 8);
+  EXPECT_EQ(list[2].remittance_unstructured, "Rem, 8");
+  // New transactions continue after the largest id, as SQLite's rowids did.
+  EXPECT_EQ(bank->append_transaction(transaction("N1", "2026-01-01T00:00:00Z", "booked")).row_id,
+            9);
+  EXPECT_EQ(bank->book_transaction("acc", "T7", "2026-03-03").status, "booked");
+  EXPECT_EQ(bank->find_transaction("acc", "T7")->booking_date, "2026-03-03");
+}
+
+TEST(SqliteBankTransactions, APageIsOneRangeScanOfThePrimaryKey) {
+  auto db = Database::open_memory();
+  auto plan = db->read([](Connection& c) {
+    std::string out;
+    auto st = c.prepare(
+        "EXPLAIN QUERY PLAN SELECT id, execution_time, amount, page_fields FROM "
+        "bank_transactions WHERE account_id = ? AND execution_time >= ? AND "
+        "(execution_time, id) < (?, ?) ORDER BY execution_time DESC, id DESC LIMIT ?");
+    while (st.step()) out += st.text(3) + "\n";
+    return out;
+  });
+  // Seeking to the row-value bound, not to a plain execution_time bound above it.
+  EXPECT_NE(plan.find("SEARCH bank_transactions USING PRIMARY KEY (account_id=? AND "
+                      "execution_time>? AND (execution_time,id)<(?,?))"),
+            std::string::npos)
+      << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+// Deep in a long history a page still reads only its own rows: SQLite seeks to the cursor
+// rather than walking down to it from the newest transaction (counted in VM instructions).
+TEST(SqliteBankTransactions, APageFromADeepCursorSeeksToIt) {
+  auto db = Database::open_memory();
+  auto bank = make_sqlite_bank_repository(*db);
+  bank->replace_all(one_account());
+  db->write([](Connection& c) {
+    c.exec(
+        "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, status, "
+        "execution_time, booking_date, value_date, amount, currency, creditor_name, "
+        "creditor_iban, creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
+        "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+        "SELECT i, 'acc', 'T' || i, '', 'booked', "
+        "strftime('%Y-%m-%dT%H:%M:%S', 1773568800 - (20000 - i) * 60, 'unixepoch') || "
+        "'.000000Z', '', '', -i, 'EUR', '', '', '', '', '', '', '', '', '', '', '' FROM n");
+  });
+  TransactionQuery q{"acc", std::nullopt, at("2026-03-15T10:00:00Z"), 1000, std::nullopt};
+  for (int page = 0; page < 15; ++page) q.cursor = bank->list_transactions(q).next_cursor;
+  ASSERT_TRUE(q.cursor);
+  q.limit = 10;
+
+  long progress_calls = 0;  // one per 100 VM instructions
+  db->read([&](Connection& c) {
+    sqlite3_progress_handler(
+        c.handle(), 100, [](void* calls) { return ++*static_cast<long*>(calls), 0; },
+        &progress_calls);
+  });
+  std::vector<std::int64_t> ids;
+  bank->visit_transactions(q, [&](const BankTransactionView& t) { ids.push_back(t.row_id); });
+  db->read([](Connection& c) { sqlite3_progress_handler(c.handle(), 0, nullptr, nullptr); });
+  EXPECT_EQ(
+      ids, (std::vector<std::int64_t>{5000, 4999, 4998, 4997, 4996, 4995, 4994, 4993, 4992, 4991}));
+  // Walking down from the newest would step 15 000 rows, some 1 500 calls.
+  EXPECT_LT(progress_calls, 20);
+}
+
+TEST(SqliteBankTransactions, TextsOfAnyBytesReadBackUnchanged) {
+  auto db = Database::open_memory();
+  auto bank = make_sqlite_bank_repository(*db);
+  bank->replace_all(one_account());
+  std::vector<std::string> texts = {
+      "",   std::string("nul\0inside", 10),         std::string("\0", 1), "12,34,",
+      "0,", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", "\"\\\n\x01\x7f",     std::string(10000, 'x'),
+  };
+  std::vector<BankTransaction> appended;
+  int n = 0;
+  for (const auto& text : texts) {
+    auto t = transaction("T" + std::to_string(++n), "2026-03-01T10:00:00Z", "booked");
+    t.transaction_id += text;
+    t.end_to_end_id = text;
+    t.creditor = {text, text, text};
+    t.debtor = {text, text, text};
+    t.transaction_type = text;
+    t.remittance_unstructured = text;
+    t.remittance_structured = text;
+    t.masked_pan = text;
+    t.transaction_details = text;
+    appended.push_back(bank->append_transaction(t));
+  }
+  std::reverse(appended.begin(), appended.end());  // same time: newest id first
+  EXPECT_EQ(all(*bank, 3), appended);
+
+  std::vector<std::string> seen;
+  TransactionQuery q{"acc", std::nullopt, std::nullopt, 1000, std::nullopt};
+  EXPECT_FALSE(bank->visit_transactions(q, [&](const BankTransactionView& t) {
+    EXPECT_EQ(t.account_id, "acc");
+    EXPECT_EQ(t.execution_time, "2026-03-01T10:00:00.000000Z");
+    EXPECT_EQ(execution_time_of(t), at("2026-03-01T10:00:00Z"));
+    seen.emplace_back(t.remittance_unstructured);
+    EXPECT_EQ(t.transaction_details, t.remittance_unstructured);
+  }));
+  std::reverse(seen.begin(), seen.end());
+  EXPECT_EQ(seen, texts);
+}
+
+TEST(SqliteBankTransactions, VisitingGivesTheListedPagesAndCursors) {
+  auto db = Database::open_memory();
+  auto bank = make_sqlite_bank_repository(*db);
+  auto data = one_account();
+  for (int i = 0; i < 25; ++i) {
+    std::string id = "T";
+    id += std::to_string(i);
+    data.transactions.push_back(transaction(
+        id, i % 3 ? "2026-03-01T10:00:00Z" : "2026-02-01T10:00:00Z", i % 4 ? "booked" : "pending"));
+  }
+  bank->replace_all(data);
+  TransactionQuery q{"acc", at("2026-01-01T00:00:00Z"), at("2026-03-15T00:00:00Z"), 7,
+                     std::nullopt};
+  int pages = 0;
+  for (;;) {
+    auto listed = bank->list_transactions(q);
+    std::vector<std::int64_t> visited;
+    auto next = bank->visit_transactions(
+        q, [&](const BankTransactionView& t) { visited.push_back(t.row_id); });
+    ASSERT_EQ(visited.size(), listed.transactions.size());
+    for (std::size_t i = 0; i < visited.size(); ++i) {
+      EXPECT_EQ(visited[i], listed.transactions[i].row_id);
+    }
+    EXPECT_EQ(next, listed.next_cursor);
+    ++pages;
+    if (!next) break;
+    q.cursor = next;
+  }
+  EXPECT_EQ(pages, 4);
+
+  // What the visitor throws ends the read; the repository stays usable.
+  q.cursor.reset();
+  EXPECT_THROW(bank->visit_transactions(
+                   q, [](const BankTransactionView&) { throw std::runtime_error("stop"); }),
+               std::runtime_error);
+  EXPECT_EQ(bank->list_transactions(q).transactions.size(), 7u);
+  q.limit = 0;
+  EXPECT_THROW(bank->visit_transactions(q, [](const BankTransactionView&) {}), Error);
+}
+
+}  // namespace
+}  // namespace sandbank::store
