@@ -1,9 +1,9 @@
 #include "core/random.hpp"
 
-#include <openssl/err.h>
-#include <openssl/rand.h>
+#include <fmt/format.h>
+#include <sys/random.h>
 
-#include <climits>
+#include <cerrno>
 #include <stdexcept>
 
 namespace sandbank {
@@ -33,13 +33,14 @@ std::string RandomSource::hex(std::size_t n) {
 }
 
 void SystemRandom::fill(std::uint8_t* out, std::size_t n) {
-  while (n > 0) {
-    int chunk = static_cast<int>(n < INT_MAX ? n : INT_MAX);
-    if (RAND_bytes(out, chunk) != 1) {
-      throw std::runtime_error("RAND_bytes failed: " + std::to_string(ERR_get_error()));
+  std::size_t done = 0;
+  while (done < n) {
+    ssize_t r = getrandom(out + done, n - done, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(fmt::format("getrandom failed: errno {}", errno));
     }
-    out += chunk;
-    n -= static_cast<std::size_t>(chunk);
+    done += static_cast<std::size_t>(r);
   }
 }
 

@@ -7,9 +7,8 @@
 
 namespace sandbank {
 
-// The one source of randomness. The default is OpenSSL's CSPRNG (RAND_bytes: a DRBG seeded
-// and reseeded from the kernel, thread-safe, without a system call per draw); tests may inject
-// a deterministic source.
+// The one source of randomness. The default reads the kernel CSPRNG (getrandom);
+// tests may inject a deterministic source.
 class RandomSource {
  public:
   virtual ~RandomSource() = default;

@@ -115,7 +115,25 @@ struct Server::State {
   std::chrono::steady_clock::time_point stop_deadline;
   std::vector<std::shared_ptr<Listener>> listeners;
 
+  // X-ING-Response-ID values: 32 hex digits, unique within the server's life. Each is a
+  // bijective mix of a counter under keys drawn from `random` at start(), so a response costs
+  // no draw from the kernel.
+  std::atomic<std::uint64_t> response_counter{0};
+  std::uint64_t response_keys[2] = {0, 0};
+
   explicit State(int n) : threads(n), ioc(n) {}
+
+  std::string next_response_id() {
+    std::uint64_t n = response_counter.fetch_add(1, std::memory_order_relaxed);
+    return fmt::format("{:016x}{:016x}", mix64(response_keys[0] + n),
+                       mix64(response_keys[1] ^ (n * 0x9e3779b97f4a7c15ULL)));
+  }
+  // The splitmix64 finaliser: a bijection on 64-bit values.
+  static std::uint64_t mix64(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
 
   std::size_t connection_count() const {
     std::lock_guard lock(mu);
@@ -503,7 +521,7 @@ class Connection final : public ConnectionBase {
     request.remote_address = remote_address_;
     request.client_chain_der = client_chain_;
     request.client_certificate_cache = certificate_cache_;
-    request.response_id = server_.random->hex(16);
+    request.response_id = server_.next_response_id();
     return request;
   }
 
@@ -782,6 +800,8 @@ void Server::use_random(RandomSource& random) {
 void Server::start() {
   if (state_->started.exchange(true)) throw std::logic_error("Server::start called twice");
   if (state_->stopping) return;
+  state_->random->fill(reinterpret_cast<std::uint8_t*>(state_->response_keys),
+                       sizeof state_->response_keys);
   for (auto& listener : state_->listeners) listener->open();
   for (auto& listener : state_->listeners) {
     spdlog::info("http: listener {} on {}:{} ({})", listener->config().name,

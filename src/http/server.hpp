@@ -60,8 +60,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   // Optional, before start(): the clock for the Date header and access log times, and the
-  // source of response ids (must be thread-safe). Both must outlive the server. Defaults: a
-  // SystemClock and SystemRandom owned by the server.
+  // source of the keys start() draws for the response ids (X-ING-Response-ID: 32 hex digits,
+  // unique within the server's life). Both must outlive the server. Defaults: a SystemClock
+  // and SystemRandom owned by the server.
   void use_clock(const Clock& clock);
   void use_random(RandomSource& random);
 

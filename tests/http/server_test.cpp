@@ -11,6 +11,7 @@
 #include <future>
 #include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include "core/time_format.hpp"
@@ -193,6 +194,21 @@ TEST_F(ServerTest, HealthCarriesTheStandardHeadersAndAUniqueResponseId) {
   CurlResult second = curl(url("web", "/health"));
   expect_standard_headers(second);
   EXPECT_NE(first.header("X-ING-Response-ID"), second.header("X-ING-Response-ID"));
+}
+
+TEST_F(ServerTest, ResponseIdsAreDistinct32HexDigits) {
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  std::set<std::string> ids;
+  for (int i = 0; i < 300; ++i) {
+    ASSERT_TRUE(client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+    CurlResult r = parse_http_response(client.read_response(5s));
+    std::string id(r.header("X-ING-Response-ID").value_or(""));
+    ASSERT_EQ(id.size(), 32u) << id;
+    ASSERT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 300u);
 }
 
 TEST_F(ServerTest, HandlerHeadersWinOverDefaults) {
