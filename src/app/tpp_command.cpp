@@ -29,6 +29,39 @@ namespace {
 
 constexpr const char* kDefaultProfile = "sandbank-tpp.toml";
 
+// `exchange` takes the code, or the whole redirect the browser landed on
+// (https://www.example.com/?code=...&state=...), whose code it reads; a redirect carrying
+// error=... (the customer cancelled) is reported as such.
+std::string code_from_argument(const std::string& argument) {
+  auto query_start = argument.find('?');
+  if (argument.find("://") == std::string::npos || query_start == std::string::npos) {
+    return argument;
+  }
+  std::string_view query(argument);
+  query.remove_prefix(query_start + 1);
+  query = query.substr(0, query.find('#'));
+  std::optional<std::string> code, error;
+  while (!query.empty()) {
+    auto amp = query.find('&');
+    auto pair = query.substr(0, amp);
+    auto eq = pair.find('=');
+    auto name = pair.substr(0, eq);
+    auto value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (name == "code") code = percent_decode(value, true);
+    if (name == "error") error = percent_decode(value, true).value_or(std::string(value));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  if (error) {
+    throw Error(400, "tpp.authorization_refused",
+                "The redirect carries error=" + *error + " instead of a code");
+  }
+  if (!code || code->empty()) {
+    throw Error(400, "tpp.code_missing", "The redirect URL has no code parameter: " + argument);
+  }
+  return *code;
+}
+
 struct Common {
   std::string data_dir;
   std::string profile_file;
@@ -655,10 +688,14 @@ TppCommand add_tpp_commands(CLI::App& cli) {
 
   // exchange / refresh / revoke
   auto* exchange = tpp->add_subcommand("exchange", "Step 3d: authorization code -> customer token");
-  exchange->add_option("code", s.code, "The code from the redirect")->required();
+  exchange
+      ->add_option("code", s.code,
+                   "The code from the redirect, or the whole redirect URL (code read from it)")
+      ->required();
   exchange->callback([&s] {
     s.action = [&s](TppClient& client) {
-      return finish(s.common, client.exchange(s.code, client.profile().redirect_uri));
+      return finish(s.common,
+                    client.exchange(code_from_argument(s.code), client.profile().redirect_uri));
     };
   });
   auto* refresh = tpp->add_subcommand("refresh", "Refresh the customer token");

@@ -333,6 +333,30 @@ TEST_F(tpp_cli, ExchangeRefreshAndRevokeWithACodeFromThePages) {
   EXPECT_NE(reused.out.find("grant.code_reused"), std::string::npos) << reused.out;
 }
 
+TEST_F(tpp_cli, ExchangeTakesTheWholeRedirectUrl) {
+  auto code = code_by_curl();
+  ASSERT_FALSE(code.empty());
+  // The address the browser landed on, percent-encoded as a redirect carries it.
+  std::string encoded;
+  for (char c : code) encoded += c == '-' ? std::string("%2D") : std::string(1, c);
+  auto exchange =
+      tpp({"-v", "exchange", "https://www.example.com/?code=" + encoded + "&state=s-1#fragment"});
+  ASSERT_EQ(exchange.exit_code, 0) << exchange.err << exchange.out;
+  EXPECT_NE(exchange.err.find("> grant_type=authorization_code&code=" + code + "&"),
+            std::string::npos)
+      << exchange.err;
+  EXPECT_FALSE(string_at(object_of(exchange.out), "access_token").empty());
+  // A cancelled consent's redirect says so instead of sending a request.
+  auto cancelled = tpp({"exchange", "https://www.example.com/?error=access_denied&state=s-1"});
+  EXPECT_NE(cancelled.exit_code, 0);
+  EXPECT_NE((cancelled.out + cancelled.err).find("error=access_denied"), std::string::npos)
+      << cancelled.out << cancelled.err;
+  auto no_code = tpp({"exchange", "https://www.example.com/?state=s-1"});
+  EXPECT_NE(no_code.exit_code, 0);
+  EXPECT_NE((no_code.out + no_code.err).find("tpp.code_missing"), std::string::npos)
+      << no_code.out << no_code.err;
+}
+
 // ---- authorize: the pages walked without a browser ----------------------------------------
 
 TEST_F(tpp_cli, AuthorizeWalksTheCountryAndProfilePagesAndPrintsTheCode) {
