@@ -519,11 +519,14 @@ class Connection final : public ConnectionBase {
     Request request;
     request.listener = listener_->config().name;
     request.remote_address = remote_address_;
-    request.client_chain_der = client_chain_;
+    // Lent to the request and taken back after the answer (return_chain): no copy per request.
+    request.client_chain_der = std::move(client_chain_);
     request.client_certificate_cache = certificate_cache_;
     request.response_id = server_.next_response_id();
     return request;
   }
+
+  void return_chain(Request& request) { client_chain_ = std::move(request.client_chain_der); }
 
   void handle_request() {
     phase_ = Phase::Handling;
@@ -550,6 +553,7 @@ class Connection final : public ConnectionBase {
         message.keep_alive() && !server_.stopping &&
         (limits_.max_requests_per_connection == 0 || served_ < limits_.max_requests_per_connection);
     do_write(request, std::move(response), message.version(), keep_alive, false);
+    return_chain(request);
   }
 
   // An error the server answers itself (400, 408, 413, 431) and then closes the connection.
@@ -570,6 +574,7 @@ class Connection final : public ConnectionBase {
       request.detail_code = error.code();
     }
     do_write(request, std::move(response), version, false, true);
+    return_chain(request);
   }
 
   void do_write(const Request& request, Response response, unsigned version, bool keep_alive,

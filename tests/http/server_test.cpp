@@ -240,6 +240,21 @@ TEST_F(ServerTest, NotFoundAndMethodNotAllowedAreJson) {
   expect_standard_headers(wrong);
 }
 
+TEST_F(ServerTest, EveryRequestOfAKeptAliveConnectionSeesTheClientChain) {
+  const auto& pki = TestPki::get();
+  // curl sends the three requests on one connection.
+  CurlResult r =
+      curl(url("api", "/cert"), {"-k", "--cert", pki.client_chain, "--key", pki.client_key,
+                                 url("api", "/cert"), url("api", "/cert")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::size_t seen = 0;
+  for (auto at = r.body.find("\"chain\":2"); at != std::string::npos;
+       at = r.body.find("\"chain\":2", at + 1)) {
+    ++seen;
+  }
+  EXPECT_EQ(seen, 3u) << r.body;
+}
+
 TEST_F(ServerTest, HeadAnswersWithTheGetLengthAndNoBody) {
   CurlResult r = curl(url("api", "/health"), {"-I"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
