@@ -312,6 +312,7 @@ http::Response get_balances(AisApi& api, http::Request& request) {
       wanted.emplace_back(type);
     }
   }
+  if (api.bookings) api.bookings->catch_up();
   auto balances = api.bank.balances(account.id);
   if (!balances) {
     throw Error(404, "ais.account_unknown", fmt::format("There is no account {}", account.id));
@@ -757,6 +758,7 @@ http::Response list_transactions(AisApi& api, http::Request& request, Transactio
     page_query.from = period.from;
     page_query.to = period.to;
   }
+  if (api.bookings) api.bookings->catch_up();
   std::string body;
   try {
     body = transactions_page_json(api.bank, account, kind, page_query, omit, request.path());

@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "api/oauth_api.hpp"
+#include "bank/bookings.hpp"
 #include "http/router.hpp"
 #include "store/bank_repository.hpp"
 
@@ -22,6 +23,9 @@ struct AisApi {
   // Token service, registry, certificate cache, clock, TLS client check, diagnostics switch.
   OAuthApi& oauth;
   store::BankRepository& bank;
+  // Books the generated pending transactions that are due before balances and transactions
+  // are read (bank/bookings.hpp); none when null.
+  bank::PendingBookings* bookings = nullptr;
 
   // Accounts never change once seeded: each is read from the store once per process.
   struct AccountCache {

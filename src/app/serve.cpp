@@ -15,6 +15,7 @@
 #include "app/listen_address.hpp"
 #include "app/logging.hpp"
 #include "app/routes.hpp"
+#include "bank/bookings.hpp"
 #include "bank/seed.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
@@ -79,7 +80,8 @@ int run_serve(const ServeOptions& options) {
         return oauth::ApplicationRegistry::allowed_scopes(application);
       },
       authorizations, profiles, clock, random);
-  api::AisApi ais_api{oauth_api, dir.store->bank()};
+  bank::PendingBookings bookings(*dir.store, clock);
+  api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings};
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
   web::PaymentPage payment_page(payments, dir.store->bank(), profiles, clock, random);
@@ -109,8 +111,9 @@ int run_serve(const ServeOptions& options) {
   endpoints["web"] = https_url(web_address.host, server.port("web"));
   pis_api.urls->set(std::string(endpoints["api"].as_string()),
                     std::string(endpoints["web"].as_string()));
-  // The bank's clock: settles accepted payments and books periodic ones as it passes them.
-  std::jthread payment_clock([&payments](std::stop_token stop) {
+  // The bank's clock: settles accepted payments, books periodic ones and the generated
+  // histories' pending transactions as it passes them.
+  std::jthread payment_clock([&payments, &bookings](std::stop_token stop) {
     std::mutex mutex;
     std::condition_variable_any wake;
     while (!stop.stop_requested()) {
@@ -122,6 +125,11 @@ int run_serve(const ServeOptions& options) {
         payments.run_due();
       } catch (const std::exception& e) {
         spdlog::warn("payment execution failed: {}", e.what());
+      }
+      try {
+        bookings.catch_up();
+      } catch (const std::exception& e) {
+        spdlog::warn("booking pending transactions failed: {}", e.what());
       }
     }
   });

@@ -348,6 +348,7 @@ class Generator {
         t.status = "pending";
         t.booking_date.clear();
         t.value_date = exec_date;
+        t.booking_due = format_day(e.booking);  // booked then (bank/bookings.hpp)
       } else {
         t.status = "booked";
         t.booking_date = format_day(e.booking);

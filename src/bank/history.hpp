@@ -20,7 +20,8 @@ inline constexpr int kHistoryMonths = 13;
 
 // The records for one profile: its accounts, their opening balances and transactions
 // (ordered by execution time). Transactions dated after `today` are not generated; those
-// whose booking date would fall after today's date are pending (no booking date).
+// whose booking date would fall after today's date are pending (no booking date) and carry
+// that day as booking_due: bank/bookings.hpp books them when the bank's clock reaches it.
 struct ProfileHistory {
   std::vector<store::BankAccount> accounts;
   std::vector<std::pair<std::string, std::int64_t>> opening_balances;

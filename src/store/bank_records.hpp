@@ -63,6 +63,11 @@ struct BankTransaction {
   TimePoint execution_time;
   std::string booking_date;  // "YYYY-MM-DD"; "" while pending
   std::string value_date;    // "YYYY-MM-DD"
+  // "YYYY-MM-DD": the day a pending transaction of a generated history books by itself
+  // (BankRepository::book_due), kept once it has; "" for one that waits for something else
+  // (a payment's settlement) and for booked ones. Read by find_transaction only: pages
+  // (list_transactions, visit_transactions) leave it "".
+  std::string booking_due;
   std::int64_t amount_minor = 0;
   std::string currency;
   BankParty creditor;

@@ -64,6 +64,17 @@ class BankRepository {
   virtual BankTransaction book_transaction(const std::string& account_id,
                                            const std::string& transaction_id,
                                            const std::string& booking_date) = 0;
+
+  // The earliest booking_due of a pending transaction ("YYYY-MM-DD"), if any.
+  virtual std::optional<std::string> next_booking_due() = 0;
+  // Books, in one transaction, every pending transaction whose booking_due is on or before
+  // the date of `now`: status booked, booking_date and value_date = booking_due (as the
+  // generated booked transactions have them), the amounts move from pending_sum to
+  // booked_sum and each account's last_change becomes the start of its latest booking day
+  // when that is later. The execution time, and with it the page order, stays. Returns how
+  // many transactions it booked; 0 when none was due (a second caller, in this process or
+  // another, finds them booked).
+  virtual int book_due(TimePoint now) = 0;
 };
 
 }  // namespace sandbank::store

@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 #include <tuple>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/time_format.hpp"
 
 namespace sandbank::store {
 namespace {
@@ -73,7 +76,7 @@ constexpr std::string_view kTransactionColumns =
     "id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date, "
     "value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name, "
     "debtor_iban, debtor_bic, transaction_type, remittance_unstructured, "
-    "remittance_structured, masked_pan, transaction_details";
+    "remittance_structured, masked_pan, transaction_details, booking_due";
 
 // The table is clustered by the page order (migration 11): ids are assigned here, each one
 // more than the largest so far, as SQLite assigned rowids before.
@@ -81,8 +84,8 @@ constexpr std::string_view kInsertTransaction =
     "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, status, "
     "execution_time, booking_date, value_date, amount, currency, creditor_name, creditor_iban, "
     "creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
-    "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "remittance_unstructured, remittance_structured, masked_pan, transaction_details, "
+    "booking_due) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
 std::int64_t next_transaction_id(Connection& c) {
   return c.scalar("SELECT coalesce(max(id), 0) + 1 FROM bank_transactions");
@@ -107,6 +110,7 @@ BankTransaction transaction_from_row(const Statement& st) {
   t.remittance_structured = st.text(18);
   t.masked_pan = st.text(19);
   t.transaction_details = st.text(20);
+  t.booking_due = st.text(21);
   return t;
 }
 
@@ -192,6 +196,13 @@ BankTransaction transaction_from_view(const BankTransactionView& v) {
   return t;
 }
 
+// The start (00:00:00Z) of a "YYYY-MM-DD" day as a stored timestamp; "" when it is no date,
+// which max() against a stored last_change leaves unchanged.
+std::string start_of_day_stamp(const std::string& day) {
+  auto t = sqlite::parse_timestamp(day + "T00:00:00.000000Z");
+  return t ? sqlite::format_timestamp(*t) : std::string();
+}
+
 void check_status(const BankTransaction& t) {
   if (t.status != "booked" && t.status != "pending") {
     throw Error(400, "bank.status_invalid",
@@ -205,7 +216,7 @@ void insert_transaction(Connection& c, const BankTransaction& t, std::int64_t id
           t.execution_time, t.status == "booked" ? t.booking_date : std::string(), t.value_date,
           t.amount_minor, t.currency, t.creditor.name, t.creditor.iban, t.creditor.bic,
           t.debtor.name, t.debtor.iban, t.debtor.bic, t.transaction_type, t.remittance_unstructured,
-          t.remittance_structured, t.masked_pan, t.transaction_details)
+          t.remittance_structured, t.masked_pan, t.transaction_details, t.booking_due)
       .run();
 }
 
@@ -519,6 +530,61 @@ class SqliteBankRepository final : public BankRepository {
       t->status = "booked";
       t->booking_date = booking_date;
       return *t;
+    });
+  }
+
+  std::optional<std::string> next_booking_due() override {
+    return db_.read([](Connection& c) -> std::optional<std::string> {
+      // The partial index bank_transactions_due (migration 12): one seek.
+      auto st = c.prepare(
+          "SELECT min(booking_due) FROM bank_transactions "
+          "WHERE status = 'pending' AND booking_due > ''");
+      if (!st.step() || st.is_null(0)) return std::nullopt;
+      return st.text(0);
+    });
+  }
+
+  int book_due(TimePoint now) override {
+    const std::string today = format_date(now);
+    return db_.write([&](Connection& c) {
+      struct Due {
+        std::string account_id, execution_time, booking_due;
+        std::int64_t id = 0, amount = 0;
+      };
+      std::vector<Due> due;
+      {
+        auto st = c.query(
+            "SELECT account_id, execution_time, id, amount, booking_due FROM bank_transactions "
+            "WHERE status = 'pending' AND booking_due > '' AND booking_due <= ?",
+            today);
+        while (st.step()) {
+          due.push_back(Due{st.text(0), st.text(1), st.text(4), st.integer(2), st.integer(3)});
+        }
+      }
+      // Per account: the sum booked and the latest booking day.
+      std::map<std::string, std::pair<std::int64_t, std::string>> accounts;
+      for (const auto& d : due) {
+        // By the primary key; the key itself (execution_time) does not change, so neither
+        // does the page order. SQLite recomputes page_fields.
+        c.query(
+             "UPDATE bank_transactions SET status = 'booked', booking_date = booking_due, "
+             "value_date = booking_due WHERE account_id = ? AND execution_time = ? AND id = ?",
+             d.account_id, d.execution_time, d.id)
+            .run();
+        auto& [sum, day] = accounts[d.account_id];
+        sum += d.amount;
+        day = std::max(day, d.booking_due);
+      }
+      for (const auto& [account_id, booked] : accounts) {
+        auto day = start_of_day_stamp(booked.second);
+        c.query(
+             "UPDATE bank_balances SET pending_sum = pending_sum - ?1, "
+             "booked_sum = booked_sum + ?1, last_change = max(last_change, ?2) "
+             "WHERE account_id = ?3",
+             booked.first, day, account_id)
+            .run();
+      }
+      return static_cast<int>(due.size());
     });
   }
 

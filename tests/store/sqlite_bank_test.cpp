@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <stdexcept>
 #include <vector>
 
@@ -25,13 +26,18 @@ TimePoint at(const char* text) {
   return *parse_rfc3339(text);
 }
 
-// The migrations of a store before the clustered transaction table.
-std::vector<Migration> before_clustering() {
+// The migrations of a store before `version` of the bank's (10..19): the others up to date.
+std::vector<Migration> bank_before(int version) {
   std::vector<Migration> list;
   for (const auto& m : sqlite_migrations()) {
-    if (m.version != 11) list.push_back(m);
+    if (m.version < version || m.version >= 20) list.push_back(m);
   }
   return list;
+}
+
+// The migrations of a store before the clustered transaction table.
+std::vector<Migration> before_clustering() {
+  return bank_before(11);
 }
 
 BankData one_account() {
@@ -276,6 +282,120 @@ TEST(SqliteBankTransactions, VisitingGivesTheListedPagesAndCursors) {
   EXPECT_EQ(bank->list_transactions(q).transactions.size(), 7u);
   q.limit = 0;
   EXPECT_THROW(bank->visit_transactions(q, [](const BankTransactionView&) {}), Error);
+}
+
+// Migration 12 on a store of the older layout: generated pending transactions get an estimated
+// booking day, payments' pending debits and booked transactions none; rows stay as they were.
+TEST(SqliteBankTransactions, AStoreWithoutBookingDaysIsUpgraded) {
+  TempDir dir;
+  std::vector<std::vector<std::string>> before;
+  {
+    auto db = Database::open_file(dir / "s.db", true, bank_before(12));
+    ASSERT_EQ(db->schema_version(), 20);
+    make_sqlite_bank_repository(*db)->replace_all(one_account());
+    db->write([](Connection& c) {
+      // Ids as history.cpp makes them (24 digits); a payment's is a UUID. 2026-03-14 is a
+      // Saturday; card payments have transaction_details.
+      c.exec(
+          "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, status, "
+          "execution_time, booking_date, value_date, amount, currency, creditor_name, "
+          "creditor_iban, creditor_bic, debtor_name, debtor_iban, debtor_bic, transaction_type, "
+          "remittance_unstructured, remittance_structured, masked_pan, transaction_details) "
+          "VALUES (1, 'acc', '202603100000011234567890', '', 'booked', "
+          "'2026-03-10T10:00:00.000000Z', '2026-03-10', '2026-03-10', -100, 'EUR', '', '', '', "
+          "'', '', '', '', '', '', '', ''), "
+          "(2, 'acc', '202603120000021234567890', '', 'pending', '2026-03-12T10:00:00.000000Z', "
+          "'', '2026-03-12', -200, 'EUR', '', '', '', '', '', '', '', '', '', '', 'Shop A'), "
+          "(3, 'acc', '202603130000031234567890', '', 'pending', '2026-03-13T10:00:00.000000Z', "
+          "'', '2026-03-13', -300, 'EUR', '', '', '', '', '', '', '', '', '', '', 'Shop B'), "
+          "(4, 'acc', '202603140000041234567890', '', 'pending', '2026-03-14T06:00:00.000000Z', "
+          "'', '2026-03-14', -400, 'EUR', '', '', '', '', '', '', '', '', '', '', ''), "
+          "(5, 'acc', '6f1c2b4e-0d7a-4c55-9a1e-2b3c4d5e6f70', '', 'pending', "
+          "'2026-03-14T09:00:00.000000Z', '', '2026-03-14', -500, 'EUR', '', '', '', '', '', '', "
+          "'', '', '', '', '');"
+          "UPDATE bank_balances SET booked_sum = -100, pending_sum = -1400");
+    });
+    before = rows(*db);
+  }
+  auto db = Database::open_file(dir / "s.db", false);
+  EXPECT_EQ(db->schema_version(), latest_sqlite_schema_version());
+  EXPECT_EQ(rows(*db), before);
+  auto bank = make_sqlite_bank_repository(*db);
+  auto due = [&](const char* id) { return bank->find_transaction("acc", id)->booking_due; };
+  EXPECT_EQ(due("202603100000011234567890"), "");
+  EXPECT_EQ(due("202603120000021234567890"), "2026-03-13");  // Thursday's card payment
+  EXPECT_EQ(due("202603130000031234567890"), "2026-03-16");  // Friday's: after the weekend
+  EXPECT_EQ(due("202603140000041234567890"), "2026-03-16");  // a Saturday's transfer
+  EXPECT_EQ(due("6f1c2b4e-0d7a-4c55-9a1e-2b3c4d5e6f70"), "");
+  EXPECT_EQ(bank->next_booking_due(), "2026-03-13");
+  EXPECT_EQ(bank->book_due(at("2026-03-15T12:00:00Z")), 1);
+  EXPECT_EQ(bank->next_booking_due(), "2026-03-16");
+  EXPECT_EQ(bank->book_due(at("2026-04-30T12:00:00Z")), 2);
+  EXPECT_EQ(bank->next_booking_due(), std::nullopt);
+  EXPECT_EQ(bank->find_transaction("acc", "6f1c2b4e-0d7a-4c55-9a1e-2b3c4d5e6f70")->status,
+            "pending");
+  auto b = *bank->balances("acc");
+  EXPECT_EQ(b.booked_sum_minor, -1000);
+  EXPECT_EQ(b.pending_sum_minor, -500);
+  EXPECT_EQ(b.last_change, at("2026-03-16T00:00:00Z"));
+}
+
+TEST(SqliteBankTransactions, BookingDueUpdatesThePageRowsInPlace) {
+  auto db = Database::open_memory();
+  auto bank = make_sqlite_bank_repository(*db);
+  auto data = one_account();
+  data.seeded_at = at("2026-03-15T10:00:00Z");
+  data.opening_balances.emplace_back("acc", 100000);
+  auto p1 = transaction("P1", "2026-03-14T10:00:00Z", "pending");
+  p1.booking_date.clear();
+  p1.booking_due = "2026-03-16";
+  auto p2 = transaction("P2", "2026-03-15T09:00:00Z", "pending");
+  p2.booking_date.clear();
+  p2.booking_due = "2026-03-17";
+  data.transactions = {transaction("B1", "2026-03-13T10:00:00Z", "booked"), p1, p2};
+  bank->replace_all(data);
+  // A payment's pending debit, later than the booking days: its last_change stays.
+  auto payment = transaction("PAY", "2026-03-16T12:00:00Z", "pending");
+  bank->append_transaction(payment);
+
+  auto plan = db->read([](Connection& c) {
+    std::string out;
+    auto st = c.prepare(
+        "EXPLAIN QUERY PLAN SELECT account_id, execution_time, id, amount, booking_due FROM "
+        "bank_transactions WHERE status = 'pending' AND booking_due > '' AND booking_due <= ?");
+    while (st.step()) out += st.text(3) + "\n";
+    return out;
+  });
+  EXPECT_NE(plan.find("USING INDEX bank_transactions_due"), std::string::npos) << plan;
+
+  const auto ids_before = all(*bank, 2);
+  EXPECT_EQ(bank->book_due(at("2026-03-15T23:59:59Z")), 0);
+  EXPECT_EQ(bank->book_due(at("2026-03-16T00:00:00Z")), 1);
+  EXPECT_EQ(bank->book_due(at("2026-03-16T00:00:00Z")), 0);
+  std::map<std::string, std::pair<std::string, std::string>> seen;  // id → status, dates
+  TransactionQuery q{"acc", std::nullopt, std::nullopt, 10, std::nullopt};
+  bank->visit_transactions(q, [&](const BankTransactionView& t) {
+    seen[std::string(t.transaction_id)] = {
+        std::string(t.status), std::string(t.booking_date) + "/" + std::string(t.value_date)};
+  });
+  EXPECT_EQ(seen["P1"],
+            std::make_pair(std::string("booked"), std::string("2026-03-16/2026-03-16")));
+  EXPECT_EQ(seen["P2"], std::make_pair(std::string("pending"), std::string("/2026-03-15")));
+  EXPECT_EQ(seen["PAY"].first, "pending");
+  auto b = *bank->balances("acc");
+  EXPECT_EQ(b.booked_sum_minor, -2468);
+  EXPECT_EQ(b.pending_sum_minor, -2468);
+  EXPECT_EQ(b.closing_booked_minor, 100000 - 2468);
+  EXPECT_EQ(b.expected_minor, 100000 - 4936);
+  EXPECT_EQ(b.last_change, at("2026-03-16T12:00:00Z"));
+
+  EXPECT_EQ(bank->book_due(at("2026-03-20T08:00:00Z")), 1);
+  auto after = all(*bank, 2);
+  ASSERT_EQ(after.size(), ids_before.size());
+  for (std::size_t i = 0; i < after.size(); ++i) EXPECT_EQ(after[i].row_id, ids_before[i].row_id);
+  EXPECT_EQ(bank->find_transaction("acc", "P2")->value_date, "2026-03-17");
+  EXPECT_EQ(bank->find_transaction("acc", "PAY")->status, "pending");
+  EXPECT_EQ(bank->balances("acc")->last_change, at("2026-03-17T00:00:00Z"));
 }
 
 }  // namespace
