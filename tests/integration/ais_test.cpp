@@ -19,23 +19,7 @@ constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kBothScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
-struct Answer {
-  long status = 0;
-  json::value body;
-  std::string text;
-  const json::object& object() const { return body.as_object(); }
-  // tppMessages[0].<name>
-  std::string tpp(const char* name) const {
-    if (!body.is_object() || !body.as_object().contains("tppMessages")) return "";
-    const auto& m = body.at("tppMessages").as_array().at(0).as_object();
-    return m.contains(name) ? std::string(m.at(name).as_string()) : "";
-  }
-  std::string detail() const {
-    return body.is_object() && body.as_object().contains("detail")
-               ? std::string(body.at("detail").as_string())
-               : "";
-  }
-};
+using Answer = ScriptAnswer;
 
 class AisTest : public ::testing::Test {
  protected:
@@ -55,20 +39,9 @@ class AisTest : public ::testing::Test {
 
   static Answer signed_call(const std::string& method, const std::string& path,
                             const std::string& body, const std::vector<std::string>& env = {}) {
-    std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
-                         (server_->data_dir() / "certs").string() + "' REQ_PATH='" + path +
-                         "' BODY='" + body + "' METHOD=" + method + " ";
-    for (const auto& e : env) script += e + " ";
-    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
-    auto r = run_bash(script, tmp_->path());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    Answer a;
-    auto cut = r.out.rfind('\n');
-    a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
-    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
-    boost::system::error_code ec;
-    a.body = json::parse(a.text, ec);
-    return a;
+    auto knobs = env;
+    knobs.push_back("METHOD=" + method);
+    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
   }
   static Answer get(const std::string& path, const std::string& token) {
     return signed_call("GET", path, "",

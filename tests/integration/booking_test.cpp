@@ -20,11 +20,7 @@ constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kBothScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
-struct Answer {
-  long status = 0;
-  json::value body;
-  std::string text;
-};
+using Answer = ScriptAnswer;
 
 std::int64_t cents(const json::value& amount) {
   return std::llround(amount.to_number<double>() * 100);
@@ -48,25 +44,10 @@ class Client {
   Answer call(const std::string& method, const std::string& path, const std::string& body,
               const std::vector<std::string>& env = {}) {
     // The signed Date follows the bank's clock, so that it stays inside the 3 minute window.
-    std::string script = "HOST='" + server_.api_url() + "' CERTS='" +
-                         (server_.data_dir() / "certs").string() + "' REQ_PATH='" + path +
-                         "' BODY='" + body + "' METHOD=" + method + " REQ_DATE='" +
-                         when(offset_, "%a, %d %b %Y %H:%M:%S GMT") + "' ";
-    for (const auto& e : env) script += e + " ";
-    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
-    auto r = run_bash(script, tmp_.path());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    Answer a;
-    auto cut = r.out.rfind('\n');
-    a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
-    try {
-      a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
-    } catch (...) {
-      a.status = 0;
-    }
-    boost::system::error_code ec;
-    a.body = json::parse(a.text, ec);
-    return a;
+    auto knobs = env;
+    knobs.push_back("METHOD=" + method);
+    knobs.push_back("REQ_DATE='" + when(offset_, "%a, %d %b %Y %H:%M:%S GMT") + "'");
+    return testing::signed_call(server_, tmp_.path(), path, body, knobs);
   }
 
   // The plain-HTTP walk of docs/authorize.md for the profile, then the code exchange.

@@ -16,16 +16,7 @@ namespace json = boost::json;
 
 constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 
-struct Answer {
-  long status = 0;
-  json::value body;
-  std::string text;
-  std::string str(const char* name) const {
-    if (!body.is_object() || !body.as_object().contains(name)) return "";
-    const auto& v = body.at(name);
-    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-  }
-};
+using Answer = ScriptAnswer;
 
 class OAuthFlowTest : public ::testing::Test {
  protected:
@@ -42,20 +33,7 @@ class OAuthFlowTest : public ::testing::Test {
   // One request through signed_call.sh; env holds its knobs (see the script).
   static Answer signed_call(const std::string& path, const std::string& body,
                             const std::vector<std::string>& env = {}) {
-    std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
-                         (server_->data_dir() / "certs").string() + "' REQ_PATH='" + path +
-                         "' BODY='" + body + "' ";
-    for (const auto& e : env) script += e + " ";
-    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
-    auto r = run_bash(script, tmp_->path());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    Answer a;
-    auto cut = r.out.rfind('\n');
-    a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
-    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
-    boost::system::error_code ec;
-    a.body = json::parse(a.text, ec);
-    return a;
+    return testing::signed_call(*server_, tmp_->path(), path, body, env);
   }
 
   static std::string app_token() {

@@ -15,30 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-struct Answer {
-  long status = 0;
-  json::value body;
-  std::string text;
-  std::string str(const char* name) const {
-    if (!body.is_object() || !body.as_object().contains(name)) return "";
-    const auto& v = body.at(name);
-    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-  }
-};
-
-Answer answer_of(const std::string& out) {
-  Answer a;
-  auto cut = out.rfind('\n');
-  a.text = cut == std::string::npos ? "" : out.substr(0, cut);
-  try {
-    a.status = std::stol(out.substr(cut == std::string::npos ? 0 : cut + 1));
-  } catch (const std::exception&) {
-    ADD_FAILURE() << "no status in: " << out;
-  }
-  boost::system::error_code ec;
-  a.body = json::parse(a.text, ec);
-  return a;
-}
+using Answer = ScriptAnswer;
 
 std::string read_text(const fs::path& file) {
   std::ifstream in(file);
@@ -126,9 +103,7 @@ class OAuthKeysTest : public ::testing::Test {
     if (!sign_certs.empty()) script += "SIGN_CERTS='" + sign_certs.string() + "' ";
     if (!access_token.empty()) script += "ACCESS_TOKEN='" + access_token + "' ";
     script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/jws_request.sh'";
-    auto r = run_bash(script, tmp_->path());
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return answer_of(r.out);
+    return script_answer(run_bash(script, tmp_->path()));
   }
 
   // Registers the connection's certificates (POST without keys); returns the client_id.

@@ -26,16 +26,7 @@ constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kAisScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
-struct Answer {
-  long status = 0;
-  json::value body;
-  std::string text;
-  std::string str(const char* name) const {
-    if (!body.is_object() || !body.as_object().contains(name)) return "";
-    const auto& v = body.at(name);
-    return v.is_string() ? std::string(v.as_string()) : json::serialize(v);
-  }
-};
+using Answer = ScriptAnswer;
 
 std::int64_t cents(const json::value& amount) {
   return amount.is_string() ? std::llround(std::stod(std::string(amount.as_string())) * 100)
@@ -44,22 +35,6 @@ std::int64_t cents(const json::value& amount) {
 
 std::string path_of(const std::string& url) {
   return url.substr(url.find('/', url.find("://") + 3));
-}
-
-// Body then status on a last line, as signed_call.sh and jws_pis.sh print.
-Answer split_answer(const ProcessResult& r) {
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  Answer a;
-  auto cut = r.out.rfind('\n');
-  a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
-  try {
-    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
-  } catch (...) {
-    a.status = 0;
-  }
-  boost::system::error_code ec;
-  a.body = json::parse(a.text, ec);
-  return a;
 }
 
 // The guide's step 4 script against `server` (a signed application token, then the call);
@@ -102,12 +77,9 @@ class PisFlowTest : public ::testing::Test {
 
   static Answer signed_call(const std::string& method, const std::string& path,
                             const std::string& body, const std::vector<std::string>& env = {}) {
-    std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
-                         (server_->data_dir() / "certs").string() + "' REQ_PATH='" + path +
-                         "' BODY='" + body + "' METHOD=" + method + " ";
-    for (const auto& e : env) script += e + " ";
-    script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
-    return split_answer(run_bash(script, tmp_->path()));
+    auto knobs = env;
+    knobs.push_back("METHOD=" + method);
+    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
   }
   static Answer customer_get(const std::string& path, const std::string& token) {
     return signed_call("GET", path, "",
@@ -431,7 +403,7 @@ class PisJwsTest : public PisFlowTest {
         "HOST='" + server_->api_url() + "' CERTS='" + (server_->data_dir() / "certs").string() +
         "' CLIENT_ID=" + kClientId + " REQ_PATH='" + path + "' BODY='" + body + "' BREAK='" +
         breakage + "' bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/jws_pis.sh'";
-    return split_answer(run_bash(script, tmp_->path()));
+    return script_answer(run_bash(script, tmp_->path()));
   }
   static std::string tpp_detail(const Answer& a) { return a.str("detail"); }
 };

@@ -263,6 +263,43 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
 }
 
+std::string ScriptAnswer::str(const char* name) const {
+  if (!body.is_object() || !body.as_object().contains(name)) return "";
+  const auto& v = body.at(name);
+  return v.is_string() ? std::string(v.as_string()) : boost::json::serialize(v);
+}
+
+std::string ScriptAnswer::tpp(const char* name) const {
+  if (!body.is_object() || !body.as_object().contains("tppMessages")) return "";
+  const auto& m = body.at("tppMessages").as_array().at(0).as_object();
+  return m.contains(name) ? std::string(m.at(name).as_string()) : "";
+}
+
+ScriptAnswer script_answer(const ProcessResult& r) {
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  ScriptAnswer a;
+  auto cut = r.out.rfind('\n');
+  a.text = cut == std::string::npos ? "" : r.out.substr(0, cut);
+  try {
+    a.status = std::stol(r.out.substr(cut == std::string::npos ? 0 : cut + 1));
+  } catch (...) {
+    a.status = 0;
+  }
+  boost::system::error_code ec;
+  a.body = boost::json::parse(a.text, ec);
+  return a;
+}
+
+ScriptAnswer signed_call(const SandbankServer& server, const fs::path& cwd, const std::string& path,
+                         const std::string& body, const std::vector<std::string>& env) {
+  std::string script = "HOST='" + server.api_url() + "' CERTS='" +
+                       (server.data_dir() / "certs").string() + "' REQ_PATH='" + path + "' BODY='" +
+                       body + "' ";
+  for (const auto& e : env) script += e + " ";
+  script += "bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/signed_call.sh'";
+  return script_answer(run_bash(script, cwd));
+}
+
 std::string authorization_code(const SandbankServer& server, const fs::path& jar,
                                const std::string& profile_name, const std::string& scope,
                                const std::string& redirect_uri, const std::string& state) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
 #include <optional>
@@ -102,5 +103,26 @@ std::string authorization_code(const SandbankServer& server, const std::filesyst
 
 // The first group of `pattern` in `text`, or "".
 std::string first_match(const std::string& text, const std::string& pattern);
+
+// What tests/integration/signed_call.sh (and the other request scripts) print: the body, then
+// the HTTP status on a last line.
+struct ScriptAnswer {
+  long status = 0;
+  boost::json::value body;  // null when the body is not JSON
+  std::string text;
+  const boost::json::object& object() const { return body.as_object(); }
+  // A top-level field as text ("" when absent; other JSON than a string serialised).
+  std::string str(const char* name) const;
+  std::string detail() const { return str("detail"); }
+  // tppMessages[0].<name> of an ING error body ("" when absent).
+  std::string tpp(const char* name) const;
+};
+// Splits a script's output; a non-zero exit of the script fails the test.
+ScriptAnswer script_answer(const ProcessResult& r);
+// One request through signed_call.sh to `server`'s API, run in `cwd`; `env` holds the
+// script's knobs (METHOD=POST, BEARER=..., KEY_ID=..., REQ_DATE=..., see the script).
+ScriptAnswer signed_call(const SandbankServer& server, const std::filesystem::path& cwd,
+                         const std::string& path, const std::string& body,
+                         const std::vector<std::string>& env = {});
 
 }  // namespace sandbank::testing
