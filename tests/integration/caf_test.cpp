@@ -141,20 +141,8 @@ class CafTest : public ::testing::Test {
     auto o = json::parse(created.substr(json_start + 4)).as_object();
     auto links = o.at("_links").as_object();
     auto sca = std::string(links.at("scaRedirect").as_string());
-    auto jar = (tmp_->path() / ("jar-" + std::to_string(++jars_))).string();
-    auto ca = server_->cert("ca.cer").string();
-    auto page = curl({"--cacert", ca, "-c", jar, sca});
-    EXPECT_EQ(page.status, 200) << page.body;
-    auto csrf = first_match(page.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
-    auto account = first_match(page.body,
-                               "value=\"([0-9a-f-]{36})\"[^>]*>\\s*<span "
-                               "class=\"profile-name\">[^<]*</span>\\s*<span "
-                               "class=\"profile-scopes\">" +
+    auto decided = approve_payment(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)), sca,
                                    debtor_iban);
-    EXPECT_FALSE(account.empty()) << page.body;
-    auto decided = curl({"--cacert", ca, "-b", jar, "-X", "POST", sca, "--data-urlencode",
-                         "csrf_token=" + csrf, "--data-urlencode", "account=" + account,
-                         "--data-urlencode", "action=approve"});
     EXPECT_EQ(decided.status, 302) << decided.body;
     auto self = std::string(links.at("self").as_string());
     auto status =

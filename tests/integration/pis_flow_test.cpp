@@ -103,20 +103,8 @@ class PisFlowTest : public ::testing::Test {
 
   // Opens the scaRedirect page, picks the account with `iban` and approves.
   static void approve(const std::string& sca, const std::string& iban) {
-    auto jar = (tmp_->path() / ("jar-" + std::to_string(++jars_))).string();
-    auto ca = server_->cert("ca.cer").string();
-    auto page = curl({"--cacert", ca, "-c", jar, sca});
-    EXPECT_EQ(page.status, 200) << page.body;
-    auto csrf = first_match(page.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
-    auto account = first_match(page.body,
-                               "value=\"([0-9a-f-]{36})\"[^>]*>\\s*<span "
-                               "class=\"profile-name\">[^<]*</span>\\s*<span "
-                               "class=\"profile-scopes\">" +
-                                   iban);
-    EXPECT_FALSE(account.empty()) << page.body;
-    auto r = curl({"--cacert", ca, "-b", jar, "-X", "POST", sca, "--data-urlencode",
-                   "csrf_token=" + csrf, "--data-urlencode", "account=" + account,
-                   "--data-urlencode", "action=approve"});
+    auto r =
+        approve_payment(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)), sca, iban);
     EXPECT_EQ(r.status, 302) << r.body;
     EXPECT_NE(r.body.find("data-outcome=\"authorized\""), std::string::npos) << r.body;
   }

@@ -263,6 +263,23 @@ std::string first_match(const std::string& text, const std::string& pattern) {
   return std::regex_search(text, m, std::regex(pattern)) ? m[1].str() : "";
 }
 
+HttpResult approve_payment(const SandbankServer& server, const fs::path& jar,
+                           const std::string& sca_redirect, const std::string& iban) {
+  auto ca = server.cert("ca.cer").string();
+  auto page = curl({"--cacert", ca, "-c", jar.string(), sca_redirect});
+  EXPECT_EQ(page.status, 200) << page.body;
+  auto csrf = first_match(page.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
+  auto account = first_match(page.body,
+                             "value=\"([0-9a-f-]{36})\"[^>]*>\\s*<span "
+                             "class=\"profile-name\">[^<]*</span>\\s*<span "
+                             "class=\"profile-scopes\">" +
+                                 iban);
+  EXPECT_FALSE(account.empty()) << page.body;
+  return curl({"--cacert", ca, "-b", jar.string(), "-X", "POST", sca_redirect, "--data-urlencode",
+               "csrf_token=" + csrf, "--data-urlencode", "account=" + account, "--data-urlencode",
+               "action=approve"});
+}
+
 std::string ScriptAnswer::str(const char* name) const {
   if (!body.is_object() || !body.as_object().contains(name)) return "";
   const auto& v = body.at(name);

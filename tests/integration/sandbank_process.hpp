@@ -102,6 +102,12 @@ std::string authorization_code(const SandbankServer& server, const std::filesyst
                                const std::string& state = "xyz");
 
 // The first group of `pattern` in `text`, or "".
+// The customer's side of a payment: opens the payment's scaRedirect page, picks the account
+// with `iban` and presses Approve; returns the answer to that (302 when decided). `jar` is a
+// fresh cookie-jar path.
+HttpResult approve_payment(const SandbankServer& server, const std::filesystem::path& jar,
+                           const std::string& sca_redirect, const std::string& iban);
+
 std::string first_match(const std::string& text, const std::string& pattern);
 
 // What tests/integration/signed_call.sh (and the other request scripts) print: the body, then
