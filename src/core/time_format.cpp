@@ -42,7 +42,12 @@ bool valid_date(int y, int m, int d) {
   return d <= len;
 }
 
+// TimePoint counts nanoseconds in 64 bits (1677-09-21 .. 2262-04-11): whole years inside.
+constexpr int kFirstYear = 1678;
+constexpr int kLastYear = 2261;
+
 std::optional<TimePoint> make_time(int y, int mo, int d, int h, int mi, int s) {
+  if (y < kFirstYear || y > kLastYear) return std::nullopt;
   if (!valid_date(y, mo, d) || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 60) {
     return std::nullopt;
   }
@@ -206,6 +211,11 @@ std::optional<ParsedHttpDate> parse_http_date(std::string_view text, HttpDatePro
   if (parts[2].size() != 4 || !all_digits(parts[2]) || !parse_clock(parts[3], h, mi, sec)) {
     return fail(problem,
                 "Date header '" + std::string(text) + "' is not a valid date; " + expected);
+  }
+  if (int year = to_int(parts[2]); year < kFirstYear || year > kLastYear) {
+    return fail(problem, "Date header year " + std::string(parts[2]) + " is outside " +
+                             std::to_string(kFirstYear) + ".." + std::to_string(kLastYear) +
+                             "; send the current time");
   }
   auto tp = make_time(to_int(parts[2]), mon, to_int(parts[0]), h, mi, sec);
   if (!tp) {

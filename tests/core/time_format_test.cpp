@@ -52,6 +52,21 @@ TEST(HttpDate, RejectsWrongWeekdayAndImpossibleDates) {
   EXPECT_FALSE(parse_http_date("garbage, garbage"));
 }
 
+TEST(HttpDate, YearsATimePointCannotHoldAreRefusedNotWrapped) {
+  HttpDateProblem p;
+  EXPECT_FALSE(parse_http_date("Sat, 01 Jan 0000 00:00:00 GMT", &p));
+  EXPECT_NE(p.message.find("outside 1678..2261"), std::string::npos) << p.message;
+  EXPECT_FALSE(parse_http_date("Fri, 31 Dec 9999 23:59:59 GMT", &p));
+  EXPECT_NE(p.message.find("outside"), std::string::npos) << p.message;
+  EXPECT_FALSE(parse_http_date("Sun Jan  1 00:00:00 1000"));
+  EXPECT_FALSE(parse_rfc3339("9999-12-31T23:59:59Z"));
+  EXPECT_FALSE(parse_rfc3339("0001-01-01T00:00:00Z"));
+  // The edges that fit.
+  EXPECT_TRUE(parse_http_date("Sat, 01 Jan 1678 00:00:00 GMT"));
+  EXPECT_TRUE(parse_http_date("Tue, 31 Dec 2261 23:59:59 GMT"));
+  EXPECT_TRUE(parse_rfc3339("2261-12-31T23:59:59Z"));
+}
+
 TEST(Rfc3339, ParsesZuluOffsetsAndFractions) {
   EXPECT_EQ(parse_rfc3339("1994-11-06T08:49:37Z"), at(784111777));
   EXPECT_EQ(parse_rfc3339("1994-11-06T09:49:37+01:00"), at(784111777));
