@@ -11,6 +11,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "store/string_list.hpp"
 
 namespace sandbank::store {
 namespace {
@@ -19,35 +20,11 @@ using sqlite::Connection;
 using sqlite::Database;
 using sqlite::Statement;
 
-std::string scopes_to_json(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& v : values) array.emplace_back(v);
-  return boost::json::serialize(array);
-}
-
-std::vector<std::string> scopes_from_json(const std::string& text) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  std::vector<std::string> out;
-  if (ec || !value.is_array()) {
-    throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
-                fmt::format("bank_profiles.scopes: {}", text));
-  }
-  for (const auto& item : value.get_array()) {
-    if (!item.is_string()) {
-      throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
-                  fmt::format("bank_profiles.scopes: {}", text));
-    }
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
-
 constexpr std::string_view kProfileColumns = "id, name, country, scopes, scenario, position";
 
 BankProfile profile_from_row(const Statement& st) {
   return BankProfile{st.text(0), st.text(1),
-                     st.text(2), scopes_from_json(st.text(3)),
+                     st.text(2), detail::string_list_from_json(st.text(3), "bank_profiles.scopes"),
                      st.text(4), static_cast<int>(st.integer(5))};
 }
 
@@ -292,7 +269,7 @@ class SqliteBankRepository final : public BankRepository {
         c.query(
              "INSERT INTO bank_profiles (id, name, country, scopes, scenario, position) "
              "VALUES (?, ?, ?, ?, ?, ?)",
-             p.id, p.name, p.country, scopes_to_json(p.scopes), p.scenario, p.position)
+             p.id, p.name, p.country, detail::string_list_to_json(p.scopes), p.scenario, p.position)
             .run();
       }
       for (const auto& a : data.accounts) {

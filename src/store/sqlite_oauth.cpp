@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.hpp"
+#include "store/string_list.hpp"
 
 namespace sandbank::store {
 namespace {
@@ -12,30 +13,6 @@ namespace {
 using sqlite::Connection;
 using sqlite::Database;
 using sqlite::Statement;
-
-std::string to_json(const std::vector<std::string>& values) {
-  boost::json::array array;
-  for (const auto& v : values) array.emplace_back(v);
-  return boost::json::serialize(array);
-}
-
-std::vector<std::string> from_json(const std::string& text, std::string_view column) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  std::vector<std::string> out;
-  if (ec || !value.is_array()) {
-    throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
-                fmt::format("{}: {}", column, text));
-  }
-  for (const auto& item : value.get_array()) {
-    if (!item.is_string()) {
-      throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
-                  fmt::format("{}: {}", column, text));
-    }
-    out.emplace_back(item.get_string());
-  }
-  return out;
-}
 
 std::optional<TimePoint> optional_time(const Statement& st, int column) {
   if (st.is_null(column)) return std::nullopt;
@@ -209,8 +186,9 @@ class SqliteConsentRepository final : public ConsentRepository {
       c.query(
            "INSERT INTO consents (id, client_id, profile_id, country, account_ids, scopes, "
            "redirect_uri, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-           k.id, k.client_id, k.profile_id, k.country, to_json(k.account_ids), to_json(k.scopes),
-           k.redirect_uri, k.created_at, k.expires_at, k.status)
+           k.id, k.client_id, k.profile_id, k.country, detail::string_list_to_json(k.account_ids),
+           detail::string_list_to_json(k.scopes), k.redirect_uri, k.created_at, k.expires_at,
+           k.status)
           .run();
     });
   }
@@ -255,8 +233,8 @@ class SqliteConsentRepository final : public ConsentRepository {
     k.client_id = st.text(1);
     k.profile_id = st.text(2);
     k.country = st.text(3);
-    k.account_ids = from_json(st.text(4), "consents.account_ids");
-    k.scopes = from_json(st.text(5), "consents.scopes");
+    k.account_ids = detail::string_list_from_json(st.text(4), "consents.account_ids");
+    k.scopes = detail::string_list_from_json(st.text(5), "consents.scopes");
     k.redirect_uri = st.text(6);
     k.created_at = st.time(7);
     k.expires_at = st.time(8);

@@ -8,39 +8,13 @@
 #include "store/sqlite_oauth.hpp"
 #include "store/sqlite_payments.hpp"
 #include "store/store.hpp"
+#include "store/string_list.hpp"
 
 namespace sandbank::store {
 namespace {
 
 using sqlite::Connection;
 using sqlite::Database;
-
-std::string to_json(const std::vector<std::string>& values) {
-  boost::json::array array;
-  array.reserve(values.size());
-  for (const auto& v : values) array.emplace_back(v);
-  return boost::json::serialize(array);
-}
-
-std::vector<std::string> from_json(const std::string& text, std::string_view column) {
-  boost::system::error_code ec;
-  auto value = boost::json::parse(text, ec);
-  std::vector<std::string> out;
-  if (!ec && value.is_array()) {
-    for (const auto& item : value.get_array()) {
-      if (!item.is_string()) {
-        ec = boost::json::error::not_string;
-        break;
-      }
-      out.emplace_back(item.get_string());
-    }
-  }
-  if (ec || !value.is_array()) {
-    throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
-                fmt::format("{}: {}", column, text));
-  }
-  return out;
-}
 
 constexpr std::string_view kSelectApplication =
     "SELECT client_id, contact, redirect_uris, organization_identifier, roles, created_at, "
@@ -50,9 +24,9 @@ Application application_from_row(const sqlite::Statement& row) {
   Application app;
   app.client_id = row.text(0);
   app.contact = row.text(1);
-  app.redirect_uris = from_json(row.text(2), "applications.redirect_uris");
+  app.redirect_uris = detail::string_list_from_json(row.text(2), "applications.redirect_uris");
   app.organization_identifier = row.text(3);
-  app.roles = from_json(row.text(4), "applications.roles");
+  app.roles = detail::string_list_from_json(row.text(4), "applications.roles");
   app.created_at = row.time(5);
   app.updated_at = row.time(6);
   return app;
@@ -138,8 +112,9 @@ class SqliteApplicationRepository final : public ApplicationRepository {
            "INSERT INTO applications (client_id, contact, redirect_uris, "
            "organization_identifier, roles, created_at, updated_at) "
            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-           app.client_id, app.contact, to_json(app.redirect_uris), app.organization_identifier,
-           to_json(app.roles), app.created_at, app.updated_at)
+           app.client_id, app.contact, detail::string_list_to_json(app.redirect_uris),
+           app.organization_identifier, detail::string_list_to_json(app.roles), app.created_at,
+           app.updated_at)
           .run();
       insert_keys(c, app);
     });
@@ -150,8 +125,8 @@ class SqliteApplicationRepository final : public ApplicationRepository {
       c.query(
            "UPDATE applications SET contact = ?, redirect_uris = ?, organization_identifier = ?, "
            "roles = ?, created_at = ?, updated_at = ? WHERE client_id = ?",
-           app.contact, to_json(app.redirect_uris), app.organization_identifier, to_json(app.roles),
-           app.created_at, app.updated_at, app.client_id)
+           app.contact, detail::string_list_to_json(app.redirect_uris), app.organization_identifier,
+           detail::string_list_to_json(app.roles), app.created_at, app.updated_at, app.client_id)
           .run();
       if (c.changes() == 0) {
         throw Error(404, "store.not_found",
