@@ -61,6 +61,29 @@ std::string session_cookie(const std::string& id, Seconds max_age) {
          "; HttpOnly; Secure; SameSite=Lax";
 }
 
+http::Response session_expired_page() {
+  return error_page(400, "session_expired",
+                    "This authorization session has expired or was already used. Start again "
+                    "from the application.");
+}
+
+http::Response csrf_mismatch_page() {
+  return error_page(403, "csrf_mismatch",
+                    "The form's security token does not match this session. Start again from "
+                    "the application.");
+}
+
+// Cancel: back to the TPP with error=access_denied and the session cookie cleared.
+http::Response cancelled_redirect(const AuthorizeRequest& request) {
+  auto location = build_redirect_uri(
+      request.redirect_uri, {{"error", "access_denied"},
+                             {"error_description", "The customer cancelled the authorization"},
+                             {"state", request.state}});
+  auto response = redirect(kOutcomeDenied, location, request.redirect_uri);
+  response.add("Set-Cookie", session_cookie("", Seconds(0)));
+  return response;
+}
+
 std::optional<std::string> cookie_value(const http::Request& request, std::string_view name) {
   for (auto header : request.headers_named("Cookie")) {
     for (auto part : split(header, ';')) {
@@ -195,9 +218,7 @@ http::Response AuthorizationApp::authorize(http::Request& request) {
 http::Response AuthorizationApp::country_page(http::Request& request) {
   auto session = session_of(request);
   if (!session) {
-    return error_page(400, "session_expired",
-                      "This authorization session has expired or was already used. Start again "
-                      "from the application.");
+    return session_expired_page();
   }
   return country_response(session->second, "");
 }
@@ -205,9 +226,7 @@ http::Response AuthorizationApp::country_page(http::Request& request) {
 http::Response AuthorizationApp::profiles_page(http::Request& request) {
   auto session = session_of(request);
   if (!session) {
-    return error_page(400, "session_expired",
-                      "This authorization session has expired or was already used. Start again "
-                      "from the application.");
+    return session_expired_page();
   }
   if (session->second.country.empty()) return country_response(session->second, "");
   return profiles_response(session->second);
@@ -216,27 +235,17 @@ http::Response AuthorizationApp::profiles_page(http::Request& request) {
 http::Response AuthorizationApp::choose_country(http::Request& request) {
   auto session = session_of(request);
   if (!session) {
-    return error_page(400, "session_expired",
-                      "This authorization session has expired or was already used. Start again "
-                      "from the application.");
+    return session_expired_page();
   }
   auto form = parse_form(request.body);
   auto csrf = form.get("csrf_token");
   if (!csrf || !constant_time_equal(*csrf, session->second.csrf_token)) {
-    return error_page(403, "csrf_mismatch",
-                      "The form's security token does not match this session. Start again from "
-                      "the application.");
+    return csrf_mismatch_page();
   }
   const auto& s = session->second;
   if (form.get("action") == "cancel") {
     end_session(session->first);
-    auto location = build_redirect_uri(
-        s.request.redirect_uri, {{"error", "access_denied"},
-                                 {"error_description", "The customer cancelled the authorization"},
-                                 {"state", s.request.state}});
-    auto response = redirect(kOutcomeDenied, location, s.request.redirect_uri);
-    response.add("Set-Cookie", session_cookie("", Seconds(0)));
-    return response;
+    return cancelled_redirect(s.request);
   }
   auto code = to_upper(form.get("country").value_or(""));
   if (!country_name(code) || profiles_.of_country(code).empty()) {
@@ -253,28 +262,18 @@ http::Response AuthorizationApp::choose_country(http::Request& request) {
 http::Response AuthorizationApp::consent(http::Request& request) {
   auto session = session_of(request);
   if (!session) {
-    return error_page(400, "session_expired",
-                      "This authorization session has expired or was already used. Start again "
-                      "from the application.");
+    return session_expired_page();
   }
   auto form = parse_form(request.body);
   auto csrf = form.get("csrf_token");
   if (!csrf || !constant_time_equal(*csrf, session->second.csrf_token)) {
-    return error_page(403, "csrf_mismatch",
-                      "The form's security token does not match this session. Start again from "
-                      "the application.");
+    return csrf_mismatch_page();
   }
   const auto& s = session->second;
   auto action = form.get("action").value_or("");
   if (action == "cancel") {
     end_session(session->first);
-    auto location = build_redirect_uri(
-        s.request.redirect_uri, {{"error", "access_denied"},
-                                 {"error_description", "The customer cancelled the authorization"},
-                                 {"state", s.request.state}});
-    auto response = redirect(kOutcomeDenied, location, s.request.redirect_uri);
-    response.add("Set-Cookie", session_cookie("", Seconds(0)));
-    return response;
+    return cancelled_redirect(s.request);
   }
   if (action != "next") {
     return profiles_response(s, 400);
