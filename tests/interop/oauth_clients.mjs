@@ -2,39 +2,17 @@
 // mutual TLS, jose for the detached x-jws-signature, joyent http-signature for the signed
 // application token. Usage: node oauth_clients.mjs <sandbank binary>
 import { createRequire } from 'node:module';
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import * as jose from 'jose';
 import { Agent, request } from 'undici';
+import { check, runAgainstSandbank } from './sandbox.mjs';
 
 const require = createRequire(import.meta.url);
 const httpSignature = require('http-signature');
 
 const binary = process.argv[2];
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sandbank-oauth-clients-'));
-const ready = path.join(tmp, 'ready.json');
-const server = spawn(binary, ['serve', '--data', path.join(tmp, 'data'), '--api-listen',
-  '127.0.0.1:0', '--web-listen', '127.0.0.1:0', '--ready-file', ready, '--threads', '2'],
-  { stdio: ['ignore', 'ignore', 'pipe'] });
-let serverErr = '';
-server.stderr.on('data', (d) => { serverErr += d; });
-
-let failures = 0;
-function check(name, ok, detail) {
-  console.log(`${ok ? 'ok' : 'FAILED'} - ${name}${ok ? '' : `: ${detail}`}`);
-  if (!ok) failures++;
-}
-
-async function main() {
-  for (let i = 0; i < 300 && !fs.existsSync(ready); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!fs.existsSync(ready)) throw new Error(`sandbank did not start:\n${serverErr}`);
-  const api = JSON.parse(fs.readFileSync(ready, 'utf8')).api;
-  const certs = path.join(tmp, 'data', 'certs');
-  const read = (name) => fs.readFileSync(path.join(certs, name), 'utf8');
+async function main({ api, web, certs, read }) {
   const ca = read('ca.cer');
   const tls = { cert: read('example_client_tls.cer'), key: read('example_client_tls.key'), ca };
   const dispatcher = new Agent({ connect: tls });
@@ -120,14 +98,4 @@ async function main() {
         `${signedToken.status} ${signedToken.text}`);
 }
 
-try {
-  await main();
-} catch (e) {
-  console.error(e);
-  failures++;
-} finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.on('exit', r));
-  fs.rmSync(tmp, { recursive: true, force: true });
-}
-process.exit(failures === 0 ? 0 : 1);
+await runAgainstSandbank(binary, 'oauth-clients', main);
