@@ -77,6 +77,32 @@ std::string finish_json(const json::value& body) {
   return out;
 }
 
+// True when one of the 8 bytes of `w` is below 0x20, '"' or '\\' (bit tricks from "Bit
+// Twiddling Hacks": haszero / hasless).
+bool needs_escape(std::uint64_t w) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  return (((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
+          has_zero(w ^ (kOnes * '\\'))) != 0;
+}
+
+// True when one byte of `text` is below 0x20, '"' or '\\'.
+bool any_escape(std::string_view text) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (needs_escape(w)) return true;
+  }
+  for (; p != end; ++p) {
+    auto c = static_cast<unsigned char>(*p);
+    if (c < 0x20 || c == '"' || c == '\\') return true;
+  }
+  return false;
+}
+
 // The accounts list is written straight into the body text rather than built as JSON values
 // and serialised: the same bytes, keys in the same order, and strings escaped as Boost.JSON's
 // serializer escapes them. (The transaction pages have a writer of their own, below.)
@@ -127,6 +153,11 @@ class JsonWriter {
   void quoted(std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     out_ += '"';
+    if (!any_escape(text)) {  // nearly always: one copy
+      out_ += text;
+      out_ += '"';
+      return;
+    }
     std::size_t run = 0;
     for (std::size_t i = 0; i < text.size(); ++i) {
       auto c = static_cast<unsigned char>(text[i]);
@@ -208,7 +239,8 @@ bool covers(const store::Consent& consent, const std::string& account_id) {
          consent.account_ids.end();
 }
 
-store::BankAccount consented_account(AisApi& api, const Access& access, const std::string& id) {
+std::shared_ptr<const store::BankAccount> consented_account(AisApi& api, const Access& access,
+                                                            const std::string& id) {
   auto account = api.account(id);
   if (!account) {
     throw Error(404, "ais.account_unknown", fmt::format("There is no account {}", id));
@@ -219,7 +251,7 @@ store::BankAccount consented_account(AisApi& api, const Access& access, const st
                 fmt::format("consent {} covers {} account(s)", access.consent.id,
                             access.consent.account_ids.size()));
   }
-  return *account;
+  return account;
 }
 
 void check_currency(const Query& query, const store::BankAccount& account) {
@@ -293,7 +325,8 @@ constexpr std::string_view kBalanceTypes[] = {
 http::Response get_balances(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, kBalancesScope);
   auto query = parse_query(request);
-  auto account = consented_account(api, access, request.path_params.at("id"));
+  const auto account_ptr = consented_account(api, access, request.path_params.at("id"));
+  const store::BankAccount& account = *account_ptr;
   check_currency(query, account);
   std::vector<std::string> wanted;
   if (auto types = query.get("balanceTypes"); !types.empty()) {
@@ -414,16 +447,6 @@ char* put(char* p, const char (&literal)[N]) {
 char* put(char* p, std::string_view text) {
   if (!text.empty()) std::memcpy(p, text.data(), text.size());
   return p + text.size();
-}
-
-// True when one of the 8 bytes of `w` is below 0x20, '"' or '\\' (bit tricks from "Bit
-// Twiddling Hacks": haszero / hasless).
-bool needs_escape(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  return (((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
-          has_zero(w ^ (kOnes * '\\'))) != 0;
 }
 
 // The bytes JsonWriter::quoted escapes.
@@ -732,7 +755,8 @@ void apply_next(std::string_view next, store::TransactionQuery& query) {
 http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind) {
   auto access = authenticate(api, request, kTransactionsScope);
   auto query = parse_query(request);
-  auto account = consented_account(api, access, request.path_params.at("id"));
+  const auto account_ptr = consented_account(api, access, request.path_params.at("id"));
+  const store::BankAccount& account = *account_ptr;
   if ((kind == TransactionList::Card) != (account.kind == "card")) {
     throw Error(404, kind == TransactionList::Card ? "ais.not_a_card_account" : "ais.card_account",
                 kind == TransactionList::Card ? fmt::format("Account {} is not a card account; use "
@@ -892,17 +916,17 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
   body.done(p);
   return body.take();
 }
-std::optional<store::BankAccount> AisApi::account(const std::string& id) {
+std::shared_ptr<const store::BankAccount> AisApi::account(const std::string& id) {
   {
     std::lock_guard lock(accounts->mutex);
     if (auto it = accounts->by_id.find(id); it != accounts->by_id.end()) return it->second;
   }
   auto found = bank.find_account(id);
-  if (found) {
-    std::lock_guard lock(accounts->mutex);
-    if (accounts->by_id.size() < 100000) accounts->by_id.emplace(id, *found);
-  }
-  return found;
+  if (!found) return nullptr;
+  auto shared = std::make_shared<const store::BankAccount>(std::move(*found));
+  std::lock_guard lock(accounts->mutex);
+  if (accounts->by_id.size() < 100000) accounts->by_id.emplace(id, shared);
+  return shared;
 }
 
 Period transaction_period(std::string_view date_from, std::string_view date_to, TimePoint now) {

@@ -30,12 +30,12 @@ struct AisApi {
   // Accounts never change once seeded: each is read from the store once per process.
   struct AccountCache {
     std::mutex mutex;
-    std::unordered_map<std::string, store::BankAccount> by_id;
+    std::unordered_map<std::string, std::shared_ptr<const store::BankAccount>> by_id;
   };
   std::shared_ptr<AccountCache> accounts = std::make_shared<AccountCache>();
 
-  // The account with this resourceId (cached).
-  std::optional<store::BankAccount> account(const std::string& id);
+  // The account with this resourceId (cached), or null.
+  std::shared_ptr<const store::BankAccount> account(const std::string& id);
 };
 
 // Default and largest page size of the transaction lists.

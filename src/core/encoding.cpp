@@ -9,30 +9,28 @@ constexpr char kStd[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 constexpr char kUrl[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 std::string encode(std::span<const std::uint8_t> in, const char* alphabet, bool pad) {
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+  const std::size_t rest = in.size() % 3;
+  std::string out((in.size() / 3) * 4 + (rest == 0 ? 0 : pad ? 4 : rest + 1), '=');
+  char* o = out.data();
   std::size_t i = 0;
   for (; i + 3 <= in.size(); i += 3) {
     std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8) | in[i + 2];
-    out.push_back(alphabet[(v >> 18) & 63]);
-    out.push_back(alphabet[(v >> 12) & 63]);
-    out.push_back(alphabet[(v >> 6) & 63]);
-    out.push_back(alphabet[v & 63]);
+    *o++ = alphabet[(v >> 18) & 63];
+    *o++ = alphabet[(v >> 12) & 63];
+    *o++ = alphabet[(v >> 6) & 63];
+    *o++ = alphabet[v & 63];
   }
-  std::size_t rest = in.size() - i;
   if (rest == 1) {
     std::uint32_t v = in[i] << 16;
-    out.push_back(alphabet[(v >> 18) & 63]);
-    out.push_back(alphabet[(v >> 12) & 63]);
-    if (pad) out += "==";
+    *o++ = alphabet[(v >> 18) & 63];
+    *o++ = alphabet[(v >> 12) & 63];
   } else if (rest == 2) {
     std::uint32_t v = (in[i] << 16) | (in[i + 1] << 8);
-    out.push_back(alphabet[(v >> 18) & 63]);
-    out.push_back(alphabet[(v >> 12) & 63]);
-    out.push_back(alphabet[(v >> 6) & 63]);
-    if (pad) out += "=";
+    *o++ = alphabet[(v >> 18) & 63];
+    *o++ = alphabet[(v >> 12) & 63];
+    *o++ = alphabet[(v >> 6) & 63];
   }
-  return out;
+  return out;  // the padding, if any, is already in place
 }
 
 std::array<int, 256> make_table(const char* alphabet) {
@@ -53,22 +51,29 @@ std::optional<Bytes> decode(std::string_view text, const std::array<int, 256>& t
   if (pads > 0 && text.size() % 4 != 0) return std::nullopt;
   std::string_view body = text.substr(0, end);
   if (body.size() % 4 == 1) return std::nullopt;
-  Bytes out;
-  out.reserve(body.size() * 3 / 4);
-  std::uint32_t acc = 0;
-  int bits = 0;
-  for (char c : body) {
-    int v = table[static_cast<unsigned char>(c)];
-    if (v < 0) return std::nullopt;
-    acc = (acc << 6) | static_cast<std::uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xFF));
-    }
+  // Four characters make three bytes; a last group of two or three makes one or two.
+  const std::size_t tail = body.size() % 4;
+  Bytes out(body.size() / 4 * 3 + (tail == 0 ? 0 : tail - 1));
+  std::uint8_t* o = out.data();
+  const auto* in = reinterpret_cast<const unsigned char*>(body.data());
+  const auto* const full_end = in + (body.size() - tail);
+  for (; in != full_end; in += 4) {
+    const int a = table[in[0]], b = table[in[1]], c = table[in[2]], d = table[in[3]];
+    if ((a | b | c | d) < 0) return std::nullopt;
+    const auto v = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6) | d);
+    *o++ = static_cast<std::uint8_t>(v >> 16);
+    *o++ = static_cast<std::uint8_t>(v >> 8);
+    *o++ = static_cast<std::uint8_t>(v);
   }
-  // Leftover bits must be zero (canonical encoding).
-  if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) return std::nullopt;
+  if (tail >= 2) {
+    const int a = table[in[0]], b = table[in[1]], c = tail == 3 ? table[in[2]] : 0;
+    if ((a | b | c) < 0) return std::nullopt;
+    const auto v = static_cast<std::uint32_t>((a << 18) | (b << 12) | (c << 6));
+    // Leftover bits must be zero (canonical encoding).
+    if ((tail == 2 && (v & 0xFFFF) != 0) || (tail == 3 && (v & 0xFF) != 0)) return std::nullopt;
+    *o++ = static_cast<std::uint8_t>(v >> 16);
+    if (tail == 3) *o++ = static_cast<std::uint8_t>(v >> 8);
+  }
   return out;
 }
 

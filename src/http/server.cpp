@@ -1,12 +1,15 @@
 #include "http/server.hpp"
 
 #include <fmt/format.h>
+#include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -48,6 +51,9 @@ constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::chrono::seconds kShutdownTimeout{2};
 constexpr std::chrono::milliseconds kStopPollInterval{25};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// Bodies up to this size are copied behind the response head (one TLS record for both);
+// longer ones are encrypted where they are.
+constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
 
 bool is_malformed(const error_code& ec) {
   if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
@@ -80,6 +86,51 @@ std::string serial_hex(X509* cert) {
 
 unsigned valid_status(unsigned status) {
   return status >= 100 && status <= 599 ? status : 500;
+}
+
+// Bytes a response header name (kBadInName) or value (kBadInValue) must not contain.
+constexpr std::uint8_t kBadInValue = 1, kBadInName = 2;
+constexpr auto kHeaderBytes = [] {
+  std::array<std::uint8_t, 256> bad{};
+  for (unsigned char c : {'\r', '\n', '\0'}) bad[c] = kBadInValue | kBadInName;
+  for (unsigned char c : {':', ' '}) bad[c] = kBadInName;
+  return bad;
+}();
+
+bool has_forbidden(std::string_view text, std::uint8_t what) {
+  for (char c : text) {
+    if (kHeaderBytes[static_cast<unsigned char>(c)] & what) return true;
+  }
+  return false;
+}
+
+// A write-only BIO that appends what OpenSSL writes to the std::string it holds: the TLS
+// records of a response are encrypted into it and leave in one send (see
+// Connection::write_tls_direct).
+int string_bio_write(BIO* bio, const char* data, int size) {
+  if (size <= 0) return 0;
+  static_cast<std::string*>(BIO_get_data(bio))->append(data, static_cast<std::size_t>(size));
+  return size;
+}
+
+long string_bio_ctrl(BIO*, int command, long, void*) {
+  return command == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+const BIO_METHOD* string_bio_method() {
+  static BIO_METHOD* method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "sandbank-records");
+    if (m) {
+      BIO_meth_set_write(m, string_bio_write);
+      BIO_meth_set_ctrl(m, string_bio_ctrl);
+      BIO_meth_set_create(m, [](BIO* b) {
+        BIO_set_init(b, 1);
+        return 1;
+      });
+    }
+    return m;
+  }();
+  return method;
 }
 
 }  // namespace
@@ -290,6 +341,12 @@ class Connection final : public ConnectionBase {
         tick_(std::min({limits_.read_timeout, limits_.keep_alive_timeout, limits_.handshake_timeout,
                         limits_.write_timeout})) {
     if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
+    if constexpr (kTls) {
+      // Asio asks OpenSSL to free its record buffers whenever they are empty, that is after
+      // every request and every response: two allocations of 16 KB and more per request. A
+      // kept-alive connection keeps them instead (about 34 KB).
+      SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
+    }
     error_code ec;
     auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) {
@@ -417,8 +474,21 @@ class Connection final : public ConnectionBase {
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
     set_deadline(limits_.read_timeout);
-    bhttp::async_read_header(stream_, buffer_, *parser_,
-                             beast::bind_front_handler(&Connection::on_read_header, shared_self()));
+    // A request usually arrives whole with its first read: parse what is there first and go
+    // back to the socket only for the rest.
+    error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_header_done()) {
+      std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec || used == 0) break;
+    }
+    if (ec == bhttp::error::need_more || (!ec && !parser_->is_header_done())) {
+      bhttp::async_read_header(
+          stream_, buffer_, *parser_,
+          beast::bind_front_handler(&Connection::on_read_header, shared_self()));
+      return;
+    }
+    on_read_header(ec, 0);
   }
 
   void on_read_header(error_code ec, std::size_t) {
@@ -443,6 +513,13 @@ class Connection final : public ConnectionBase {
   }
 
   void do_read_body() {
+    error_code ec;
+    while (buffer_.size() > 0 && !parser_->is_done()) {
+      std::size_t used = parser_->put(buffer_.data(), ec);
+      buffer_.consume(used);
+      if (ec || used == 0) break;
+    }
+    if (ec && ec != bhttp::error::need_more) return on_read_body(ec, 0);
     if (parser_->is_done()) return on_read_body({}, 0);
     bhttp::async_read(stream_, buffer_, *parser_,
                       beast::bind_front_handler(&Connection::on_read_body, shared_self()));
@@ -587,10 +664,14 @@ class Connection final : public ConnectionBase {
     bool send_body = !no_body && request.method != "HEAD";
     // Status line, header and body in one buffer: a typical response leaves in one TLS record
     // and one send. (A separate body buffer saves one copy but costs a second TLS record.)
+    // Over TLS a long body is encrypted from where it is instead of being copied behind the
+    // head (write_tls_direct); its records still leave with the head's in one send.
+    const bool separate_body = kTls && send_body && response.body.size() > kCopiedBodyBytes;
     std::size_t header_size = 64;
     for (const auto& h : response.headers) header_size += h.name.size() + h.value.size() + 4;
     head_.clear();
-    head_.reserve(header_size + (send_body ? response.body.size() : 0));
+    body_.clear();
+    head_.reserve(header_size + (send_body && !separate_body ? response.body.size() : 0));
     head_ += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
     head_ += std::to_string(status);
     head_ += ' ';
@@ -602,8 +683,8 @@ class Connection final : public ConnectionBase {
           iequals(h.name, "Connection")) {
         continue;
       }
-      if (h.name.empty() || h.name.find_first_of(":\r\n\0 ", 0, 5) != std::string::npos ||
-          h.value.find_first_of("\r\n\0", 0, 3) != std::string::npos) {
+      if (h.name.empty() || has_forbidden(h.name, kBadInName) ||
+          has_forbidden(h.value, kBadInValue)) {
         spdlog::error("http: dropped response header with a forbidden character: {}", h.name);
         continue;
       }
@@ -623,7 +704,11 @@ class Connection final : public ConnectionBase {
       head_ += "Connection: keep-alive\r\n";
     }
     head_ += "\r\n";
-    if (send_body) head_ += response.body;
+    if (separate_body) {
+      body_ = std::move(response.body);
+    } else if (send_body) {
+      head_ += response.body;
+    }
     close_after_write_ = !keep_alive;
     linger_ = linger;
 
@@ -639,10 +724,66 @@ class Connection final : public ConnectionBase {
     entry_.remote_address = remote_address_;
 
     set_deadline(limits_.write_timeout);
-    net::post(stream_.get_executor(), [self = shared_self()] {
-      net::async_write(self->stream_, net::buffer(self->head_),
-                       beast::bind_front_handler(&Connection::on_write, self));
-    });
+    // Posted: the requests of one batch of readiness events are all handled before their
+    // answers go out, so the client is woken once per batch.
+    net::post(stream_.get_executor(), [self = shared_self()] { self->start_write(); });
+  }
+
+  void start_write() {
+    if constexpr (kTls) {
+      if (write_tls_direct()) return;
+    }
+    head_ += body_;
+    body_.clear();
+    net::async_write(stream_, net::buffer(head_),
+                     beast::bind_front_handler(&Connection::on_write, shared_self()));
+  }
+
+  // Encrypts the response with the connection's SSL object into tls_out_ and sends all its
+  // records with one write to the socket. Asio's SSL stream would pass each record through
+  // its engine's buffer (one copy and one send per 16 KB record). The SSL object writes into
+  // a string BIO only for this call and gets the engine's BIO back after it, so reads, the
+  // handshake and the shutdown go through asio as before. Returns false (asio writes) if the
+  // engine still holds output of its own, which would have to leave first.
+  bool write_tls_direct() {
+    SSL* ssl = stream_.native_handle();
+    BIO* engine_bio = SSL_get_wbio(ssl);
+    if (!engine_bio || BIO_ctrl_wpending(engine_bio) != 0) return false;
+    if (!out_bio_) {
+      out_bio_.reset(BIO_new(string_bio_method()));
+      if (!out_bio_) return false;
+      BIO_set_data(out_bio_.get(), &tls_out_);
+    }
+    tls_out_.clear();
+    tls_out_.reserve(head_.size() + body_.size() + 256);
+    BIO_up_ref(engine_bio);      // the reference SSL_set0_wbio below gives back to the SSL
+    BIO_up_ref(out_bio_.get());  // the SSL's while it writes; out_bio_ keeps its own
+    SSL_set0_wbio(ssl, out_bio_.get());
+    bool ok = encrypt(ssl, head_) && encrypt(ssl, body_);
+    SSL_set0_wbio(ssl, engine_bio);
+    if (!ok) {
+      ERR_clear_error();
+      spdlog::debug("http: {} TLS write to {} failed", listener_->config().name, remote_address_);
+      close_now();
+      return true;
+    }
+    const std::size_t plain_bytes = head_.size() + body_.size();
+    body_.clear();
+    net::async_write(tcp(), net::buffer(tls_out_),
+                     [self = shared_self(), plain_bytes](error_code ec, std::size_t) {
+                       self->on_write(ec, plain_bytes);
+                     });
+    return true;
+  }
+
+  static bool encrypt(SSL* ssl, std::string_view text) {
+    while (!text.empty()) {
+      int n = SSL_write(ssl, text.data(),
+                        static_cast<int>(std::min<std::size_t>(text.size(), 1 << 30)));
+      if (n <= 0) return false;
+      text.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
   }
 
   void on_write(error_code ec, std::size_t bytes) {
@@ -653,6 +794,8 @@ class Connection final : public ConnectionBase {
     server_.log(entry_);
     // A long response's buffer is not kept for the connection's next one.
     if (head_.capacity() > 64 * 1024) head_ = {};
+    if (body_.capacity() > 64 * 1024) body_ = {};
+    if (tls_out_.capacity() > 64 * 1024) tls_out_ = {};
     if (ec) {
       spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,
                     ec.message());
@@ -721,7 +864,13 @@ class Connection final : public ConnectionBase {
   bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
-  std::string head_;  // the response being written: status line, header and body
+  std::string head_;     // the response being written: status line, header and body
+  std::string body_;     // or its body apart (TLS, longer than kCopiedBodyBytes)
+  std::string tls_out_;  // the TLS records of the response (write_tls_direct)
+  struct BioFree {
+    void operator()(BIO* b) const { BIO_free(b); }
+  };
+  std::unique_ptr<BIO, BioFree> out_bio_;  // writes into tls_out_
   AccessLogEntry entry_;
 
   Phase phase_ = Phase::Idle;

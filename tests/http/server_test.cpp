@@ -386,8 +386,8 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
 
 TEST_F(ServerTest, BodiesOfEveryLengthArriveWholeOverTlsAndPlain) {
   for (const char* listener : {"api", "plain"}) {
-    for (std::size_t n :
-         {0ul, 1ul, 16383ul, 16384ul, 16385ul, 48000ul, 65536ul, 200000ul, 1000000ul}) {
+    for (std::size_t n : {0ul, 1ul, 8192ul, 8193ul, 16383ul, 16384ul, 16385ul, 48000ul, 65536ul,
+                          200000ul, 1000000ul}) {
       CurlResult r = curl(url(listener, "/big?size=" + std::to_string(n)));
       ASSERT_EQ(r.exit_code, 0) << listener << " " << n << ": " << r.err;
       EXPECT_EQ(r.status, 200u);
