@@ -299,14 +299,14 @@ http::Response token_endpoint(OAuthApi& api, http::Request& request) {
     auto redirect = param(form, "redirect_uri");
     std::optional<std::string_view> redirect_view;
     if (redirect) redirect_view = *redirect;
-    return customer_token_response(api.tokens.exchange_code(call.application, code, redirect_view,
+    return customer_token_response(api.tokens.exchange_code(call.application(), code, redirect_view,
                                                             connection_thumbprint(connection)));
   }
   if (*grant_type == "refresh_token") {
     auto call = authenticate_signed_call(api, request, connection, TokenKind::ApplicationSigned);
     auto refresh = required_param(form, "refresh_token");
     return customer_token_response(
-        api.tokens.refresh(call.application, refresh, connection_thumbprint(connection)));
+        api.tokens.refresh(call.application(), refresh, connection_thumbprint(connection)));
   }
   throw Error(400, "grant_type.unsupported",
               fmt::format("grant_type {} is not supported; use client_credentials, "
@@ -324,7 +324,7 @@ http::Response revoke_endpoint(OAuthApi& api, http::Request& request) {
     throw Error(400, "request.token_type_hint",
                 fmt::format("token_type_hint {} is not supported; use refresh_token", *hint));
   }
-  api.tokens.revoke(call.application, token);
+  api.tokens.revoke(call.application(), token);
   http::Response response;
   response.status = 200;
   return response;
@@ -552,7 +552,7 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   policy.carrier = signing::SignatureCarrier::SignatureHeader;
   auto result = signing::verify_http_signature(view, policy, resolver, api.clock);
   if (!result) throw result.to_error();
-  return SignedCall{std::move(token), cached->application};
+  return SignedCall{std::move(token), std::move(cached)};
 }
 
 boost::json::object certificate_jwk(const crypto::Certificate& certificate) {

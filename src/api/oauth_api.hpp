@@ -78,7 +78,9 @@ std::map<std::string, std::string> parse_form(std::string_view body);
 // (Digest and Date checked). For AIS/CAF pass TokenKind::Customer.
 struct SignedCall {
   oauth::ValidToken token;
-  store::Application application;
+  // The calling application as cached (shared, not copied per call).
+  std::shared_ptr<const OAuthApi::ApplicationCache::Entry> cached;
+  const store::Application& application() const { return cached->application; }
 };
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, oauth::TokenKind kind);

@@ -71,7 +71,7 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
     auto call =
         authenticate_signed_call(oauth, request, connection, oauth::TokenKind::ApplicationSigned);
     token = std::move(call.token);
-    app = std::move(call.application);
+    app = call.application();
   } else if (request.header("x-jws-signature")) {
     token = oauth.tokens.validate(bearer_token(request), connection.x5t_s256(),
                                   oauth::TokenKind::ApplicationMtls);

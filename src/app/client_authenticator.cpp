@@ -44,7 +44,7 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::identity_of(
   return id;
 }
 
-ClientIdentity ClientAuthenticator::authenticate(
+std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
     const std::shared_ptr<const crypto::Certificate>& leaf,
     const std::vector<crypto::Certificate>& intermediates) {
   if (!leaf) {
@@ -78,7 +78,7 @@ ClientIdentity ClientAuthenticator::authenticate(
                                   ". Use a certificate issued by the sandbox CA (certs/ca.cer) or "
                                   "start the sandbox with --trust YOUR_CA_BUNDLE");
   }
-  return id;
+  return identity;
 }
 
 }  // namespace sandbank::app

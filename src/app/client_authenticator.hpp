@@ -35,8 +35,10 @@ class ClientAuthenticator {
   ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust, store::Store& store,
                       const Clock& clock);
 
-  ClientIdentity authenticate(const std::shared_ptr<const crypto::Certificate>& leaf,
-                              const std::vector<crypto::Certificate>& intermediates);
+  // The identity is shared with the authenticator's cache (not copied per request).
+  std::shared_ptr<const ClientIdentity> authenticate(
+      const std::shared_ptr<const crypto::Certificate>& leaf,
+      const std::vector<crypto::Certificate>& intermediates);
 
  private:
   bool is_revoked(const std::string& fingerprint);

@@ -26,7 +26,7 @@ http::Handler with_client(Services& services, F handler) {
     }
     auto identity =
         services.authenticator.authenticate(request.client_certificate(), intermediates);
-    return handler(request, identity);
+    return handler(request, *identity);
   };
 }
 

@@ -70,7 +70,7 @@ int run_serve(const ServeOptions& options) {
         for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
           intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
         }
-        return authenticator.authenticate(request.client_certificate(), intermediates).certificate;
+        return authenticator.authenticate(request.client_certificate(), intermediates)->certificate;
       },
       api::certificate_jwk(dir.pki.server),
       [&options] { return options.diagnostics; }};

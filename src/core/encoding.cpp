@@ -104,11 +104,11 @@ std::optional<Bytes> base64url_decode(std::string_view text) {
 
 std::string hex_encode(std::span<const std::uint8_t> data, bool upper) {
   const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-  std::string out;
-  out.reserve(data.size() * 2);
+  std::string out(data.size() * 2, '\0');
+  char* o = out.data();
   for (auto b : data) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
+    *o++ = digits[b >> 4];
+    *o++ = digits[b & 15];
   }
   return out;
 }

@@ -135,6 +135,57 @@ const BIO_METHOD* string_bio_method() {
 
 }  // namespace
 
+// Parses a request straight into the parts of a Request: method, target, headers in order
+// and body. (Beast's request_parser builds a basic_fields, a list plus a case-insensitive
+// index with an allocation per field, which the server would then copy once more.)
+class RequestParser final : public bhttp::basic_parser<true> {
+ public:
+  std::string method;
+  std::string target;
+  unsigned version = 11;
+  std::vector<Header> headers;
+  std::string body;
+
+  std::string_view header(std::string_view name) const {
+    for (const auto& h : headers) {
+      if (iequals(h.name, name)) return h.value;
+    }
+    return {};
+  }
+
+ private:
+  void on_request_impl(bhttp::verb, beast::string_view method_text, beast::string_view target_text,
+                       int v, error_code&) override {
+    method.assign(method_text.data(), method_text.size());
+    target.assign(target_text.data(), target_text.size());
+    version = static_cast<unsigned>(v);
+  }
+  void on_response_impl(int, beast::string_view, int, error_code& ec) override {
+    ec = bhttp::error::bad_method;  // never called for a request parser
+  }
+  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
+                     error_code&) override {
+    headers.push_back(
+        Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                         error_code&) override {
+    // The basic_parser has checked content_length against the body limit.
+    if (content_length) body.reserve(static_cast<std::size_t>(*content_length));
+  }
+  std::size_t on_body_impl(beast::string_view data, error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) override {
+    body.append(data.data(), data.size());
+    return data.size();
+  }
+  void on_finish_impl(error_code&) override {}
+};
+
 // --------------------------------------------------------------------------------------------
 // Shared state. Connections hold a raw pointer: the server outlives every connection because
 // ~Server stops and joins the threads, and the registry is declared before the io_context so it
@@ -493,9 +544,8 @@ class Connection final : public ConnectionBase {
 
   void on_read_header(error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    const auto& message = parser_->get();
-    auto expect = message[bhttp::field::expect];
-    if (message.version() >= 11 && iequals(expect, "100-continue") && !parser_->is_done()) {
+    if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
+        !parser_->is_done()) {
       return do_write_continue();
     }
     do_read_body();
@@ -607,15 +657,12 @@ class Connection final : public ConnectionBase {
 
   void handle_request() {
     phase_ = Phase::Handling;
-    auto& message = parser_->get();
+    RequestParser& parsed = *parser_;
     Request request = base_request();
-    request.method = std::string(message.method_string());
-    request.target = std::string(message.target());
-    request.headers.reserve(std::distance(message.begin(), message.end()));
-    for (const auto& field : message) {
-      request.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    }
-    request.body = std::move(message.body());
+    request.method = std::move(parsed.method);
+    request.target = std::move(parsed.target);
+    request.headers = std::move(parsed.headers);
+    request.body = std::move(parsed.body);
     ++served_;
     Response response;
     Router* router = listener_->config().router;
@@ -627,9 +674,9 @@ class Connection final : public ConnectionBase {
     }
     // Decided after the handler ran: a stop() meanwhile closes this connection after the answer.
     bool keep_alive =
-        message.keep_alive() && !server_.stopping &&
+        parsed.keep_alive() && !server_.stopping &&
         (limits_.max_requests_per_connection == 0 || served_ < limits_.max_requests_per_connection);
-    do_write(request, std::move(response), message.version(), keep_alive, false);
+    do_write(request, std::move(response), parsed.version, keep_alive, false);
     return_chain(request);
   }
 
@@ -638,10 +685,9 @@ class Connection final : public ConnectionBase {
     Request request = base_request();
     unsigned version = 11;
     if (parser_) {
-      const auto& message = parser_->get();
-      request.method = std::string(message.method_string());
-      request.target = std::string(message.target());
-      if (message.version() == 10) version = 10;
+      request.method = parser_->method;
+      request.target = parser_->target;
+      if (parser_->version == 10) version = 10;
     }
     Response response;
     try {
@@ -863,7 +909,7 @@ class Connection final : public ConnectionBase {
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> parser_;
   std::string head_;     // the response being written: status line, header and body
   std::string body_;     // or its body apart (TLS, longer than kCopiedBodyBytes)
   std::string tls_out_;  // the TLS records of the response (write_tls_direct)

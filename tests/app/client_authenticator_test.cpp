@@ -68,7 +68,8 @@ class ClientAuthenticatorTest : public ::testing::Test {
 TEST_F(ClientAuthenticatorTest, AcceptsACertificateOfTheTrustedCaAndReadsItsPsd2Attributes) {
   ClientAuthenticator auth(trust, *store, clock);
   auto leaf = client();
-  auto id = auth.authenticate(leaf, {});
+  auto identity = auth.authenticate(leaf, {});
+  const auto& id = *identity;
   EXPECT_EQ(id.serial_hex, leaf->serial_hex());
   EXPECT_EQ(id.fingerprint, leaf->x5t_s256());
   EXPECT_EQ(id.organization_identifier, "PSDNL-SBX-0000000001");

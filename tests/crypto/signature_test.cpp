@@ -26,6 +26,14 @@ TEST(Hash, KnownVectors) {
             "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2"
             "f14898b95b");
   EXPECT_EQ(sha512(as_bytes("abc")).size(), 64u);
+  // The empty input (a bodiless request's Digest) and a hash after it on the same thread.
+  EXPECT_EQ(hex_encode(sha256(as_bytes(""))),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(hex_encode(sha512(as_bytes(""))),
+            "cf83e1357eefb8bdf1542850d66d8007d620e4050b5715dc83f4a921d36ce9ce47d0d13c5d85f2b0ff8318"
+            "d2877eec2f63b931bd47417a81a538327af927da3e");
+  EXPECT_EQ(hex_encode(sha256(as_bytes("abc"))),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   EXPECT_EQ(hash_size(HashAlgorithm::Sha256), 32u);
   EXPECT_EQ(hash_size(HashAlgorithm::Sha384), 48u);
   EXPECT_EQ(hash_size(HashAlgorithm::Sha512), 64u);
