@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cstdint>
 #include <cstring>
+#include <stdexcept>
 
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
@@ -133,16 +134,17 @@ class JsonWriter {
  private:
   void open(char c) {
     out_ += c;
-    first_.push_back(true);
+    if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: nested too deep");
+    first_[depth_++] = true;
   }
   void close(char c) {
     out_ += c;
-    first_.pop_back();
+    if (depth_ > 0) --depth_;
   }
   void separate() {
-    if (!first_.empty()) {
-      if (!first_.back()) out_ += ',';
-      first_.back() = false;
+    if (depth_ > 0) {
+      if (!first_[depth_ - 1]) out_ += ',';
+      first_[depth_ - 1] = false;
     }
   }
   void key(std::string_view key) {
@@ -197,8 +199,10 @@ class JsonWriter {
     out_ += '"';
   }
 
+  static constexpr std::size_t kMaxDepth = 16;
   std::string out_;
-  std::vector<bool> first_;
+  std::array<bool, kMaxDepth> first_{};  // per open object or array: nothing written in it yet
+  std::size_t depth_ = 0;
 };
 
 json::object money(std::int64_t minor, const std::string& currency) {
@@ -268,12 +272,21 @@ void check_currency(const Query& query, const store::BankAccount& account) {
 
 // --- accounts ----------------------------------------------------------------------------
 
+std::string account_link(std::string_view prefix, const store::BankAccount& account,
+                         std::string_view suffix) {
+  std::string link;
+  link.reserve(prefix.size() + account.id.size() + suffix.size() + 10 + account.currency.size());
+  link += prefix;
+  link += account.id;
+  link += suffix;
+  link += "?currency=";
+  link += account.currency;
+  return link;
+}
+
 std::string transactions_link(const store::BankAccount& account) {
-  if (account.kind == "card") {
-    return fmt::format("/v1/card-accounts/{}/transactions?currency={}", account.id,
-                       account.currency);
-  }
-  return fmt::format("/v2/accounts/{}/transactions?currency={}", account.id, account.currency);
+  if (account.kind == "card") return account_link("/v1/card-accounts/", account, "/transactions");
+  return account_link("/v2/accounts/", account, "/transactions");
 }
 
 void account_json(JsonWriter& out, const store::BankAccount& account) {
@@ -282,8 +295,7 @@ void account_json(JsonWriter& out, const store::BankAccount& account) {
   out.string("product", account.product);
   out.begin_object("_links");
   out.begin_object("balances");
-  out.string("href",
-             fmt::format("/v3/accounts/{}/balances?currency={}", account.id, account.currency));
+  out.string("href", account_link("/v3/accounts/", account, "/balances"));
   out.end_object();
   out.begin_object("transactions");
   out.string("href", transactions_link(account));

@@ -100,50 +100,87 @@ Response Response::text(unsigned status, std::string body, std::string_view cont
   return r;
 }
 
-void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now) {
-  static constexpr std::pair<std::string_view, std::string_view> kDefaults[] = {
-      {"Strict-Transport-Security", "max-age=31622400; includeSubDomains"},
-      {"X-Content-Type-Options", "nosniff"},
-      {"X-Frame-Options", "deny"},
-      {"X-XSS-Protection", "1; mode=block"},
-      {"Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"},
-      {"Pragma", "no-cache"},
-      {"Expires", "0"},
-  };
-  constexpr std::size_t kCount = std::size(kDefaults);
-  // One pass over the handler's headers instead of a search per standard header.
-  bool present[kCount] = {};
-  bool has_date = false;
-  bool has_id = false;
+namespace {
+
+constexpr std::pair<std::string_view, std::string_view> kStandardHeaders[] = {
+    {"Strict-Transport-Security", "max-age=31622400; includeSubDomains"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"X-Frame-Options", "deny"},
+    {"X-XSS-Protection", "1; mode=block"},
+    {"Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"},
+    {"Pragma", "no-cache"},
+    {"Expires", "0"},
+};
+constexpr std::size_t kStandardCount = std::size(kStandardHeaders);
+
+// Which of the standard headers, Date and X-ING-Response-ID the handler set: one pass over its
+// headers instead of a search per standard header.
+struct Present {
+  bool standard[kStandardCount] = {};
+  bool date = false;
+  bool id = false;
+};
+
+Present present_headers(const Response& response) {
+  Present present;
   for (const auto& h : response.headers) {
     if (iequals(h.name, "X-ING-Response-ID")) {
-      has_id = true;
+      present.id = true;
     } else if (iequals(h.name, "Date")) {
-      has_date = true;
+      present.date = true;
     } else {
-      for (std::size_t i = 0; i < kCount; ++i) {
-        if (!present[i] && iequals(h.name, kDefaults[i].first)) present[i] = true;
+      for (std::size_t i = 0; i < kStandardCount; ++i) {
+        if (!present.standard[i] && iequals(h.name, kStandardHeaders[i].first)) {
+          present.standard[i] = true;
+        }
       }
     }
   }
-  if (has_id) {
+  return present;
+}
+
+// Responses of the same second share the formatted date.
+const std::string& date_value(TimePoint now) {
+  thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
+  thread_local std::string cached_date;
+  auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
+  if (second != cached_second) {
+    cached_date = format_imf_fixdate(now);
+    cached_second = second;
+  }
+  return cached_date;
+}
+
+}  // namespace
+
+void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now) {
+  const Present present = present_headers(response);
+  if (present.id) {
     response.set("X-ING-Response-ID", response_id);
   } else {
     response.add("X-ING-Response-ID", response_id);
   }
-  if (!has_date) {
-    // Responses of the same second share the formatted date.
-    thread_local std::int64_t cached_second = std::numeric_limits<std::int64_t>::min();
-    thread_local std::string cached_date;
-    auto second = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    if (second != cached_second) {
-      cached_date = format_imf_fixdate(now);
-      cached_second = second;
+  if (!present.date) response.add("Date", date_value(now));
+  for (std::size_t i = 0; i < kStandardCount; ++i) {
+    if (!present.standard[i]) {
+      response.add(kStandardHeaders[i].first, kStandardHeaders[i].second);
     }
-    response.add("Date", cached_date);
   }
-  for (std::size_t i = 0; i < kCount; ++i) {
-    if (!present[i]) response.add(kDefaults[i].first, kDefaults[i].second);
+}
+
+void append_standard_header_lines(std::string& out, const Response& response,
+                                  std::string_view response_id, TimePoint now) {
+  const Present present = present_headers(response);
+  auto line = [&out](std::string_view name, std::string_view value) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  };
+  line("X-ING-Response-ID", response_id);
+  if (!present.date) line("Date", date_value(now));
+  for (std::size_t i = 0; i < kStandardCount; ++i) {
+    if (!present.standard[i]) line(kStandardHeaders[i].first, kStandardHeaders[i].second);
   }
 }
 

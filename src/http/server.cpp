@@ -227,8 +227,15 @@ struct Server::State {
 
   std::string next_response_id() {
     std::uint64_t n = response_counter.fetch_add(1, std::memory_order_relaxed);
-    return fmt::format("{:016x}{:016x}", mix64(response_keys[0] + n),
-                       mix64(response_keys[1] ^ (n * 0x9e3779b97f4a7c15ULL)));
+    std::string id(32, '0');
+    put_hex(id.data(), mix64(response_keys[0] + n));
+    put_hex(id.data() + 16, mix64(response_keys[1] ^ (n * 0x9e3779b97f4a7c15ULL)));
+    return id;
+  }
+  // 16 lower-case hex digits of v.
+  static void put_hex(char* out, std::uint64_t v) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    for (int i = 15; i >= 0; --i, v >>= 4) out[i] = kDigits[v & 0xF];
   }
   // The splitmix64 finaliser: a bijection on 64-bit values.
   static std::uint64_t mix64(std::uint64_t z) {
@@ -703,7 +710,6 @@ class Connection final : public ConnectionBase {
   void do_write(const Request& request, Response response, unsigned version, bool keep_alive,
                 bool linger) {
     phase_ = Phase::Writing;
-    apply_standard_headers(response, request.response_id, server_.clock->now());
 
     unsigned status = valid_status(response.status);
     bool no_body = status < 200 || status == 204 || status == 304;
@@ -713,7 +719,7 @@ class Connection final : public ConnectionBase {
     // Over TLS a long body is encrypted from where it is instead of being copied behind the
     // head (write_tls_direct); its records still leave with the head's in one send.
     const bool separate_body = kTls && send_body && response.body.size() > kCopiedBodyBytes;
-    std::size_t header_size = 64;
+    std::size_t header_size = 512;  // the status line, framing and standard headers
     for (const auto& h : response.headers) header_size += h.name.size() + h.value.size() + 4;
     head_.clear();
     body_.clear();
@@ -724,9 +730,9 @@ class Connection final : public ConnectionBase {
     head_ += bhttp::obsolete_reason(bhttp::int_to_status(status));
     head_ += "\r\n";
     for (const auto& h : response.headers) {
-      // Framing is the server's.
+      // Framing and the response id are the server's.
       if (iequals(h.name, "Content-Length") || iequals(h.name, "Transfer-Encoding") ||
-          iequals(h.name, "Connection")) {
+          iequals(h.name, "Connection") || iequals(h.name, "X-ING-Response-ID")) {
         continue;
       }
       if (h.name.empty() || has_forbidden(h.name, kBadInName) ||
@@ -739,6 +745,7 @@ class Connection final : public ConnectionBase {
       head_ += h.value;
       head_ += "\r\n";
     }
+    append_standard_header_lines(head_, response, request.response_id, server_.clock->now());
     if (!no_body) {
       head_ += "Content-Length: ";
       head_ += std::to_string(response.body.size());

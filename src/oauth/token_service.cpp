@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
+#include <unordered_map>
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
@@ -58,6 +60,23 @@ std::string_view kind_description(TokenKind kind) {
 std::string TokenService::hash(std::string_view secret) {
   return hex_encode(crypto::sha256(as_bytes(secret)));
 }
+
+namespace {
+
+// hash() of the access tokens this thread has seen lately: a client sends the same token on
+// every call, and the hash of a token never changes.
+const std::string& remembered_hash(std::string_view token) {
+  struct Hasher {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  thread_local std::unordered_map<std::string, std::string, Hasher, std::equal_to<>> hashes;
+  if (auto it = hashes.find(token); it != hashes.end()) return it->second;
+  if (hashes.size() >= 4096) hashes.clear();
+  return hashes.emplace(std::string(token), TokenService::hash(token)).first->second;
+}
+
+}  // namespace
 
 TokenService::TokenService(store::Store& store, const Clock& clock, RandomSource& random,
                            TokenSettings settings)
@@ -297,7 +316,7 @@ ValidToken TokenService::validate(std::string_view token, std::string_view thumb
                 fmt::format("An access token is required (Authorization: Bearer ...): {}",
                             kind_description(required)));
   }
-  auto record = lookup(hash(token));
+  auto record = lookup(remembered_hash(token));
   if (!record) throw Error(401, "token.unknown", "The access token is unknown");
   auto kind = kind_from_name(record->kind);
   if (!kind || *kind == TokenKind::Refresh) {

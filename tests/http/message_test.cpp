@@ -88,6 +88,32 @@ TEST(StandardHeadersTest, DateFollowsTheClockAcrossSecondsAndKeepsTheHandlersDat
   EXPECT_EQ(r.header("Date").value_or(""), "Thu, 01 Jan 1970 00:00:00 GMT");
 }
 
+TEST(StandardHeadersTest, HeaderLinesMatchWhatApplyAddsAndKeepTheHandlersChoices) {
+  TimePoint t = std::chrono::sys_days{std::chrono::year{2020} / 8 / 12} + std::chrono::hours(7) +
+                std::chrono::minutes(36) + std::chrono::seconds(42);
+  Response r = Response::text(200, "x");
+  r.set("Cache-Control", "max-age=3600");
+  r.set("X-ING-Response-ID", "handler-chose-this");
+  std::string lines;
+  append_standard_header_lines(lines, r, "bb9c6fb19dc058db9794f6f8b9e28b2d", t);
+  EXPECT_EQ(lines,
+            "X-ING-Response-ID: bb9c6fb19dc058db9794f6f8b9e28b2d\r\n"
+            "Date: Wed, 12 Aug 2020 07:36:42 GMT\r\n"
+            "Strict-Transport-Security: max-age=31622400; includeSubDomains\r\n"
+            "X-Content-Type-Options: nosniff\r\n"
+            "X-Frame-Options: deny\r\n"
+            "X-XSS-Protection: 1; mode=block\r\n"
+            "Pragma: no-cache\r\n"
+            "Expires: 0\r\n");
+  // The same set as apply_standard_headers leaves on the response (the handler's
+  // Cache-Control stays the handler's; its X-ING-Response-ID is replaced).
+  apply_standard_headers(r, "bb9c6fb19dc058db9794f6f8b9e28b2d", t);
+  for (const auto& h : r.headers) {
+    if (iequals(h.name, "Cache-Control") || iequals(h.name, "Content-Type")) continue;
+    EXPECT_NE(lines.find(h.name + ": " + h.value + "\r\n"), std::string::npos) << h.name;
+  }
+}
+
 AccessLogEntry sample_entry() {
   AccessLogEntry e;
   e.time = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1} + std::chrono::hours(10);
