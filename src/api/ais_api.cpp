@@ -88,123 +88,6 @@ bool needs_escape(std::uint64_t w) {
           has_zero(w ^ (kOnes * '\\'))) != 0;
 }
 
-// True when one byte of `text` is below 0x20, '"' or '\\'.
-bool any_escape(std::string_view text) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  for (; end - p >= 8; p += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    if (needs_escape(w)) return true;
-  }
-  for (; p != end; ++p) {
-    auto c = static_cast<unsigned char>(*p);
-    if (c < 0x20 || c == '"' || c == '\\') return true;
-  }
-  return false;
-}
-
-// The accounts list is written straight into the body text rather than built as JSON values
-// and serialised: the same bytes, keys in the same order, and strings escaped as Boost.JSON's
-// serializer escapes them. (The transaction pages have a writer of their own, below.)
-class JsonWriter {
- public:
-  explicit JsonWriter(std::size_t reserve) { out_.reserve(reserve); }
-
-  void begin_object() {
-    separate();
-    open('{');
-  }
-  void begin_object(std::string_view key) {
-    this->key(key);
-    open('{');
-  }
-  void end_object() { close('}'); }
-  void begin_array(std::string_view key) {
-    this->key(key);
-    open('[');
-  }
-  void end_array() { close(']'); }
-  void string(std::string_view key, std::string_view value) {
-    this->key(key);
-    quoted(value);
-  }
-  std::string take() { return std::move(out_); }
-
- private:
-  void open(char c) {
-    out_ += c;
-    if (depth_ == kMaxDepth) throw std::logic_error("JsonWriter: nested too deep");
-    first_[depth_++] = true;
-  }
-  void close(char c) {
-    out_ += c;
-    if (depth_ > 0) --depth_;
-  }
-  void separate() {
-    if (depth_ > 0) {
-      if (!first_[depth_ - 1]) out_ += ',';
-      first_[depth_ - 1] = false;
-    }
-  }
-  void key(std::string_view key) {
-    separate();
-    quoted(key);
-    out_ += ':';
-  }
-  void quoted(std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    out_ += '"';
-    if (!any_escape(text)) {  // nearly always: one copy
-      out_ += text;
-      out_ += '"';
-      return;
-    }
-    std::size_t run = 0;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-      auto c = static_cast<unsigned char>(text[i]);
-      if (c >= 0x20 && c != '"' && c != '\\') continue;
-      out_.append(text, run, i - run);
-      run = i + 1;
-      out_ += '\\';
-      switch (c) {
-        case '"':
-          out_ += '"';
-          break;
-        case '\\':
-          out_ += '\\';
-          break;
-        case '\b':
-          out_ += 'b';
-          break;
-        case '\t':
-          out_ += 't';
-          break;
-        case '\n':
-          out_ += 'n';
-          break;
-        case '\f':
-          out_ += 'f';
-          break;
-        case '\r':
-          out_ += 'r';
-          break;
-        default:
-          out_ += "u00";
-          out_ += kHex[c >> 4];
-          out_ += kHex[c & 0xF];
-      }
-    }
-    out_.append(text, run, std::string_view::npos);
-    out_ += '"';
-  }
-
-  static constexpr std::size_t kMaxDepth = 16;
-  std::string out_;
-  std::array<bool, kMaxDepth> first_{};  // per open object or array: nothing written in it yet
-  std::size_t depth_ = 0;
-};
-
 json::object money(std::int64_t minor, const std::string& currency) {
   json::object out;
   out["currency"] = currency;
@@ -270,61 +153,190 @@ void check_currency(const Query& query, const store::BankAccount& account) {
   }
 }
 
+// --- JSON text ---------------------------------------------------------------------------
+//
+// The accounts list and the transaction pages are written straight from the store's row views into
+// the body (no records, no JSON values): for each entry the room it can take at most is made once,
+// then its bytes are copied in. The bytes are those Boost.JSON's serializer writes (its escaping,
+// keys in the order given; amounts with two decimals).
+
+// The body under construction: room is made before writing, so the writes need no checks.
+class PageText {
+ public:
+  explicit PageText(std::size_t estimate) { text_.resize(estimate); }
+
+  // Room for at least `n` more bytes; write them from the returned position, then done().
+  char* room(std::size_t n) {
+    if (text_.size() - size_ < n) text_.resize(std::max(text_.size() * 2, size_ + n));
+    return text_.data() + size_;
+  }
+  void done(const char* end) { size_ = static_cast<std::size_t>(end - text_.data()); }
+  std::string_view view() const { return {text_.data(), size_}; }
+  std::size_t size() const { return size_; }
+  std::string take() {
+    text_.resize(size_);
+    return std::move(text_);
+  }
+
+ private:
+  std::string text_;
+  std::size_t size_ = 0;
+};
+
+template <std::size_t N>
+char* put(char* p, const char (&literal)[N]) {
+  std::memcpy(p, literal, N - 1);
+  return p + N - 1;
+}
+
+char* put(char* p, std::string_view text) {
+  if (!text.empty()) std::memcpy(p, text.data(), text.size());
+  return p + text.size();
+}
+
+// The bytes JSON strings escape (as Boost.JSON does): controls, '"' and '\\'.
+constexpr auto kEscaped = [] {
+  std::array<bool, 256> escaped{};
+  for (int c = 0; c < 0x20; ++c) escaped[c] = true;
+  escaped['"'] = escaped['\\'] = true;
+  return escaped;
+}();
+
+char* put_escape(char* p, unsigned char c) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  *p++ = '\\';
+  switch (c) {
+    case '"':
+      *p++ = '"';
+      break;
+    case '\\':
+      *p++ = '\\';
+      break;
+    case '\b':
+      *p++ = 'b';
+      break;
+    case '\t':
+      *p++ = 't';
+      break;
+    case '\n':
+      *p++ = 'n';
+      break;
+    case '\f':
+      *p++ = 'f';
+      break;
+    case '\r':
+      *p++ = 'r';
+      break;
+    default:
+      p = put(p, "u00");
+      *p++ = kHex[c >> 4];
+      *p++ = kHex[c & 0xF];
+  }
+  return p;
+}
+
+inline char* put_byte(char* p, unsigned char c) {
+  if (kEscaped[c]) return put_escape(p, c);
+  *p++ = static_cast<char>(c);
+  return p;
+}
+
+// `text` as the inside of a JSON string, escaped as Boost.JSON escapes it: 8 bytes at a
+// time while none needs escaping. Writes at most 6 bytes per input byte.
+char* put_escaped(char* p, std::string_view text) {
+  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* const end = in + text.size();
+  while (end - in >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, in, 8);
+    if (!needs_escape(w)) {
+      std::memcpy(p, &w, 8);
+      p += 8;
+      in += 8;
+      continue;
+    }
+    for (const auto* stop = in + 8; in != stop; ++in) p = put_byte(p, *in);
+  }
+  if (in != end && text.size() >= 8) {
+    // The last 8 bytes, overlapping what is written: when none needs escaping, the overlap
+    // was copied as it is and is written again unchanged.
+    std::uint64_t w;
+    std::memcpy(&w, end - 8, 8);
+    if (!needs_escape(w)) {
+      const auto rest = end - in;
+      std::memcpy(p + rest - 8, &w, 8);
+      return p + rest;
+    }
+  }
+  while (in != end) p = put_byte(p, *in++);
+  return p;
+}
+
+char* put_string(char* p, std::string_view text) {
+  *p++ = '"';
+  p = put_escaped(p, text);
+  *p++ = '"';
+  return p;
+}
+
 // --- accounts ----------------------------------------------------------------------------
 
-std::string account_link(std::string_view prefix, const store::BankAccount& account,
-                         std::string_view suffix) {
-  std::string link;
-  link.reserve(prefix.size() + account.id.size() + suffix.size() + 10 + account.currency.size());
-  link += prefix;
-  link += account.id;
-  link += suffix;
-  link += "?currency=";
-  link += account.currency;
-  return link;
+// One entry of accounts; at most account_bound(account) bytes.
+std::size_t account_bound(const store::BankAccount& a) {
+  return 6 * (3 * a.id.size() + 3 * a.currency.size() + a.product.size() + a.iban.size() +
+              a.masked_pan.size() + a.name.size()) +
+         256;
 }
 
-std::string transactions_link(const store::BankAccount& account) {
-  if (account.kind == "card") return account_link("/v1/card-accounts/", account, "/transactions");
-  return account_link("/v2/accounts/", account, "/transactions");
-}
-
-void account_json(JsonWriter& out, const store::BankAccount& account) {
-  out.begin_object();
-  out.string("resourceId", account.id);
-  out.string("product", account.product);
-  out.begin_object("_links");
-  out.begin_object("balances");
-  out.string("href", account_link("/v3/accounts/", account, "/balances"));
-  out.end_object();
-  out.begin_object("transactions");
-  out.string("href", transactions_link(account));
-  out.end_object();
-  out.end_object();
-  out.string("iban", account.iban);
-  if (account.kind == "card") out.string("maskedPan", account.masked_pan);
-  out.string("name", account.name);
-  out.string("currency", account.currency);
-  out.end_object();
+char* put_account(char* p, const store::BankAccount& a) {
+  p = put(p, "{\"resourceId\":");
+  p = put_string(p, a.id);
+  p = put(p, ",\"product\":");
+  p = put_string(p, a.product);
+  p = put(p, ",\"_links\":{\"balances\":{\"href\":\"/v3/accounts/");
+  p = put_escaped(p, a.id);
+  p = put(p, "/balances?currency=");
+  p = put_escaped(p, a.currency);
+  p = put(p, "\"},\"transactions\":{\"href\":\"");
+  p = a.kind == "card" ? put(p, "/v1/card-accounts/") : put(p, "/v2/accounts/");
+  p = put_escaped(p, a.id);
+  p = put(p, "/transactions?currency=");
+  p = put_escaped(p, a.currency);
+  p = put(p, "\"}},\"iban\":");
+  p = put_string(p, a.iban);
+  if (a.kind == "card") {
+    p = put(p, ",\"maskedPan\":");
+    p = put_string(p, a.masked_pan);
+  }
+  p = put(p, ",\"name\":");
+  p = put_string(p, a.name);
+  p = put(p, ",\"currency\":");
+  p = put_string(p, a.currency);
+  *p++ = '}';
+  return p;
 }
 
 http::Response list_accounts(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, {});
-  JsonWriter out(256 + access.consent.account_ids.size() * 512);
-  out.begin_object();
-  out.begin_array("accounts");
+  PageText out(64 + access.consent.account_ids.size() * 512);
+  char* p = out.room(16);
+  p = put(p, "{\"accounts\":[");
+  out.done(p);
   bool any = false;
   for (const auto& id : access.consent.account_ids) {
     if (auto account = api.account(id)) {
-      account_json(out, *account);
+      p = out.room(account_bound(*account) + 1);
+      if (any) *p++ = ',';
+      out.done(put_account(p, *account));
       any = true;
     }
   }
   if (!any) {
     throw Error(404, "ais.no_accounts", "The customer's consent covers no accounts");
   }
-  out.end_array();
-  out.end_object();
+  p = out.room(2);
+  p = put(p, "]}");
+  out.done(p);
   return http::Response::json(200, out.take());
 }
 
@@ -421,130 +433,6 @@ std::vector<std::string> fields_to_omit(const Query& query) {
 }
 
 // --- transaction pages ---------------------------------------------------------------------
-//
-// A page is written straight from the store's row views into the body (no records, no JSON
-// values): for each entry the room it can take at most is made once, then its bytes are
-// copied in. The bytes are those JsonWriter writes (Boost.JSON's escaping, amounts with two
-// decimals, keys in the same order).
-
-// The body under construction: room is made before writing, so the writes need no checks.
-class PageText {
- public:
-  explicit PageText(std::size_t estimate) { text_.resize(estimate); }
-
-  // Room for at least `n` more bytes; write them from the returned position, then done().
-  char* room(std::size_t n) {
-    if (text_.size() - size_ < n) text_.resize(std::max(text_.size() * 2, size_ + n));
-    return text_.data() + size_;
-  }
-  void done(const char* end) { size_ = static_cast<std::size_t>(end - text_.data()); }
-  std::string_view view() const { return {text_.data(), size_}; }
-  std::size_t size() const { return size_; }
-  std::string take() {
-    text_.resize(size_);
-    return std::move(text_);
-  }
-
- private:
-  std::string text_;
-  std::size_t size_ = 0;
-};
-
-template <std::size_t N>
-char* put(char* p, const char (&literal)[N]) {
-  std::memcpy(p, literal, N - 1);
-  return p + N - 1;
-}
-
-char* put(char* p, std::string_view text) {
-  if (!text.empty()) std::memcpy(p, text.data(), text.size());
-  return p + text.size();
-}
-
-// The bytes JsonWriter::quoted escapes.
-constexpr auto kEscaped = [] {
-  std::array<bool, 256> escaped{};
-  for (int c = 0; c < 0x20; ++c) escaped[c] = true;
-  escaped['"'] = escaped['\\'] = true;
-  return escaped;
-}();
-
-char* put_escape(char* p, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  *p++ = '\\';
-  switch (c) {
-    case '"':
-      *p++ = '"';
-      break;
-    case '\\':
-      *p++ = '\\';
-      break;
-    case '\b':
-      *p++ = 'b';
-      break;
-    case '\t':
-      *p++ = 't';
-      break;
-    case '\n':
-      *p++ = 'n';
-      break;
-    case '\f':
-      *p++ = 'f';
-      break;
-    case '\r':
-      *p++ = 'r';
-      break;
-    default:
-      p = put(p, "u00");
-      *p++ = kHex[c >> 4];
-      *p++ = kHex[c & 0xF];
-  }
-  return p;
-}
-
-inline char* put_byte(char* p, unsigned char c) {
-  if (kEscaped[c]) return put_escape(p, c);
-  *p++ = static_cast<char>(c);
-  return p;
-}
-
-// `text` as the inside of a JSON string, escaped as JsonWriter::quoted escapes it: 8 bytes at a
-// time while none needs escaping. Writes at most 6 bytes per input byte.
-char* put_escaped(char* p, std::string_view text) {
-  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = in + text.size();
-  while (end - in >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, in, 8);
-    if (!needs_escape(w)) {
-      std::memcpy(p, &w, 8);
-      p += 8;
-      in += 8;
-      continue;
-    }
-    for (const auto* stop = in + 8; in != stop; ++in) p = put_byte(p, *in);
-  }
-  if (in != end && text.size() >= 8) {
-    // The last 8 bytes, overlapping what is written: when none needs escaping, the overlap
-    // was copied as it is and is written again unchanged.
-    std::uint64_t w;
-    std::memcpy(&w, end - 8, 8);
-    if (!needs_escape(w)) {
-      const auto rest = end - in;
-      std::memcpy(p + rest - 8, &w, 8);
-      return p + rest;
-    }
-  }
-  while (in != end) p = put_byte(p, *in++);
-  return p;
-}
-
-char* put_string(char* p, std::string_view text) {
-  *p++ = '"';
-  p = put_escaped(p, text);
-  *p++ = '"';
-  return p;
-}
 
 // Two-decimal amount as a JSON number (api.md Part 1), e.g. -12.34; at most 24 bytes.
 char* put_amount(char* p, std::int64_t minor) {

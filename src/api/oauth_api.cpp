@@ -432,13 +432,13 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
   return out;
 }
 
-std::string bearer_token(const http::Request& request) {
+std::string_view bearer_token(const http::Request& request) {
   auto authorization = request.header("Authorization");
   if (!authorization || !starts_with_ci(*authorization, "Bearer ")) return {};
   auto token = authorization->substr(7);
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  return std::string(token);
+  return token;
 }
 
 namespace {

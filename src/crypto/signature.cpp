@@ -1,10 +1,12 @@
 #include "crypto/signature.hpp"
 
 #include <fmt/format.h>
+#include <openssl/err.h>
 #include <openssl/rsa.h>
 
 #include <array>
 
+#include "crypto/hash.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/verify_context.hpp"
 
@@ -113,15 +115,11 @@ bool verify(const PublicKey& key, SignatureAlgorithm alg, std::span<const std::u
   // The digest here and the public-key operation on a context prepared once per key and
   // algorithm: what EVP_DigestVerify does, without setting the algorithms up on every call.
   std::array<std::uint8_t, kMaxHashSize> digest;
-  unsigned int digest_len = 0;
-  bool ok = EVP_Digest(nonnull(data), data.size(), digest.data(), &digest_len,
-                       ossl::fetched_md(alg.hash), nullptr) == 1;
-  if (ok) {
-    ossl::EvpPkeyCtxPtr ctx = key.state().verify.context(alg);
-    ok = ctx && EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(), digest.data(),
-                                digest_len) == 1;
-  }
-  ossl::drain_errors();
+  const std::size_t digest_len = hash(alg.hash, data, digest);
+  ossl::EvpPkeyCtxPtr ctx = key.state().verify.context(alg);
+  const bool ok = ctx && EVP_PKEY_verify(ctx.get(), signature.data(), signature.size(),
+                                         digest.data(), digest_len) == 1;
+  if (!ok || ERR_peek_error() != 0) ossl::drain_errors();  // nothing left for the next caller
   return ok;
 }
 
