@@ -103,14 +103,41 @@ std::string format_imf_fixdate(TimePoint t) {
 }
 
 std::string format_rfc3339(TimePoint t) {
-  std::tm tm = to_utc_tm(t);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+  std::string out(20, 'Z');
+  put_rfc3339_seconds(out.data(), t);
+  return out;
 }
 
 std::string format_date(TimePoint t) {
-  std::tm tm = to_utc_tm(t);
-  return fmt::format("{:04d}-{:02d}-{:02d}", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+  std::string out(20, ' ');
+  put_rfc3339_seconds(out.data(), t);
+  out.resize(10);
+  return out;
+}
+
+char* put_rfc3339_seconds(char* out, TimePoint t) {
+  using namespace std::chrono;
+  const auto secs = floor<seconds>(t);
+  const auto day = floor<days>(secs);
+  const year_month_day ymd{day};
+  const hh_mm_ss<seconds> hms{secs - day};
+  // TimePoint (nanoseconds since 1970 in 64 bits) spans the years 1677 to 2262: four digits.
+  const auto put = [&out](unsigned value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+    out += digits;
+  };
+  put(static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  *out++ = '-';
+  put(static_cast<unsigned>(ymd.month()), 2);
+  *out++ = '-';
+  put(static_cast<unsigned>(ymd.day()), 2);
+  *out++ = 'T';
+  put(static_cast<unsigned>(hms.hours().count()), 2);
+  *out++ = ':';
+  put(static_cast<unsigned>(hms.minutes().count()), 2);
+  *out++ = ':';
+  put(static_cast<unsigned>(hms.seconds().count()), 2);
+  return out;
 }
 
 std::optional<ParsedHttpDate> parse_http_date(std::string_view text, HttpDateProblem* problem) {

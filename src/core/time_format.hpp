@@ -31,6 +31,8 @@ std::optional<ParsedHttpDate> parse_http_date(std::string_view text,
 
 // "2019-11-19T17:28:15Z": RFC 3339, UTC, no fraction.
 std::string format_rfc3339(TimePoint t);
+// Writes "YYYY-MM-DDThh:mm:ss" (19 bytes, whole seconds, no zone) at out; returns the end.
+char* put_rfc3339_seconds(char* out, TimePoint t);
 // Accepts RFC 3339 with "Z" or a numeric offset, with or without a fraction.
 std::optional<TimePoint> parse_rfc3339(std::string_view text);
 

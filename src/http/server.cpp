@@ -20,6 +20,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <optional>
@@ -54,6 +55,8 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 // Bodies up to this size are copied behind the response head (one TLS record for both);
 // longer ones are encrypted where they are.
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
+// What one read from a socket (or one SSL_read) asks for at most.
+constexpr std::size_t kReadChunk = 16 * 1024 + 512;
 
 bool is_malformed(const error_code& ec) {
   if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
@@ -117,19 +120,59 @@ long string_bio_ctrl(BIO*, int command, long, void*) {
   return command == BIO_CTRL_FLUSH ? 1 : 0;
 }
 
+// A read-only BIO over the ciphertext a connection has received and the SSL object has not
+// consumed yet (Connection::decrypt_available): OpenSSL reads records from it, no copy into a
+// BIO pair first.
+int buffer_bio_read(BIO* bio, char* out, int size) {
+  BIO_clear_retry_flags(bio);
+  auto* in = static_cast<beast::flat_buffer*>(BIO_get_data(bio));
+  if (size <= 0) return 0;
+  if (in->size() == 0) {
+    BIO_set_retry_read(bio);  // more is on its way: SSL_read answers SSL_ERROR_WANT_READ
+    return -1;
+  }
+  const std::size_t n = std::min(in->size(), static_cast<std::size_t>(size));
+  std::memcpy(out, in->data().data(), n);
+  in->consume(n);
+  return static_cast<int>(n);
+}
+
+long buffer_bio_ctrl(BIO* bio, int command, long, void*) {
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+      return 1;
+    case BIO_CTRL_PENDING:
+      return static_cast<long>(static_cast<beast::flat_buffer*>(BIO_get_data(bio))->size());
+    default:
+      return 0;
+  }
+}
+
+// A BIO method of ours (created once): `read` or `write` may be null.
+BIO_METHOD* new_bio_method(const char* name, int (*read)(BIO*, char*, int),
+                           int (*write)(BIO*, const char*, int),
+                           long (*ctrl)(BIO*, int, long, void*)) {
+  BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, name);
+  if (!m) return nullptr;
+  if (read) BIO_meth_set_read(m, read);
+  if (write) BIO_meth_set_write(m, write);
+  BIO_meth_set_ctrl(m, ctrl);
+  BIO_meth_set_create(m, [](BIO* b) {
+    BIO_set_init(b, 1);
+    return 1;
+  });
+  return m;
+}
+
 const BIO_METHOD* string_bio_method() {
-  static BIO_METHOD* method = [] {
-    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "sandbank-records");
-    if (m) {
-      BIO_meth_set_write(m, string_bio_write);
-      BIO_meth_set_ctrl(m, string_bio_ctrl);
-      BIO_meth_set_create(m, [](BIO* b) {
-        BIO_set_init(b, 1);
-        return 1;
-      });
-    }
-    return m;
-  }();
+  static BIO_METHOD* method =
+      new_bio_method("sandbank-records-out", nullptr, string_bio_write, string_bio_ctrl);
+  return method;
+}
+
+const BIO_METHOD* buffer_bio_method() {
+  static BIO_METHOD* method =
+      new_bio_method("sandbank-records-in", buffer_bio_read, nullptr, buffer_bio_ctrl);
   return method;
 }
 
@@ -516,15 +559,101 @@ class Connection final : public ConnectionBase {
   void do_wait_first_byte() {
     phase_ = Phase::Idle;
     set_deadline(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
-    stream_.async_read_some(buffer_.prepare(4096),
-                            beast::bind_front_handler(&Connection::on_first_byte, shared_self()));
+    read_more(&Connection::on_first_byte);
   }
 
-  void on_first_byte(error_code ec, std::size_t n) {
+  void on_first_byte(error_code ec) {
     clear_deadline();
     if (ec) return close_now();  // idle timeout, client gone, server stopping: nothing to answer
-    buffer_.commit(n);
     do_read_header();
+  }
+
+  // ---- reading: what arrives is appended to buffer_ (decrypted first over TLS), then `next`
+  // runs. The request is parsed from buffer_ in place; the socket is read only for what is
+  // missing. Over TLS the records are decrypted with the connection's SSL object directly (see
+  // decrypt_available); asio's SSL stream is left to the handshake and the shutdown.
+
+  using ReadStep = void (Connection::*)(error_code);
+
+  void read_more(ReadStep next) {
+    if constexpr (kTls) {
+      error_code ec;
+      if (decrypt_available(ec) > 0 || ec) return (this->*next)(ec);
+      tcp().socket().async_read_some(cipher_in_.prepare(kReadChunk),
+                                     [self = shared_self(), next](error_code ec, std::size_t n) {
+                                       if (ec) return ((*self).*next)(ec);
+                                       self->cipher_in_.commit(n);
+                                       self->read_more(next);
+                                     });
+    } else {
+      tcp().socket().async_read_some(buffer_.prepare(kReadChunk),
+                                     [self = shared_self(), next](error_code ec, std::size_t n) {
+                                       if (!ec) self->buffer_.commit(n);
+                                       ((*self).*next)(ec);
+                                     });
+    }
+  }
+
+  // Decrypts the records in cipher_in_ (and any the SSL stream's engine still holds from the
+  // handshake) into buffer_; returns the plaintext bytes added. Sets `ec` when the client
+  // closed the TLS session or a record is bad.
+  std::size_t decrypt_available(error_code& ec) {
+    SSL* ssl = stream_.native_handle();
+    BIO* engine_bio = SSL_get_rbio(ssl);
+    if (!engine_bio) {
+      ec = net::error::operation_not_supported;
+      return 0;
+    }
+    // Records the client sent right behind its handshake sit in the engine's BIO pair.
+    while (BIO_ctrl_pending(engine_bio) > 0) {
+      auto room = cipher_in_.prepare(kReadChunk);
+      int n = BIO_read(engine_bio, room.data(), static_cast<int>(room.size()));
+      if (n <= 0) break;
+      cipher_in_.commit(static_cast<std::size_t>(n));
+    }
+    if (!in_bio_) {
+      in_bio_.reset(BIO_new(buffer_bio_method()));
+      if (!in_bio_) {
+        ec = net::error::no_memory;
+        return 0;
+      }
+      BIO_set_data(in_bio_.get(), &cipher_in_);
+    }
+    BIO_up_ref(engine_bio);     // the reference SSL_set0_rbio below gives back to the SSL
+    BIO_up_ref(in_bio_.get());  // the SSL's while it reads; in_bio_ keeps its own
+    SSL_set0_rbio(ssl, in_bio_.get());
+    std::size_t added = 0;
+    int error = SSL_ERROR_NONE;
+    // Bounded per call: the parser consumes buffer_ before more is decrypted.
+    while (added < 4 * kReadChunk) {
+      auto room = buffer_.prepare(kReadChunk);
+      int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
+      if (n <= 0) {
+        error = SSL_get_error(ssl, n);
+        break;
+      }
+      buffer_.commit(static_cast<std::size_t>(n));
+      added += static_cast<std::size_t>(n);
+    }
+    SSL_set0_rbio(ssl, engine_bio);
+    if (error == SSL_ERROR_ZERO_RETURN) {
+      ec = net::error::eof;  // close_notify
+    } else if (error != SSL_ERROR_NONE && error != SSL_ERROR_WANT_READ) {
+      ec = net::error::connection_aborted;
+      spdlog::debug("http: {} TLS read from {} failed: {}", listener_->config().name,
+                    remote_address_, ossl_reason());
+    }
+    if (added > 0) ec = {};  // a request before the close is still answered
+    return added;
+  }
+
+  static std::string ossl_reason() {
+    unsigned long code = ERR_get_error();
+    std::string reason =
+        code ? ERR_reason_error_string(code) ? ERR_reason_error_string(code) : "unknown"
+             : "no OpenSSL error";
+    ERR_clear_error();
+    return reason;
   }
 
   void do_read_header() {
@@ -532,30 +661,23 @@ class Connection final : public ConnectionBase {
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
     set_deadline(limits_.read_timeout);
-    // A request usually arrives whole with its first read: parse what is there first and go
-    // back to the socket only for the rest.
-    error_code ec;
+    parse_header({});
+  }
+
+  void parse_header(error_code ec) {
+    if (ec) return on_read_error(ec);
     while (buffer_.size() > 0 && !parser_->is_header_done()) {
       std::size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
       if (ec || used == 0) break;
     }
-    if (ec == bhttp::error::need_more || (!ec && !parser_->is_header_done())) {
-      bhttp::async_read_header(
-          stream_, buffer_, *parser_,
-          beast::bind_front_handler(&Connection::on_read_header, shared_self()));
-      return;
-    }
-    on_read_header(ec, 0);
-  }
-
-  void on_read_header(error_code ec, std::size_t) {
-    if (ec) return on_read_error(ec);
+    if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
+    if (!parser_->is_header_done()) return read_more(&Connection::parse_header);
     if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
         !parser_->is_done()) {
       return do_write_continue();
     }
-    do_read_body();
+    parse_body({});
   }
 
   void do_write_continue() {
@@ -564,27 +686,18 @@ class Connection final : public ConnectionBase {
                      beast::bind_front_handler(&Connection::on_write_continue, shared_self()));
   }
 
-  void on_write_continue(error_code ec, std::size_t) {
-    if (ec) return on_read_error(ec);
-    do_read_body();
-  }
+  void on_write_continue(error_code ec, std::size_t) { parse_body(ec); }
 
-  void do_read_body() {
-    error_code ec;
+  void parse_body(error_code ec) {
+    if (ec) return on_read_error(ec);
     while (buffer_.size() > 0 && !parser_->is_done()) {
       std::size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
       if (ec || used == 0) break;
     }
-    if (ec && ec != bhttp::error::need_more) return on_read_body(ec, 0);
-    if (parser_->is_done()) return on_read_body({}, 0);
-    bhttp::async_read(stream_, buffer_, *parser_,
-                      beast::bind_front_handler(&Connection::on_read_body, shared_self()));
-  }
-
-  void on_read_body(error_code ec, std::size_t) {
+    if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
+    if (!parser_->is_done()) return read_more(&Connection::parse_body);
     clear_deadline();
-    if (ec) return on_read_error(ec);
     handle_request();
   }
 
@@ -788,8 +901,13 @@ class Connection final : public ConnectionBase {
     }
     head_ += body_;
     body_.clear();
-    net::async_write(stream_, net::buffer(head_),
-                     beast::bind_front_handler(&Connection::on_write, shared_self()));
+    if constexpr (kTls) {
+      net::async_write(stream_, net::buffer(head_),
+                       beast::bind_front_handler(&Connection::on_write, shared_self()));
+    } else {
+      net::async_write(tcp().socket(), net::buffer(head_),
+                       beast::bind_front_handler(&Connection::on_write, shared_self()));
+    }
   }
 
   // Encrypts the response with the connection's SSL object into tls_out_ and sends all its
@@ -822,7 +940,7 @@ class Connection final : public ConnectionBase {
     }
     const std::size_t plain_bytes = head_.size() + body_.size();
     body_.clear();
-    net::async_write(tcp(), net::buffer(tls_out_),
+    net::async_write(tcp().socket(), net::buffer(tls_out_),
                      [self = shared_self(), plain_bytes](error_code ec, std::size_t) {
                        self->on_write(ec, plain_bytes);
                      });
@@ -924,6 +1042,8 @@ class Connection final : public ConnectionBase {
     void operator()(BIO* b) const { BIO_free(b); }
   };
   std::unique_ptr<BIO, BioFree> out_bio_;  // writes into tls_out_
+  beast::flat_buffer cipher_in_;           // TLS records received, not yet decrypted
+  std::unique_ptr<BIO, BioFree> in_bio_;   // reads from cipher_in_
   AccessLogEntry entry_;
 
   Phase phase_ = Phase::Idle;

@@ -54,6 +54,14 @@ class Database {
     }
   }
 
+  // Runs f(Connection&), which runs one statement: SQLite's autocommit gives that statement a
+  // consistent snapshot of its own, so the BEGIN and COMMIT of read() are left out.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> read_one_statement(F&& f) {
+    auto lease = pool_->acquire();
+    return f(*lease);
+  }
+
   // Runs f(Connection&) inside a write transaction (BEGIN IMMEDIATE) and commits; an
   // exception from f rolls everything back. Writers of this process queue on a mutex
   // rather than on SQLite's busy sleep; other processes are waited for up to 5 s.

@@ -46,9 +46,12 @@ std::string format_timestamp(TimePoint t) {
   using namespace std::chrono;
   const auto us = floor<microseconds>(t);
   const auto secs = floor<seconds>(us);
-  std::string text = format_rfc3339(TimePoint(secs));  // "...SSZ"
-  text.pop_back();
-  return fmt::format("{}.{:06d}Z", text, (us - secs).count());
+  std::string text(27, 'Z');  // YYYY-MM-DDThh:mm:ss.ffffffZ
+  char* p = put_rfc3339_seconds(text.data(), secs);
+  *p++ = '.';
+  auto fraction = static_cast<unsigned>((us - secs).count());
+  for (int i = 5; i >= 0; --i, fraction /= 10) p[i] = static_cast<char>('0' + fraction % 10);
+  return text;
 }
 
 std::optional<TimePoint> parse_timestamp(std::string_view text) {

@@ -421,7 +421,7 @@ class SqliteBankRepository final : public BankRepository {
       upper_time = position.execution_time;
       upper_id = position.row_id;
     }
-    return db_.read([&](Connection& c) -> std::optional<std::string> {
+    return db_.read_one_statement([&](Connection& c) -> std::optional<std::string> {
       // One backward range scan of the table's primary key (account_id, execution_time, id)
       // from the upper bound: limit + 1 rows, the last only to learn whether a next page
       // exists.

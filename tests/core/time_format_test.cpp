@@ -1,6 +1,10 @@
 #include "core/time_format.hpp"
 
 #include <gtest/gtest.h>
+#include <time.h>
+
+#include <cstdio>
+#include <random>
 
 namespace sandbank {
 namespace {
@@ -14,6 +18,29 @@ TEST(ImfFixdate, FormatsLikeTheGuidesDateCommand) {
   EXPECT_EQ(format_imf_fixdate(at(784111777)), "Sun, 06 Nov 1994 08:49:37 GMT");
   EXPECT_EQ(format_rfc3339(at(784111777)), "1994-11-06T08:49:37Z");
   EXPECT_EQ(format_date(at(784111777)), "1994-11-06");
+}
+
+TEST(Rfc3339, AgreesWithGmtimeFromTheFirstToTheLastRepresentableYear) {
+  // The formatter computes the civil date itself; gmtime_r is the yardstick, over the whole
+  // TimePoint range (1677-09-21 to 2262-04-11), both sides of 1970 and day boundaries.
+  std::mt19937_64 random(11);
+  const long long lo = -9'223'372'036LL, hi = 9'223'372'035LL;  // hi + 999 ms still fits
+  std::vector<long long> seconds = {
+      0, -1, 86399, 86400, -86400, -86401, 951782400 /* 2000-02-29 */, lo, hi};
+  for (int i = 0; i < 20000; ++i) {
+    seconds.push_back(lo +
+                      static_cast<long long>(random() % static_cast<unsigned long long>(hi - lo)));
+  }
+  for (long long s : seconds) {
+    std::time_t tt = static_cast<std::time_t>(s);
+    std::tm tm{};
+    ASSERT_NE(gmtime_r(&tt, &tm), nullptr);
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    ASSERT_EQ(format_rfc3339(at(s)), expected) << s;
+    ASSERT_EQ(format_date(at(s) + std::chrono::milliseconds(999)), std::string(expected, 10)) << s;
+  }
 }
 
 TEST(HttpDate, ParsesAllThreeRfc7231Formats) {

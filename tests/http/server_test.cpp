@@ -409,6 +409,35 @@ TEST_F(ServerTest, BodiesOfEveryLengthArriveWholeOverTlsAndPlain) {
   }
 }
 
+TEST_F(ServerTest, TlsRequestsArriveInAnyRecordSplit) {
+  // The server decrypts records itself: a request cut into many records, one spread over
+  // records bigger than a read, and two requests in one record are all read whole.
+  RawClient client(port("api"), true);
+  ASSERT_TRUE(client.ok());
+  const std::string body(40000, 'b');
+  const std::string request =
+      "POST /echo HTTP/1.1\r\nHost: localhost\r\nX-Big: " + std::string(15000, 'h') +
+      "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  for (std::size_t i = 0; i < 60; ++i) ASSERT_TRUE(client.send(request.substr(i, 1)));
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(client.send(request.substr(60, 20000)));
+  std::this_thread::sleep_for(20ms);
+  ASSERT_TRUE(client.send(request.substr(20060)));
+  CurlResult r = parse_http_response(client.read_response(5s));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(json_of(r.body).at("size").as_int64(), 40000);
+  // One record larger than a socket read, then two requests in one record.
+  ASSERT_TRUE(client.send(request));
+  r = parse_http_response(client.read_response(5s));
+  ASSERT_EQ(r.status, 200u);
+  EXPECT_EQ(json_of(r.body).at("size").as_int64(), 40000);
+  ASSERT_TRUE(
+      client.send("GET /items/1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                  "GET /items/2 HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  EXPECT_EQ(string_of(json_of(parse_http_response(client.read_response(5s)).body).at("id")), "1");
+  EXPECT_EQ(string_of(json_of(parse_http_response(client.read_response(5s)).body).at("id")), "2");
+}
+
 TEST_F(ServerTest, Http10ClosesUnlessAskedToKeepAlive) {
   RawClient client(port("plain"), false);
   client.send("GET /health HTTP/1.0\r\n\r\n");
