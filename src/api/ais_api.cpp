@@ -279,6 +279,36 @@ char* put_string(char* p, std::string_view text) {
   return p;
 }
 
+// True when one byte of `text` is below 0x20, '"' or '\\': one pass, 8 bytes at a time.
+bool has_json_special(std::string_view text) {
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  for (; end - p >= 8; p += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    if (needs_escape(w)) return true;
+  }
+  for (; p != end; ++p) {
+    if (kEscaped[static_cast<unsigned char>(*p)]) return true;
+  }
+  return false;
+}
+
+// A JSON string of a text known to need no escaping (`plain`) or not.
+char* put_text(char* p, std::string_view text, bool plain) {
+  if (!plain) return put_string(p, text);
+  *p++ = '"';
+  p = put(p, text);
+  *p++ = '"';
+  return p;
+}
+
+// Whether all texts of a page row need no escaping: checked once over the row's packed texts
+// rather than field by field.
+bool plain_texts(const store::BankTransactionView& t) {
+  return !t.packed_texts.empty() && !has_json_special(t.packed_texts);
+}
+
 // --- accounts ----------------------------------------------------------------------------
 
 // One entry of accounts; at most account_bound(account) bytes.
@@ -518,12 +548,12 @@ std::size_t entry_bound(const store::BankTransactionView& t) {
   return 6 * texts + 1024;
 }
 
-char* put_party_account(char* p, std::string_view iban, std::string_view bic) {
+char* put_party_account(char* p, std::string_view iban, std::string_view bic, bool plain) {
   p = put(p, "{\"iban\":");
-  p = put_string(p, iban);
+  p = put_text(p, iban, plain);
   if (!bic.empty()) {
     p = put(p, ",\"bic\":");
-    p = put_string(p, bic);
+    p = put_text(p, bic, plain);
   }
   *p++ = '}';
   return p;
@@ -532,56 +562,58 @@ char* put_party_account(char* p, std::string_view iban, std::string_view bic) {
 // One entry of transactions.booked/pending (v2, v3), after a ',' unless `first`.
 void transaction_json(PageText& out, bool first, const store::BankTransactionView& t,
                       const Omitted& omit) {
+  const bool plain = plain_texts(t);
   char* p = out.room(entry_bound(t));
   if (!first) *p++ = ',';
   p = put(p, "{\"transactionId\":");
-  p = put_string(p, t.transaction_id);
+  p = put_text(p, t.transaction_id, plain);
   p = put(p, ",\"endToEndId\":");
-  p = put_string(p, t.end_to_end_id.empty() ? std::string_view("NOTPROVIDED") : t.end_to_end_id);
+  p = put_text(p, t.end_to_end_id.empty() ? std::string_view("NOTPROVIDED") : t.end_to_end_id,
+               plain);
   if (!t.booking_date.empty()) {
     p = put(p, ",\"bookingDate\":");
-    p = put_string(p, t.booking_date);
+    p = put_text(p, t.booking_date, plain);
   }
   if (!t.value_date.empty()) {
     p = put(p, ",\"valueDate\":");
-    p = put_string(p, t.value_date);
+    p = put_text(p, t.value_date, plain);
   }
   p = put(p, ",\"executionDateTime\":");
   p = put_time(p, t, false);
   p = put(p, ",\"transactionAmount\":{\"currency\":");
-  p = put_string(p, t.currency);
+  p = put_text(p, t.currency, plain);
   p = put(p, ",\"amount\":");
   p = put_amount(p, t.amount_minor);
   *p++ = '}';
   if (!t.creditor_name.empty() && !omit.creditor_name) {
     p = put(p, ",\"creditorName\":");
-    p = put_string(p, t.creditor_name);
+    p = put_text(p, t.creditor_name, plain);
   }
   if (!t.creditor_iban.empty() && !omit.creditor_account) {
     p = put(p, ",\"creditorAccount\":");
-    p = put_party_account(p, t.creditor_iban, t.creditor_bic);
+    p = put_party_account(p, t.creditor_iban, t.creditor_bic, plain);
   }
   if (!t.debtor_name.empty() && !omit.debtor_name) {
     p = put(p, ",\"debtorName\":");
-    p = put_string(p, t.debtor_name);
+    p = put_text(p, t.debtor_name, plain);
   }
   if (!t.debtor_iban.empty() && !omit.debtor_account) {
     p = put(p, ",\"debtorAccount\":");
-    p = put_party_account(p, t.debtor_iban, t.debtor_bic);
+    p = put_party_account(p, t.debtor_iban, t.debtor_bic, plain);
   }
   if (!t.transaction_type.empty()) {
     p = put(p, ",\"transactionType\":");
-    p = put_string(p, t.transaction_type);
+    p = put_text(p, t.transaction_type, plain);
   }
   if (!t.remittance_unstructured.empty() && !omit.remittance_unstructured) {
     p = put(p, ",\"remittanceInformationUnstructured\":");
-    p = put_string(p, t.remittance_unstructured);
+    p = put_text(p, t.remittance_unstructured, plain);
   }
   if (!t.remittance_structured.empty() && !omit.remittance_structured) {
     p = put(p,
             ",\"remittanceInformationStructured\":{\"type\":\"SCOR\",\"issuer\":\"ISO\","
             "\"reference\":");
-    p = put_string(p, t.remittance_structured);
+    p = put_text(p, t.remittance_structured, plain);
     *p++ = '}';
   }
   *p++ = '}';
@@ -590,28 +622,29 @@ void transaction_json(PageText& out, bool first, const store::BankTransactionVie
 
 // One entry of cardTransactions.booked/pending, after a ',' unless `first`.
 void card_transaction_json(PageText& out, bool first, const store::BankTransactionView& t) {
+  const bool plain = plain_texts(t);
   char* p = out.room(entry_bound(t));
   if (!first) *p++ = ',';
   p = put(p, "{\"cardTransactionId\":");
-  p = put_string(p, t.transaction_id);
+  p = put_text(p, t.transaction_id, plain);
   p = put(p, ",\"transactionDate\":");
   p = put_time(p, t, true);
   if (!t.booking_date.empty()) {
     p = put(p, ",\"bookingDate\":");
-    p = put_string(p, t.booking_date);
+    p = put_text(p, t.booking_date, plain);
   }
   p = put(p, ",\"transactionAmount\":{\"currency\":");
-  p = put_string(p, t.currency);
+  p = put_text(p, t.currency, plain);
   p = put(p, ",\"amount\":");
   p = put_amount(p, t.amount_minor);
   *p++ = '}';
   if (!t.masked_pan.empty()) {
     p = put(p, ",\"maskedPan\":");
-    p = put_string(p, t.masked_pan);
+    p = put_text(p, t.masked_pan, plain);
   }
   if (!t.transaction_details.empty()) {
     p = put(p, ",\"transactionDetails\":");
-    p = put_string(p, t.transaction_details);
+    p = put_text(p, t.transaction_details, plain);
   }
   *p++ = '}';
   out.done(p);

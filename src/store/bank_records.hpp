@@ -106,6 +106,10 @@ struct BankTransactionView {
   std::string_view remittance_structured;
   std::string_view masked_pan;
   std::string_view transaction_details;
+  // Rows of a page (visit_transactions): the texts above as they are stored together, each
+  // with its length in front (migration 11's page_fields), so a reader can check all of them in
+  // one pass; empty otherwise.
+  std::string_view packed_texts;
 };
 
 // The execution time of a view (its stored text parsed); 500 store.damaged when unreadable.

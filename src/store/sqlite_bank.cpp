@@ -124,6 +124,7 @@ void view_page_row(const Statement& st, BankTransactionView& v) {
   v.execution_time = st.text_view(1);
   v.amount_minor = st.integer(2);
   const std::string_view fields = st.text_view(3);
+  v.packed_texts = fields;
   const char* p = fields.data();
   const char* const end = p + fields.size();
   for (auto field : kPageFields) {
