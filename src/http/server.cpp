@@ -55,6 +55,8 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 // Bodies up to this size are copied behind the response head (one TLS record for both);
 // longer ones are encrypted where they are.
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
+// Response buffers above this size are freed after the response is sent.
+constexpr std::size_t kKeptBufferBytes = 16 * 1024;
 // What one read from a socket (or one SSL_read) asks for at most.
 constexpr std::size_t kReadChunk = 16 * 1024 + 512;
 
@@ -963,10 +965,12 @@ class Connection final : public ConnectionBase {
     entry_.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_steady_);
     server_.log(entry_);
-    // A long response's buffer is not kept for the connection's next one.
-    if (head_.capacity() > 64 * 1024) head_ = {};
-    if (body_.capacity() > 64 * 1024) body_ = {};
-    if (tls_out_.capacity() > 64 * 1024) tls_out_ = {};
+    // A long response's buffers are not kept for the connection's next one: an idle kept-alive
+    // connection holds its read buffers and OpenSSL's record buffers (about 70 KB), not the
+    // last answer.
+    if (head_.capacity() > kKeptBufferBytes) head_ = {};
+    if (body_.capacity() > kKeptBufferBytes) body_ = {};
+    if (tls_out_.capacity() > kKeptBufferBytes) tls_out_ = {};
     if (ec) {
       spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,
                     ec.message());
