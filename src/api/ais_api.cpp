@@ -483,9 +483,12 @@ char* put_amount(char* p, std::int64_t minor) {
 bool plain_stamp(std::string_view s) {
   static constexpr std::string_view kShape = "0000-00-00T00:00:00.000000Z";
   if (s.size() != kShape.size()) return false;
+  bool shape = true;  // without a branch per character
   for (std::size_t i = 0; i < kShape.size(); ++i) {
-    if (kShape[i] == '0' ? s[i] < '0' || s[i] > '9' : s[i] != kShape[i]) return false;
+    const auto c = static_cast<unsigned char>(s[i]);
+    shape &= kShape[i] == '0' ? static_cast<unsigned char>(c - '0') < 10 : c == kShape[i];
   }
+  if (!shape) return false;
   auto number = [&](std::size_t at, std::size_t digits) {
     int v = 0;
     for (std::size_t i = at; i < at + digits; ++i) v = v * 10 + (s[i] - '0');

@@ -107,7 +107,7 @@ struct BankTransactionView {
   std::string_view masked_pan;
   std::string_view transaction_details;
   // Rows of a page (visit_transactions): the texts above as they are stored together, each
-  // with its length in front (migration 11's page_fields), so a reader can check all of them in
+  // with its length in front (page_fields, migrations 11 and 13), so a reader can check them in
   // one pass; empty otherwise.
   std::string_view packed_texts;
 };

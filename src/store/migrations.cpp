@@ -238,6 +238,73 @@ WHERE status = 'pending' AND length(transaction_id) = 24
   AND transaction_id NOT GLOB '*[^0-9]*';
 CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
 )sql"},
+    // page_fields carries the row's id, execution_time and amount as well (as text, framed
+    // like the others), so that a page reads one column per row instead of four: about 6 µs
+    // less per page of 100 (docs/performance.md). SQLite cannot change a generated column in
+    // place: the table is rebuilt as migration 11 built it, with the same rows and indexes.
+    Migration{13, "page_fields_with_key_and_amount", R"sql(
+CREATE TABLE bank_transactions_v13 (
+  id                      INTEGER NOT NULL,
+  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  transaction_id          TEXT NOT NULL,
+  end_to_end_id           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  execution_time          TEXT NOT NULL,
+  booking_date            TEXT NOT NULL,
+  value_date              TEXT NOT NULL,
+  amount                  INTEGER NOT NULL,
+  currency                TEXT NOT NULL,
+  creditor_name           TEXT NOT NULL,
+  creditor_iban           TEXT NOT NULL,
+  creditor_bic            TEXT NOT NULL,
+  debtor_name             TEXT NOT NULL,
+  debtor_iban             TEXT NOT NULL,
+  debtor_bic              TEXT NOT NULL,
+  transaction_type        TEXT NOT NULL,
+  remittance_unstructured TEXT NOT NULL,
+  remittance_structured   TEXT NOT NULL,
+  masked_pan              TEXT NOT NULL,
+  transaction_details     TEXT NOT NULL,
+  booking_due             TEXT NOT NULL DEFAULT '',
+  page_fields             TEXT GENERATED ALWAYS AS (
+    length(CAST(id AS BLOB)) || ',' || id ||
+    length(CAST(execution_time AS BLOB)) || ',' || execution_time ||
+    length(CAST(amount AS BLOB)) || ',' || amount ||
+    length(CAST(transaction_id AS BLOB)) || ',' || transaction_id ||
+    length(CAST(end_to_end_id AS BLOB)) || ',' || end_to_end_id ||
+    length(CAST(status AS BLOB)) || ',' || status ||
+    length(CAST(booking_date AS BLOB)) || ',' || booking_date ||
+    length(CAST(value_date AS BLOB)) || ',' || value_date ||
+    length(CAST(currency AS BLOB)) || ',' || currency ||
+    length(CAST(creditor_name AS BLOB)) || ',' || creditor_name ||
+    length(CAST(creditor_iban AS BLOB)) || ',' || creditor_iban ||
+    length(CAST(creditor_bic AS BLOB)) || ',' || creditor_bic ||
+    length(CAST(debtor_name AS BLOB)) || ',' || debtor_name ||
+    length(CAST(debtor_iban AS BLOB)) || ',' || debtor_iban ||
+    length(CAST(debtor_bic AS BLOB)) || ',' || debtor_bic ||
+    length(CAST(transaction_type AS BLOB)) || ',' || transaction_type ||
+    length(CAST(remittance_unstructured AS BLOB)) || ',' || remittance_unstructured ||
+    length(CAST(remittance_structured AS BLOB)) || ',' || remittance_structured ||
+    length(CAST(masked_pan AS BLOB)) || ',' || masked_pan ||
+    length(CAST(transaction_details AS BLOB)) || ',' || transaction_details) STORED,
+  PRIMARY KEY (account_id, execution_time, id)
+) WITHOUT ROWID;
+INSERT INTO bank_transactions_v13 (id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
+  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
+  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
+  masked_pan, transaction_details, booking_due)
+SELECT id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
+  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
+  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
+  masked_pan, transaction_details, booking_due
+FROM bank_transactions;
+DROP TABLE bank_transactions;
+ALTER TABLE bank_transactions_v13 RENAME TO bank_transactions;
+CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
+CREATE UNIQUE INDEX bank_transactions_by_transaction_id
+  ON bank_transactions (account_id, transaction_id);
+CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
+)sql"},
     // Payments (src/bank/payments) own versions 20..29.
     Migration{20, "create_payments", R"sql(
 CREATE TABLE payments (

@@ -91,9 +91,9 @@ BankTransaction transaction_from_row(const Statement& st) {
   return t;
 }
 
-// A page row: the key, the amount and page_fields (migration 11), which holds the texts of
-// the row, each as "<byte length>,<bytes>", in the order of kPageFields.
-constexpr std::string_view kPageColumns = "id, execution_time, amount, page_fields";
+// A page row is its page_fields column (migrations 11 and 13): the row's id, execution_time
+// and amount, then the texts of kPageFields, each as "<byte length>,<bytes>".
+constexpr std::string_view kPageColumns = "page_fields";
 constexpr std::string_view BankTransactionView::*kPageFields[] = {
     &BankTransactionView::transaction_id,
     &BankTransactionView::end_to_end_id,
@@ -113,32 +113,41 @@ constexpr std::string_view BankTransactionView::*kPageFields[] = {
     &BankTransactionView::masked_pan,
     &BankTransactionView::transaction_details};
 
-[[noreturn]] void bad_page_fields(std::int64_t id, std::string_view fields) {
+[[noreturn]] void bad_page_fields(std::string_view fields) {
   throw Error(500, "store.damaged", "A stored transaction is unreadable",
-              fmt::format("bank_transactions.page_fields of id {}: {}", id, fields));
+              fmt::format("bank_transactions.page_fields: {}", fields.substr(0, 200)));
 }
 
 // The current page row as views into it (account_id is the caller's).
 void view_page_row(const Statement& st, BankTransactionView& v) {
-  v.row_id = st.integer(0);
-  v.execution_time = st.text_view(1);
-  v.amount_minor = st.integer(2);
-  const std::string_view fields = st.text_view(3);
-  v.packed_texts = fields;
+  const std::string_view fields = st.text_view(0);
   const char* p = fields.data();
   const char* const end = p + fields.size();
-  for (auto field : kPageFields) {
+  auto next = [&]() -> std::string_view {
     std::size_t size = 0;
     const char* digits = p;
     while (p != end && *p >= '0' && *p <= '9' && p - digits < 10) size = size * 10 + (*p++ - '0');
     if (p == digits || p == end || *p != ',' || static_cast<std::size_t>(end - p - 1) < size) {
-      bad_page_fields(v.row_id, fields);
+      bad_page_fields(fields);
     }
     ++p;
-    v.*field = std::string_view(p, size);
+    std::string_view field(p, size);
     p += size;
-  }
-  if (p != end) bad_page_fields(v.row_id, fields);
+    return field;
+  };
+  auto integer = [&](std::string_view text) {
+    std::int64_t value = 0;
+    auto [at, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || at != text.data() + text.size()) bad_page_fields(fields);
+    return value;
+  };
+  v.row_id = integer(next());
+  v.execution_time = next();
+  v.amount_minor = integer(next());
+  const char* texts = p;
+  for (auto field : kPageFields) v.*field = next();
+  if (p != end) bad_page_fields(fields);
+  v.packed_texts = std::string_view(texts, static_cast<std::size_t>(end - texts));
 }
 
 // A stored execution_time, or 500 store.damaged as Statement::time() reports it.

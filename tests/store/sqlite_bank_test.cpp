@@ -154,7 +154,7 @@ TEST(SqliteBankTransactions, APageIsOneRangeScanOfThePrimaryKey) {
   auto plan = db->read([](Connection& c) {
     std::string out;
     auto st = c.prepare(
-        "EXPLAIN QUERY PLAN SELECT id, execution_time, amount, page_fields FROM "
+        "EXPLAIN QUERY PLAN SELECT page_fields FROM "
         "bank_transactions WHERE account_id = ? AND execution_time >= ? AND "
         "(execution_time, id) < (?, ?) ORDER BY execution_time DESC, id DESC LIMIT ?");
     while (st.step()) out += st.text(3) + "\n";
@@ -338,6 +338,104 @@ TEST(SqliteBankTransactions, AStoreWithoutBookingDaysIsUpgraded) {
   EXPECT_EQ(b.booked_sum_minor, -1000);
   EXPECT_EQ(b.pending_sum_minor, -500);
   EXPECT_EQ(b.last_change, at("2026-03-16T00:00:00Z"));
+}
+
+// A page row as "id|execution_time|amount|texts..." from the parts of a transaction.
+std::string page_row(std::int64_t id, std::string_view time, std::int64_t amount,
+                     std::initializer_list<std::string_view> texts) {
+  std::string row = std::to_string(id) + "|" + std::string(time) + "|" + std::to_string(amount);
+  for (auto text : texts) row += "|" + std::string(text);
+  return row;
+}
+
+// Every page row of the account as visit_transactions reads it from page_fields.
+std::vector<std::string> visited_rows(BankRepository& bank) {
+  std::vector<std::string> out;
+  TransactionQuery q{"acc", std::nullopt, std::nullopt, 3, std::nullopt};
+  for (;;) {
+    auto next = bank.visit_transactions(q, [&](const BankTransactionView& t) {
+      out.push_back(
+          page_row(t.row_id, t.execution_time, t.amount_minor,
+                   {t.transaction_id, t.end_to_end_id, t.status, t.booking_date, t.value_date,
+                    t.currency, t.creditor_name, t.creditor_iban, t.creditor_bic, t.debtor_name,
+                    t.debtor_iban, t.debtor_bic, t.transaction_type, t.remittance_unstructured,
+                    t.remittance_structured, t.masked_pan, t.transaction_details}));
+    });
+    if (!next) return out;
+    q.cursor = next;
+  }
+}
+
+// The same rows as list_transactions reads them from the table's own columns.
+std::vector<std::string> listed_rows(BankRepository& bank) {
+  std::vector<std::string> out;
+  for (const auto& t : all(bank, 3)) {
+    out.push_back(
+        page_row(t.row_id, sqlite::format_timestamp(t.execution_time), t.amount_minor,
+                 {t.transaction_id, t.end_to_end_id, t.status, t.booking_date, t.value_date,
+                  t.currency, t.creditor.name, t.creditor.iban, t.creditor.bic, t.debtor.name,
+                  t.debtor.iban, t.debtor.bic, t.transaction_type, t.remittance_unstructured,
+                  t.remittance_structured, t.masked_pan, t.transaction_details}));
+  }
+  return out;
+}
+
+// Migration 13 rebuilds the table with page_fields carrying id, execution_time and amount:
+// rows, booking days and later writes are as before, and the pages read from page_fields are
+// the rows read from the columns.
+TEST(SqliteBankTransactions, AStoreOfTheTwelfthLayoutIsUpgradedWithItsPages) {
+  TempDir dir;
+  std::vector<std::vector<std::string>> before;
+  {
+    auto db = Database::open_file(dir / "s.db", true, bank_before(13));
+    ASSERT_EQ(db->schema_version(), 20);
+    auto data = one_account();
+    for (int i = 0; i < 8; ++i) {
+      auto t = transaction("T" + std::to_string(i),
+                           i % 2 ? "2026-03-01T10:00:00Z" : "2026-02-01T10:00:00Z",
+                           i % 3 ? "booked" : "pending");
+      t.amount_minor = i % 2 ? -(i * 1001) : i * 77;
+      if (i == 5) t.remittance_unstructured = "Line\n\"quoted\", 5,5";
+      if (i == 3) t.booking_due = "2026-03-02";
+      data.transactions.push_back(t);
+    }
+    make_sqlite_bank_repository(*db)->replace_all(data);
+    before = rows(*db);
+    ASSERT_EQ(before.size(), 8u);
+  }
+  auto db = Database::open_file(dir / "s.db", false);
+  EXPECT_EQ(db->schema_version(), latest_sqlite_schema_version());
+  EXPECT_EQ(rows(*db), before);
+  auto bank = make_sqlite_bank_repository(*db);
+  EXPECT_EQ(visited_rows(*bank), listed_rows(*bank));
+  EXPECT_EQ(visited_rows(*bank).size(), 8u);
+  EXPECT_EQ(bank->find_transaction("acc", "T3")->booking_due, "2026-03-02");
+  EXPECT_EQ(bank->append_transaction(transaction("N1", "2026-03-05T00:00:00Z", "booked")).row_id,
+            9);
+  EXPECT_EQ(visited_rows(*bank), listed_rows(*bank));
+  EXPECT_EQ(visited_rows(*bank).front().substr(0, 2), "9|");
+}
+
+// A page_fields value that does not parse is a store.damaged error naming the column, not a
+// crash or a page of garbage.
+TEST(SqliteBankTransactions, ADamagedPageRowIsAStoreError) {
+  auto db = Database::open_memory();
+  auto bank = make_sqlite_bank_repository(*db);
+  auto data = one_account();
+  data.transactions.push_back(transaction("T1", "2026-03-01T10:00:00Z", "booked"));
+  bank->replace_all(data);
+  TransactionQuery q{"acc", std::nullopt, std::nullopt, 10, std::nullopt};
+  // page_fields is generated from the row: an amount that is not a number (a column without
+  // STRICT typing takes it) makes its amount field unreadable.
+  db->write([](Connection& c) { c.exec("UPDATE bank_transactions SET amount = 'x1'"); });
+  try {
+    bank->visit_transactions(q, [](const BankTransactionView&) {});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 500);
+    EXPECT_EQ(e.code(), "store.damaged");
+    EXPECT_NE(e.diagnostic().find("page_fields"), std::string::npos) << e.diagnostic();
+  }
 }
 
 TEST(SqliteBankTransactions, BookingDueUpdatesThePageRowsInPlace) {
