@@ -572,7 +572,7 @@ void PaymentService::settle(store::PaymentRecord& p) {
     p.status_reason = "AC04";  // account closed (the bank was reseeded)
   } else {
     auto when = p.settle_at.value_or(clock_.now());
-    bank.book_transaction(debtor->id, p.id, format_date(when));
+    bank.book_transaction(debtor->id, p.id, when);
     credit_creditor(bank, p, *debtor, p.id, when);
     p.status = "ACSC";
   }

@@ -59,11 +59,12 @@ class BankRepository {
   // transactionId exists on the account, 400 "bank.currency_mismatch" when the currency
   // differs from the account's.
   virtual BankTransaction append_transaction(const BankTransaction& transaction) = 0;
-  // Books a pending transaction on `booking_date` ("YYYY-MM-DD"): its amount moves from
-  // pending_sum to booked_sum. 404 when missing; no change when already booked.
+  // Books a pending transaction at `booked_at`: its bookingDate and valueDate become that day,
+  // its amount moves from pending_sum to booked_sum and the balances' last change is at least
+  // `booked_at`. 404 when missing; no change when already booked.
   virtual BankTransaction book_transaction(const std::string& account_id,
                                            const std::string& transaction_id,
-                                           const std::string& booking_date) = 0;
+                                           TimePoint booked_at) = 0;
 
   // The earliest booking_due of a pending transaction ("YYYY-MM-DD"), if any.
   virtual std::optional<std::string> next_booking_due() = 0;

@@ -498,7 +498,8 @@ class SqliteBankRepository final : public BankRepository {
   }
 
   BankTransaction book_transaction(const std::string& account_id, const std::string& transaction_id,
-                                   const std::string& booking_date) override {
+                                   TimePoint booked_at) override {
+    const std::string day = format_date(booked_at);
     return db_.write([&](Connection& c) {
       auto t = transaction(c, account_id, transaction_id);
       if (!t) {
@@ -506,16 +507,19 @@ class SqliteBankRepository final : public BankRepository {
                     fmt::format("No transaction {} on account {}", transaction_id, account_id));
       }
       if (t->status == "booked") return *t;
-      c.query("UPDATE bank_transactions SET status = 'booked', booking_date = ? WHERE id = ?",
-              booking_date, t->row_id)
+      c.query(
+           "UPDATE bank_transactions SET status = 'booked', booking_date = ?1, value_date = ?1 "
+           "WHERE id = ?2",
+           day, t->row_id)
           .run();
       c.query(
-           "UPDATE bank_balances SET pending_sum = pending_sum - ?, booked_sum = booked_sum + ? "
-           "WHERE account_id = ?",
-           t->amount_minor, t->amount_minor, account_id)
+           "UPDATE bank_balances SET pending_sum = pending_sum - ?1, booked_sum = booked_sum + ?1, "
+           "last_change = max(last_change, ?2) WHERE account_id = ?3",
+           t->amount_minor, sqlite::format_timestamp(booked_at), account_id)
           .run();
       t->status = "booked";
-      t->booking_date = booking_date;
+      t->booking_date = day;
+      t->value_date = day;
       return *t;
     });
   }

@@ -236,12 +236,21 @@ TEST_F(BankRepositoryTest, AppendAndBookMoveBalances) {
   EXPECT_EQ(after.expected_minor, before.expected_minor - 5000);
   EXPECT_EQ(after.last_change, today());
 
-  auto booked = bank().book_transaction(kAVanDijk, "PAY-1", "2026-03-16");
+  const TimePoint settled = today() + std::chrono::hours(20);  // the next day, 2026-03-16
+  auto booked = bank().book_transaction(kAVanDijk, "PAY-1", settled);
   EXPECT_EQ(booked.status, "booked");
   after = *bank().balances(kAVanDijk);
   EXPECT_EQ(after.closing_booked_minor, before.closing_booked_minor - 5000);
   EXPECT_EQ(after.expected_minor, before.expected_minor - 5000);
-  EXPECT_EQ(bank().find_transaction(kAVanDijk, "PAY-1")->booking_date, "2026-03-16");
+  EXPECT_EQ(after.last_change, settled);
+  auto stored_booked = *bank().find_transaction(kAVanDijk, "PAY-1");
+  EXPECT_EQ(stored_booked.booking_date, "2026-03-16");
+  EXPECT_EQ(stored_booked.value_date, "2026-03-16");
+  // Booking again changes nothing.
+  EXPECT_EQ(
+      bank().book_transaction(kAVanDijk, "PAY-1", settled + std::chrono::hours(48)).booking_date,
+      "2026-03-16");
+  EXPECT_EQ(bank().balances(kAVanDijk)->closing_booked_minor, before.closing_booked_minor - 5000);
 
   EXPECT_THROW(bank().append_transaction(t), Error);  // same transactionId
   t.transaction_id = "PAY-2";

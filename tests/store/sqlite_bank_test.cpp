@@ -145,7 +145,7 @@ TEST(SqliteBankTransactions, AStoreOfTheOlderLayoutIsUpgradedWithItsIds) {
   // New transactions continue after the largest id, as SQLite's rowids did.
   EXPECT_EQ(bank->append_transaction(transaction("N1", "2026-01-01T00:00:00Z", "booked")).row_id,
             9);
-  EXPECT_EQ(bank->book_transaction("acc", "T7", "2026-03-03").status, "booked");
+  EXPECT_EQ(bank->book_transaction("acc", "T7", at("2026-03-03T09:00:00Z")).status, "booked");
   EXPECT_EQ(bank->find_transaction("acc", "T7")->booking_date, "2026-03-03");
 }
 
