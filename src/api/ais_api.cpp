@@ -853,15 +853,24 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
   return body.take();
 }
 std::shared_ptr<const store::BankAccount> AisApi::account(const std::string& id) {
+  // The token check of this call has synced the counter; read before the store, so that an
+  // entry racing with a commit looks stale on the next call.
+  const std::uint64_t generation = oauth.tokens.store_generation();
   {
     std::lock_guard lock(accounts->mutex);
+    if (accounts->generation != generation) {
+      accounts->by_id.clear();
+      accounts->generation = generation;
+    }
     if (auto it = accounts->by_id.find(id); it != accounts->by_id.end()) return it->second;
   }
   auto found = bank.find_account(id);
   if (!found) return nullptr;
   auto shared = std::make_shared<const store::BankAccount>(std::move(*found));
   std::lock_guard lock(accounts->mutex);
-  if (accounts->by_id.size() < 100000) accounts->by_id.emplace(id, shared);
+  if (accounts->generation == generation && accounts->by_id.size() < 100000) {
+    accounts->by_id.emplace(id, shared);
+  }
   return shared;
 }
 

@@ -27,9 +27,12 @@ struct AisApi {
   // are read (bank/bookings.hpp); none when null.
   bank::PendingBookings* bookings = nullptr;
 
-  // Accounts never change once seeded: each is read from the store once per process.
+  // Accounts change only when the bank is seeded again (`sandbank data reset`, possibly by
+  // another process): each is read from the store once while the store's change counter
+  // stands still, and read again after any commit.
   struct AccountCache {
     std::mutex mutex;
+    std::uint64_t generation = ~std::uint64_t{0};
     std::unordered_map<std::string, std::shared_ptr<const store::BankAccount>> by_id;
   };
   std::shared_ptr<AccountCache> accounts = std::make_shared<AccountCache>();

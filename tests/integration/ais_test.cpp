@@ -338,6 +338,35 @@ TEST_F(ais, RevokedOrExpiredConsentIsRefusedOnTheNextCall) {
   EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
 }
 
+// The accounts are cached, but a change committed by another process (here the sqlite3 shell;
+// `sandbank data reset` in practice) shows on the next call.
+TEST_F(ais, AccountChangesOfAnotherProcessShowOnTheNextCall) {
+  if (run({"sh", "-c", "command -v sqlite3"}).exit_code != 0) {
+    GTEST_SKIP() << "sqlite3 shell not installed";
+  }
+  auto db = (server_->data_dir() / "sandbank.db").string();
+  auto id = account_id(false);
+  ASSERT_FALSE(id.empty());
+  auto name_of = [&](const json::array& list) {
+    for (const auto& acc : list) {
+      if (acc.at("resourceId").as_string() == id) return std::string(acc.at("name").as_string());
+    }
+    return std::string();
+  };
+  const std::string before = name_of(accounts());
+  ASSERT_FALSE(before.empty());
+  ASSERT_EQ(name_of(accounts()), before);  // answered from the cache
+  auto rename = [&](const std::string& name) {
+    auto r = run({"sqlite3", "-cmd", ".timeout 5000", db,
+                  "UPDATE bank_accounts SET name = '" + name + "' WHERE id = '" + id + "'"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  };
+  rename("Renamed by the shell");
+  EXPECT_EQ(name_of(accounts()), "Renamed by the shell");
+  rename(before);
+  EXPECT_EQ(name_of(accounts()), before);
+}
+
 // A revoked customer token is refused on the next call although it was just validated (the
 // validation cache).
 TEST_F(ais, RevokedCustomerTokenIsRefusedOnTheNextCall) {
