@@ -580,7 +580,20 @@ class Connection final : public ConnectionBase {
   void read_more(ReadStep next) {
     if constexpr (kTls) {
       error_code ec;
-      if (decrypt_available(ec) > 0 || ec) return (this->*next)(ec);
+      const std::size_t added = decrypt_available(ec);
+      if (!tls_out_.empty()) {
+        // Reading made the SSL object answer something (an alert refusing a TLS 1.2
+        // renegotiation, a key update): it leaves before anything else happens.
+        net::async_write(tcp().socket(), net::buffer(tls_out_),
+                         [self = shared_self(), next, added, ec](error_code write_ec, std::size_t) {
+                           self->tls_out_.clear();
+                           if (write_ec) return ((*self).*next)(write_ec);
+                           if (added > 0 || ec) return ((*self).*next)(ec);
+                           self->read_more(next);
+                         });
+        return;
+      }
+      if (added > 0 || ec) return (this->*next)(ec);
       tcp().socket().async_read_some(cipher_in_.prepare(kReadChunk),
                                      [self = shared_self(), next](error_code ec, std::size_t n) {
                                        if (ec) return ((*self).*next)(ec);
@@ -621,9 +634,20 @@ class Connection final : public ConnectionBase {
       }
       BIO_set_data(in_bio_.get(), &cipher_in_);
     }
+    // What the SSL object writes while reading goes to tls_out_ (no response is being written
+    // while a request is read) unless the engine still holds output that must leave first.
+    BIO* engine_out = SSL_get_wbio(ssl);
+    const bool capture_output =
+        engine_out && BIO_ctrl_wpending(engine_out) == 0 && ensure_out_bio();
+    tls_out_.clear();
     BIO_up_ref(engine_bio);     // the reference SSL_set0_rbio below gives back to the SSL
     BIO_up_ref(in_bio_.get());  // the SSL's while it reads; in_bio_ keeps its own
     SSL_set0_rbio(ssl, in_bio_.get());
+    if (capture_output) {
+      BIO_up_ref(engine_out);
+      BIO_up_ref(out_bio_.get());
+      SSL_set0_wbio(ssl, out_bio_.get());
+    }
     std::size_t added = 0;
     int error = SSL_ERROR_NONE;
     // Bounded per call: the parser consumes buffer_ before more is decrypted.
@@ -638,6 +662,7 @@ class Connection final : public ConnectionBase {
       added += static_cast<std::size_t>(n);
     }
     SSL_set0_rbio(ssl, engine_bio);
+    if (capture_output) SSL_set0_wbio(ssl, engine_out);
     if (error == SSL_ERROR_ZERO_RETURN) {
       ec = net::error::eof;  // close_notify
     } else if (error != SSL_ERROR_NONE && error != SSL_ERROR_WANT_READ) {
@@ -921,12 +946,7 @@ class Connection final : public ConnectionBase {
   bool write_tls_direct() {
     SSL* ssl = stream_.native_handle();
     BIO* engine_bio = SSL_get_wbio(ssl);
-    if (!engine_bio || BIO_ctrl_wpending(engine_bio) != 0) return false;
-    if (!out_bio_) {
-      out_bio_.reset(BIO_new(string_bio_method()));
-      if (!out_bio_) return false;
-      BIO_set_data(out_bio_.get(), &tls_out_);
-    }
+    if (!engine_bio || BIO_ctrl_wpending(engine_bio) != 0 || !ensure_out_bio()) return false;
     tls_out_.clear();
     tls_out_.reserve(head_.size() + body_.size() + 256);
     BIO_up_ref(engine_bio);      // the reference SSL_set0_wbio below gives back to the SSL
@@ -946,6 +966,15 @@ class Connection final : public ConnectionBase {
                      [self = shared_self(), plain_bytes](error_code ec, std::size_t) {
                        self->on_write(ec, plain_bytes);
                      });
+    return true;
+  }
+
+  bool ensure_out_bio() {
+    if (!out_bio_) {
+      out_bio_.reset(BIO_new(string_bio_method()));
+      if (!out_bio_) return false;
+      BIO_set_data(out_bio_.get(), &tls_out_);
+    }
     return true;
   }
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -206,7 +207,7 @@ CurlResult curl(const std::string& url, const std::vector<std::string>& extra) {
   return r;
 }
 
-RawClient::RawClient(unsigned short port, bool tls) {
+RawClient::RawClient(unsigned short port, bool tls, int max_tls_version) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
   sockaddr_in addr{};
@@ -222,12 +223,23 @@ RawClient::RawClient(unsigned short port, bool tls) {
   if (tls) {
     ctx_ = SSL_CTX_new(TLS_client_method());
     SSL_CTX_set_verify(ctx_, SSL_VERIFY_NONE, nullptr);
+    if (max_tls_version != 0) SSL_CTX_set_max_proto_version(ctx_, max_tls_version);
     ssl_ = SSL_new(ctx_);
     SSL_set_fd(ssl_, fd_);
     SSL_set_tlsext_host_name(ssl_, "localhost");
     if (SSL_connect(ssl_) != 1) return;
   }
   ok_ = true;
+}
+
+std::string RawClient::renegotiate() {
+  if (!ssl_) return "no TLS";
+  ERR_clear_error();
+  if (SSL_renegotiate(ssl_) == 1 && SSL_do_handshake(ssl_) == 1) return "";
+  unsigned long code = ERR_peek_error();
+  const char* reason = code ? ERR_reason_error_string(code) : nullptr;
+  ERR_clear_error();
+  return reason ? reason : "failed without an OpenSSL error";
 }
 
 RawClient::~RawClient() {

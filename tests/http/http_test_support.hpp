@@ -54,7 +54,7 @@ class RawClient {
  public:
   // Connects to 127.0.0.1:port; with tls, completes a TLS handshake (no verification).
   // ok() is false when connecting or the handshake failed.
-  RawClient(unsigned short port, bool tls);
+  RawClient(unsigned short port, bool tls, int max_tls_version = 0);
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;
@@ -67,6 +67,8 @@ class RawClient {
   std::string read_all(std::chrono::milliseconds timeout, bool* closed = nullptr);
   // Reads one response with a Content-Length body (keep-alive use).
   std::string read_response(std::chrono::milliseconds timeout);
+  // Asks for a TLS 1.2 renegotiation; "" when it completed, else OpenSSL's reason.
+  std::string renegotiate();
 
  private:
   // > 0 bytes, 0 = closed, -1 = timeout / error

@@ -438,6 +438,18 @@ TEST_F(ServerTest, TlsRequestsArriveInAnyRecordSplit) {
   EXPECT_EQ(string_of(json_of(parse_http_response(client.read_response(5s)).body).at("id")), "2");
 }
 
+TEST_F(ServerTest, ATls12RenegotiationIsRefusedAtOnce) {
+  // Reading records itself, the server still sends what OpenSSL answers while reading: here
+  // the no_renegotiation alert, rather than leaving the client waiting for a handshake.
+  RawClient client(port("api"), true, TLS1_2_VERSION);
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(client.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  EXPECT_EQ(parse_http_response(client.read_response(5s)).status, 200u);
+  auto started = std::chrono::steady_clock::now();
+  EXPECT_EQ(client.renegotiate(), "no renegotiation");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);  // an answer, not a read timeout
+}
+
 TEST_F(ServerTest, Http10ClosesUnlessAskedToKeepAlive) {
   RawClient client(port("plain"), false);
   client.send("GET /health HTTP/1.0\r\n\r\n");

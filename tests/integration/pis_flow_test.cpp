@@ -124,7 +124,9 @@ class PisFlowTest : public ::testing::Test {
   // The booked transaction with this transactionId, or null.
   static json::value booked(const std::string& id, const std::string& transaction_id,
                             const std::string& token) {
-    auto a = customer_get("/v2/accounts/" + id + "/transactions", token);
+    // From a fixed day, not the default (today on the bank's clock): a test that runs across
+    // midnight, or moves the bank's clock past it, still finds a transaction of yesterday.
+    auto a = customer_get("/v2/accounts/" + id + "/transactions?dateFrom=2000-01-01", token);
     EXPECT_EQ(a.status, 200) << a.text;
     if (a.status != 200) return nullptr;
     for (const auto& t : a.body.at("transactions").at("booked").as_array()) {
@@ -263,7 +265,7 @@ TEST_F(pis_flow, NormalTransferIsAcceptedWithAPendingDebit) {
   approve(std::string(links.at("scaRedirect").as_string()), iban);
   EXPECT_EQ(status_of(*server_, tmp_->path(), path_of(std::string(links.at("self").as_string()))),
             "ACCP");
-  auto a = customer_get("/v2/accounts/" + id + "/transactions", token);
+  auto a = customer_get("/v2/accounts/" + id + "/transactions?dateFrom=2000-01-01", token);
   ASSERT_EQ(a.status, 200) << a.text;
   bool pending = false;
   for (const auto& t : a.body.at("transactions").at("pending").as_array()) {
@@ -338,6 +340,8 @@ TEST_F(pis_flow, NormalTransferSettlesWhenTheBanksClockIsAhead) {
   auto settled = booked(id, created.str("paymentId"), token);
   ASSERT_TRUE(settled.is_object());
   EXPECT_EQ(cents(settled.at("transactionAmount").at("amount")), -222);
+  // Booked on the day it settled, with that day as its value date.
+  EXPECT_EQ(settled.at("valueDate"), settled.at("bookingDate")) << settled;
   restart({});
 }
 
