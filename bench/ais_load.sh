@@ -12,12 +12,7 @@ root=$PWD
 for tool in ab nginx openssl curl; do
   command -v "$tool" >/dev/null || { echo "ais_load.sh: $tool missing (apt-get install apache2-utils nginx-light)"; exit 77; }
 done
-bin="${SANDBANK_BIN:-build-bench/sandbank}"
-if [ ! -x "$bin" ]; then
-  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build-bench -j "${JOBS:-2}" --target sandbank
-  bin=build-bench/sandbank
-fi
+source bench/sandbank_bin.sh
 requests="${REQUESTS:-20000}"
 conc="${CONC:-32}"
 rounds="${ROUNDS:-3}"

@@ -7,12 +7,7 @@
 #   SANDBANK_BIN (default build-bench/sandbank, Release), CONNECTIONS (default 500)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin="${SANDBANK_BIN:-build-bench/sandbank}"
-if [ ! -x "$bin" ]; then
-  cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build build-bench -j "${JOBS:-2}" --target sandbank
-  bin=build-bench/sandbank
-fi
+source bench/sandbank_bin.sh
 connections="${CONNECTIONS:-500}"
 dir=$(mktemp -d)
 trap 'kill $(cat "$dir"/*.pid 2>/dev/null) 2>/dev/null || true; rm -rf "$dir"' EXIT
