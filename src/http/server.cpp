@@ -57,10 +57,8 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
 // Response buffers above this size are freed after the response is sent.
 constexpr std::size_t kKeptBufferBytes = 16 * 1024;
-// What one read from a socket asks for at most, and while the connection waits for the first
-// bytes of a request.
+// What one read from a socket (or one SSL_read) asks for at most.
 constexpr std::size_t kReadChunk = 16 * 1024 + 512;
-constexpr std::size_t kIdleReadBytes = 4 * 1024;
 
 bool is_malformed(const error_code& ec) {
   if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
@@ -448,9 +446,8 @@ class Connection final : public ConnectionBase {
     if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
     if constexpr (kTls) {
       // Asio asks OpenSSL to free its record buffers whenever they are empty, that is after
-      // every request and every response: an allocation of about 17 KB for each TLS read and
-      // write. A kept-alive connection keeps them instead (34 KB; docs/performance.md, "Idle
-      // connections").
+      // every request and every response: two allocations of 16 KB and more per request. A
+      // kept-alive connection keeps them instead (about 34 KB).
       SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     }
     error_code ec;
@@ -553,11 +550,6 @@ class Connection final : public ConnectionBase {
 
   void do_read_request() {
     if (server_.stopping || stop_requested_) return close_now();
-    // A connection waiting for its next request holds no empty read buffer of its own.
-    if (buffer_.size() == 0) buffer_.shrink_to_fit();
-    if constexpr (kTls) {
-      if (cipher_in_.size() == 0) cipher_in_.shrink_to_fit();
-    }
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
@@ -602,23 +594,20 @@ class Connection final : public ConnectionBase {
         return;
       }
       if (added > 0 || ec) return (this->*next)(ec);
-      tcp().socket().async_read_some(cipher_in_.prepare(read_size()),
+      tcp().socket().async_read_some(cipher_in_.prepare(kReadChunk),
                                      [self = shared_self(), next](error_code ec, std::size_t n) {
                                        if (ec) return ((*self).*next)(ec);
                                        self->cipher_in_.commit(n);
                                        self->read_more(next);
                                      });
     } else {
-      tcp().socket().async_read_some(buffer_.prepare(read_size()),
+      tcp().socket().async_read_some(buffer_.prepare(kReadChunk),
                                      [self = shared_self(), next](error_code ec, std::size_t n) {
                                        if (!ec) self->buffer_.commit(n);
                                        ((*self).*next)(ec);
                                      });
     }
   }
-
-  // A request usually fits in a few KB: that is what an idle connection waits with.
-  std::size_t read_size() const { return phase_ == Phase::Idle ? kIdleReadBytes : kReadChunk; }
 
   // Decrypts the records in cipher_in_ (and any the SSL stream's engine still holds from the
   // handshake) into buffer_; returns the plaintext bytes added. Sets `ec` when the client
@@ -663,7 +652,7 @@ class Connection final : public ConnectionBase {
     int error = SSL_ERROR_NONE;
     // Bounded per call: the parser consumes buffer_ before more is decrypted.
     while (added < 4 * kReadChunk) {
-      auto room = buffer_.prepare(std::max<std::size_t>(kIdleReadBytes, SSL_pending(ssl)));
+      auto room = buffer_.prepare(kReadChunk);
       int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
       if (n <= 0) {
         error = SSL_get_error(ssl, n);
@@ -1005,7 +994,9 @@ class Connection final : public ConnectionBase {
     entry_.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_steady_);
     server_.log(entry_);
-    // A long response's buffers are not kept for the connection's next one.
+    // A long response's buffers are not kept for the connection's next one: an idle kept-alive
+    // connection holds its read buffers and OpenSSL's record buffers (about 70 KB), not the
+    // last answer.
     if (head_.capacity() > kKeptBufferBytes) head_ = {};
     if (body_.capacity() > kKeptBufferBytes) body_ = {};
     if (tls_out_.capacity() > kKeptBufferBytes) tls_out_ = {};
