@@ -153,21 +153,6 @@ const std::string& date_value(TimePoint now) {
 
 }  // namespace
 
-void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now) {
-  const Present present = present_headers(response);
-  if (present.id) {
-    response.set("X-ING-Response-ID", response_id);
-  } else {
-    response.add("X-ING-Response-ID", response_id);
-  }
-  if (!present.date) response.add("Date", date_value(now));
-  for (std::size_t i = 0; i < kStandardCount; ++i) {
-    if (!present.standard[i]) {
-      response.add(kStandardHeaders[i].first, kStandardHeaders[i].second);
-    }
-  }
-}
-
 void append_standard_header_lines(std::string& out, const Response& response,
                                   std::string_view response_id, TimePoint now) {
   const Present present = present_headers(response);

@@ -97,10 +97,9 @@ struct Response {
 //   Cache-Control: no-cache, no-store, max-age=0, must-revalidate
 //   Pragma: no-cache
 //   Expires: 0
-void apply_standard_headers(Response& response, std::string_view response_id, TimePoint now);
-// The same headers as "Name: value\r\n" lines appended to `out`, the response left as it is:
-// the server writes them into the response head after the handler's own headers, leaving out
-// an X-ING-Response-ID of the handler's.
+// They are appended to `out` as "Name: value\r\n" lines, the response left as it is: the
+// server writes them into the response head after the handler's own headers, leaving out an
+// X-ING-Response-ID of the handler's.
 void append_standard_header_lines(std::string& out, const Response& response,
                                   std::string_view response_id, TimePoint now);
 

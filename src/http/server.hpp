@@ -45,7 +45,7 @@ struct ListenerConfig {
 
 // HTTPS/1.1 server over Boost.Beast: one io_context run by N threads, a strand per connection,
 // TLS 1.2/1.3 (ECDHE + AEAD only, ALPN http/1.1), keep-alive, limits and timeouts from Limits.
-// Every response carries the standard headers (see apply_standard_headers) and goes to the
+// Every response carries the standard headers (see append_standard_header_lines) and goes to the
 // access log sink.
 class Server {
  public:
