@@ -229,6 +229,7 @@ http::Response client_credentials(OAuthApi& api, http::Request& request,
     auto result = signing::verify_http_signature(
         view, policy, signing::tpp_certificate_key_resolver(true, api.certificates), api.clock);
     if (!result) throw result.to_error();
+    if (result.cause == signing::causes::kDigestWithoutAlgorithm) request.notice = result.hint;
     const auto& certificate = *result.key->certificate;
     api.registry.check_certificate(certificate, "signing");
     auto app = api.registry.find_by_certificate("sign", certificate);
@@ -432,15 +433,6 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
   return out;
 }
 
-std::string_view bearer_token(const http::Request& request) {
-  auto authorization = request.header("Authorization");
-  if (!authorization || !starts_with_ci(*authorization, "Bearer ")) return {};
-  auto token = authorization->substr(7);
-  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
-  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-  return token;
-}
-
 namespace {
 
 // The application of client_id with its parsed signing certificates, from api.applications
@@ -552,6 +544,7 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   policy.carrier = signing::SignatureCarrier::SignatureHeader;
   auto result = signing::verify_http_signature(view, policy, resolver, api.clock);
   if (!result) throw result.to_error();
+  if (result.cause == signing::causes::kDigestWithoutAlgorithm) request.notice = result.hint;
   return SignedCall{std::move(token), std::move(cached)};
 }
 

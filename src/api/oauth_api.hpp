@@ -85,9 +85,6 @@ struct SignedCall {
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, oauth::TokenKind kind);
 
-// The bearer token of an `Authorization: Bearer ...` header; empty when there is none.
-std::string_view bearer_token(const http::Request& request);
-
 // JWK {kty, alg, use, kid, n, e, x5t, x5c} of a certificate's public key.
 boost::json::object certificate_jwk(const crypto::Certificate& certificate);
 

@@ -62,6 +62,8 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
   //   POST /oauth2/applications, GET /oauth2/applications/me, GET|PUT /oauth2/applications/{id},
   //   POST /oauth2/token, POST /oauth2/token/revoke
   api::add_oauth_routes(*router, services.oauth_api);
+  // ING's pre-migration granting flow (docs/authorize.md): GET /oauth2/authorization-server-url
+  api::add_granting_routes(*router, services.granting_api);
   // Account Information (docs/api.md "AIS"): GET /v3/accounts, GET /v3/accounts/{id}/balances,
   //   GET /v2|v3/accounts/{id}/transactions, GET /v1/card-accounts/{id}/transactions
   api::add_ais_routes(*router, services.ais_api);
@@ -78,6 +80,10 @@ std::unique_ptr<http::Router> make_web_router(Services& services) {
   // The customer authorization app (docs/authorize.md): GET /authorize/v2[/{country}],
   //   GET|POST /authorize/country, GET /authorize/profiles, POST /authorize/consent
   web::add_authorization_routes(*router, services.authorization_app);
+  //   and the legacy flow's pages: GET /granting/{reference}[/{country}]
+  // The sandbox consent app's JSON API that ING's CLI calls (docs/api.md "grantssupport"):
+  //   GET /grantssupport/accounts, POST /grantssupport/{reference}/auth-code
+  web::add_grants_support_routes(*router, services.grants_support);
   // The payment authorization page: GET|POST /payment-initiation/{paymentId}/{country}
   web::add_payment_routes(*router, services.payment_page);
   return router;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "api/ais_api.hpp"
+#include "api/granting_api.hpp"
 #include "api/oauth_api.hpp"
 #include "api/pis_api.hpp"
 #include "app/client_authenticator.hpp"
@@ -13,6 +14,7 @@
 #include "oauth/token_service.hpp"
 #include "store/store.hpp"
 #include "web/authorization_app.hpp"
+#include "web/grants_support.hpp"
 #include "web/payment_page.hpp"
 
 namespace sandbank::app {
@@ -31,6 +33,8 @@ struct Services {
   api::AisApi& ais_api;                      // the Account Information API
   api::PisApi& pis_api;                      // Payment Initiation and Confirmation of Funds
   web::PaymentPage& payment_page;            // the payment authorization page (web listener)
+  api::GrantingApi& granting_api;            // the legacy flow's authorization-server-url
+  web::GrantsSupport& grants_support;        // the consent app's JSON API (web listener)
 };
 
 // The route tables of the two listeners, top to bottom, in one place (routes.cpp).

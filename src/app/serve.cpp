@@ -85,9 +85,17 @@ int run_serve(const ServeOptions& options) {
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
   web::PaymentPage payment_page(payments, dir.store->bank(), profiles, clock, random);
-  Services services{*dir.store,        authenticator, clock,          dir.pki,
-                    registry,          tokens,        authorizations, oauth_api,
-                    authorization_app, ais_api,       pis_api,        payment_page};
+  api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
+  web::GrantsSupport grants_support{
+      tokens, authorizations,
+      [&registry](const std::string& client_id) { return registry.find(client_id); },
+      [](const store::Application& application) {
+        return oauth::ApplicationRegistry::allowed_scopes(application);
+      },
+      profiles};
+  Services services{*dir.store, authenticator,  clock,        dir.pki,           registry,
+                    tokens,     authorizations, oauth_api,    authorization_app, ais_api,
+                    pis_api,    payment_page,   granting_api, grants_support};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
   api_router->set_diagnostics(options.diagnostics);

@@ -23,6 +23,13 @@ std::string_view or_dash(const std::string& s) {
 }  // namespace
 
 std::string format_access_log_text(const AccessLogEntry& e) {
+  if (!e.notice.empty()) {
+    return fmt::format("{} {} {} \"{} {}\" {} {} {:.3f}ms cert={} detail={} id={} notice={}",
+                       format_rfc3339(e.time), e.listener, or_dash(e.remote_address),
+                       or_dash(e.method), or_dash(e.target), e.status, e.bytes,
+                       milliseconds(e.duration), or_dash(e.client_certificate_serial),
+                       or_dash(e.detail_code), or_dash(e.response_id), e.notice);
+  }
   return fmt::format("{} {} {} \"{} {}\" {} {} {:.3f}ms cert={} detail={} id={}",
                      format_rfc3339(e.time), e.listener, or_dash(e.remote_address),
                      or_dash(e.method), or_dash(e.target), e.status, e.bytes,
@@ -43,6 +50,7 @@ std::string format_access_log_json(const AccessLogEntry& e) {
   o["client_certificate_serial"] = e.client_certificate_serial;
   o["detail"] = e.detail_code;
   o["response_id"] = e.response_id;
+  if (!e.notice.empty()) o["notice"] = e.notice;
   return boost::json::serialize(o);
 }
 

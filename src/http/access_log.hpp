@@ -19,6 +19,7 @@ struct AccessLogEntry {
   std::chrono::microseconds duration{0};  // first request byte to last response byte
   std::string client_certificate_serial;  // upper-case hex, no leading zeros; empty when none
   std::string detail_code;                // e.g. "mtls.certificate_missing"; empty on success
+  std::string notice;                     // a leniency the request got (Request::notice)
   std::string response_id;
   std::string remote_address;
   std::size_t bytes = 0;  // response bytes written (status line, headers and body)

@@ -44,6 +44,12 @@ std::optional<std::string_view> Request::header(std::string_view name) const {
   return std::nullopt;
 }
 
+std::string_view bearer_token(const Request& request) {
+  auto authorization = request.header("Authorization");
+  if (!authorization || !istarts_with(*authorization, "Bearer ")) return {};
+  return trim_ows(authorization->substr(7));
+}
+
 std::vector<std::string_view> Request::headers_named(std::string_view name) const {
   std::vector<std::string_view> values;
   for (const auto& h : headers) {

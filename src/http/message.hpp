@@ -61,11 +61,19 @@ struct Request {
   std::unordered_map<std::string, std::string> path_params;  // set by the Router
   std::string response_id;  // the X-ING-Response-ID this request's response carries
   std::string detail_code;  // set when an Error was rendered (for the access log)
+  // Something the request got away with that a stricter server refuses (a leniency), e.g. a
+  // Digest without its algorithm: the router answers it in X-Sandbank-Notice and the access
+  // log records it. Mutable: the checks that find it see the request as const.
+  mutable std::string notice;
 
   // Set by the server to share parsing between the requests of one connection; created on
   // first use otherwise.
   mutable std::shared_ptr<detail::ClientCertificateCache> client_certificate_cache;
 };
+
+// The token of an `Authorization: Bearer ...` header (scheme case-insensitive, surrounding
+// spaces dropped); empty when there is none.
+std::string_view bearer_token(const Request& request);
 
 struct Response {
   unsigned status = 200;

@@ -187,9 +187,13 @@ Response Router::handle(Request& request) const {
       request.path_params[entry->param_names[i]] = std::string(chosen->params[i]);
     }
     for (const auto& hook : hooks_) hook(request);
-    return entry->handler(request);
+    Response response = entry->handler(request);
+    if (!request.notice.empty()) response.set("X-Sandbank-Notice", request.notice);
+    return response;
   } catch (const Error& e) {
-    return render_error(request, e);
+    Response response = render_error(request, e);
+    if (!request.notice.empty()) response.set("X-Sandbank-Notice", request.notice);
+    return response;
   } catch (const std::exception& e) {
     spdlog::error("http: handler for {} {} threw: {} (response id {})", request.method,
                   request.target, e.what(), request.response_id);

@@ -913,6 +913,7 @@ class Connection final : public ConnectionBase {
     entry_.status = status;
     entry_.client_certificate_serial = client_serial_;
     entry_.detail_code = request.detail_code;
+    entry_.notice = request.notice;
     entry_.response_id = request.response_id;
     entry_.remote_address = remote_address_;
 

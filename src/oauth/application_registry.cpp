@@ -159,6 +159,7 @@ Registration ApplicationRegistry::register_application(const ApplicationRequest&
   app.client_id = random_.uuid();
   app.contact = request.contact;
   app.redirect_uris = request.redirect_uris;
+  app.redirect_uris_registered = !request.redirect_uris.empty();
   app.keys = to_keys(keys);
   app.organization_identifier = organization;
   app.roles = roles_of(keys);
@@ -211,6 +212,9 @@ store::Application ApplicationRegistry::update(const std::string& client_id,
   }
   app.contact = request.contact;
   app.redirect_uris = request.redirect_uris;
+  // ING's migration guide: registering redirect URLs with PUT puts the application in the
+  // mixed-flow rule of the code exchange; deleting them all takes it out again.
+  app.redirect_uris_registered = !request.redirect_uris.empty();
   app.updated_at = clock_.now();
   store_.applications().update(app);
   return app;

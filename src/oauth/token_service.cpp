@@ -9,6 +9,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "crypto/hash.hpp"
+#include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
 
 namespace sandbank::oauth {
@@ -182,21 +183,31 @@ CustomerToken TokenService::exchange_code(const store::Application& app, std::st
                 fmt::format("The authorization code expired; codes live {} seconds",
                             settings_.code_lifetime.count()));
   }
-  if (!record->redirect_uri.empty()) {
-    if (!redirect_uri) {
-      throw Error(400, "request.redirect_uri_missing",
-                  "redirect_uri is required: the authorization request carried one (and when old "
-                  "and new granting flows are mixed it must be sent on POST /oauth2/token)");
+  // redirect_uri is optional (the guide's step 3d sends none); when sent it must name the URI
+  // the code was issued for. ING's migration guide: an application that registered redirect
+  // URIs itself must send it for a code of the legacy granting flow.
+  if (redirect_uri) {
+    const bool same = record->redirect_uri.empty()
+                          ? registered_redirect_uri(app.redirect_uris, *redirect_uri).has_value()
+                          : same_redirect_uri(*redirect_uri, record->redirect_uri);
+    if (!same) {
+      throw Error(
+          400, "grant.redirect_uri_mismatch",
+          record->redirect_uri.empty()
+              ? fmt::format("redirect_uri {} is not registered for the application",
+                            std::string(redirect_uri->substr(0, 512)))
+              : fmt::format("redirect_uri {} differs from {}, the redirect URI the code "
+                            "was issued for (exact match; an empty path equals /)",
+                            std::string(redirect_uri->substr(0, 512)), record->redirect_uri));
     }
-    if (*redirect_uri != record->redirect_uri) {
-      throw Error(400, "grant.redirect_uri_mismatch",
-                  fmt::format("redirect_uri {} differs from the one of the authorization request",
-                              *redirect_uri));
-    }
-  } else if (redirect_uri && !contains(app.redirect_uris, *redirect_uri)) {
-    throw Error(
-        400, "grant.redirect_uri_mismatch",
-        fmt::format("redirect_uri {} is not registered for the application", *redirect_uri));
+  } else if (record->flow == kLegacyFlow && app.redirect_uris_registered) {
+    throw Error(400, "request.redirect_uri_missing",
+                fmt::format("redirect_uri is required: application {} registered its redirect "
+                            "URIs with PUT /oauth2/applications/{} and this code comes from the "
+                            "legacy granting flow (GET /oauth2/authorization-server-url). ING's "
+                            "migration guide: when both flows are used, send redirect_uri on "
+                            "POST /oauth2/token, or delete the registered redirect URIs",
+                            app.client_id, app.client_id));
   }
   auto consent = valid_consent(record->consent_id, "grant");
 
@@ -311,6 +322,15 @@ std::optional<store::TokenRecord> TokenService::lookup(const std::string& token_
 
 ValidToken TokenService::validate(std::string_view token, std::string_view thumbprint,
                                   TokenKind required) {
+  return check_token(token, &thumbprint, required);
+}
+
+ValidToken TokenService::validate_without_binding(std::string_view token, TokenKind required) {
+  return check_token(token, nullptr, required);
+}
+
+ValidToken TokenService::check_token(std::string_view token, const std::string_view* thumbprint,
+                                     TokenKind required) {
   if (token.empty()) {
     throw Error(401, "token.missing",
                 fmt::format("An access token is required (Authorization: Bearer ...): {}",
@@ -326,7 +346,7 @@ ValidToken TokenService::validate(std::string_view token, std::string_view thumb
   if (clock_.now() >= record->expires_at) {
     throw Error(401, "token.expired", "The access token expired; request a new one");
   }
-  if (record->certificate_thumbprint != thumbprint) {
+  if (thumbprint != nullptr && record->certificate_thumbprint != *thumbprint) {
     throw Error(401, "token.certificate_mismatch",
                 "The access token is bound to another TLS client certificate than the one of "
                 "this connection (RFC 8705)");
@@ -385,7 +405,8 @@ store::Consent Authorizations::create_consent(const ConsentRequest& request) {
 }
 
 std::string Authorizations::issue_code(const store::Consent& consent,
-                                       const std::string& redirect_uri, const std::string& state) {
+                                       const std::string& redirect_uri, const std::string& state,
+                                       std::string_view flow) {
   std::string code = random_.token(32);
   store::AuthorizationCode record;
   record.code_hash = TokenService::hash(code);
@@ -396,8 +417,56 @@ std::string Authorizations::issue_code(const store::Consent& consent,
   record.state = state;
   record.created_at = clock_.now();
   record.expires_at = record.created_at + settings_.code_lifetime;
+  record.flow = std::string(flow);
   store_.codes().insert(record);
   return code;
+}
+
+store::GrantingReference Authorizations::create_reference(const std::string& client_id,
+                                                          const std::vector<std::string>& scopes,
+                                                          const std::string& redirect_uri,
+                                                          const std::string& country) {
+  store::GrantingReference reference;
+  reference.reference = random_.hex(32);
+  reference.client_id = client_id;
+  reference.scope = join_scope(scopes);
+  reference.redirect_uri = redirect_uri;
+  reference.country = country;
+  reference.created_at = clock_.now();
+  reference.expires_at = reference.created_at + settings_.reference_lifetime;
+  store_.granting_references().insert(reference);
+  return reference;
+}
+
+store::GrantingReference Authorizations::active_reference(std::string_view reference) {
+  std::optional<store::GrantingReference> found;
+  if (!reference.empty() && reference.size() <= 128) {
+    found = store_.granting_references().find(std::string(reference));
+  }
+  if (!found) {
+    throw Error(400, "granting.reference_unknown",
+                "This granting reference is unknown; ask GET /oauth2/authorization-server-url "
+                "for a new location");
+  }
+  if (found->used_at) {
+    throw Error(400, "granting.reference_used",
+                "This granting reference was used already: each location of "
+                "GET /oauth2/authorization-server-url gives one authorization code");
+  }
+  if (clock_.now() >= found->expires_at) {
+    throw Error(400, "granting.reference_expired",
+                fmt::format("This granting reference expired; references live {} seconds",
+                            settings_.reference_lifetime.count()));
+  }
+  return std::move(*found);
+}
+
+void Authorizations::use_reference(const std::string& reference) {
+  if (!store_.granting_references().mark_used(reference, clock_.now())) {
+    throw Error(400, "granting.reference_used",
+                "This granting reference was used already: each location of "
+                "GET /oauth2/authorization-server-url gives one authorization code");
+  }
 }
 
 std::optional<store::Consent> Authorizations::consent(const std::string& id) {

@@ -17,6 +17,10 @@
 // that obtained them (RFC 8705).
 namespace sandbank::oauth {
 
+// Where an authorization code came from (store::AuthorizationCode::flow).
+inline constexpr std::string_view kAuthorizeFlow = "authorize";  // GET /authorize/v2
+inline constexpr std::string_view kLegacyFlow = "legacy";        // authorization-server-url
+
 enum class TokenKind {
   ApplicationMtls,    // client_credentials over mTLS only: /oauth2/applications*, JWS PIS
   ApplicationSigned,  // client_credentials with an HTTP Signature: code exchange, AIS, ...
@@ -35,6 +39,8 @@ struct TokenSettings {
   Seconds refresh_lifetime{2592000};
   Seconds code_lifetime{600};
   Seconds consent_lifetime{90 * 24 * 3600};
+  // A reference of GET /oauth2/authorization-server-url (the legacy granting flow).
+  Seconds reference_lifetime{900};
   std::size_t cache_limit = 100000;
 };
 
@@ -67,7 +73,9 @@ struct ValidToken {
 //      grant.redirect_uri_mismatch, grant.refresh_unknown,
 //      grant.refresh_expired, grant.refresh_revoked, grant.refresh_client_mismatch,
 //      grant.consent_expired, grant.consent_revoked, revoke.not_your_token
-//  400 request.redirect_uri_missing (RFC 6749 invalid_request)
+//  400 request.redirect_uri_missing (RFC 6749 invalid_request): a code of the legacy flow
+//      exchanged without redirect_uri by an application that registered its redirect URIs
+//  400 granting.reference_unknown, granting.reference_expired, granting.reference_used
 //  (prefix grant. = RFC 6749 invalid_grant; scope.* = invalid_scope, see scopes.hpp)
 class TokenService {
  public:
@@ -79,8 +87,11 @@ class TokenService {
                                            const std::vector<std::string>& scope,
                                            const std::string& certificate_thumbprint);
 
-  // grant_type=authorization_code. `redirect_uri` as sent (nullopt when absent). A code used
-  // a second time fails and revokes every token issued from it (RFC 6749 §4.1.2).
+  // grant_type=authorization_code. `redirect_uri` as sent (nullopt when absent): optional, and
+  // when sent it must name the URI the code was issued for (oauth/redirect_uri.hpp); required
+  // for a code of the legacy flow when the application registered its redirect URIs itself
+  // (ING's migration guide). A code used a second time fails and revokes every token issued
+  // from it (RFC 6749 §4.1.2).
   CustomerToken exchange_code(const store::Application& application, std::string_view code,
                               std::optional<std::string_view> redirect_uri,
                               const std::string& certificate_thumbprint);
@@ -100,6 +111,10 @@ class TokenService {
   // change counter moved (other processes).
   ValidToken validate(std::string_view token, std::string_view certificate_thumbprint,
                       TokenKind required);
+  // validate() on a listener that asks for no client certificate (the consent app's
+  // grantssupport API on the web listener): every check but the certificate binding, which
+  // cannot be made there.
+  ValidToken validate_without_binding(std::string_view token, TokenKind required);
 
   // A customer token and its consent, which must be valid and, when `required_scope` is not
   // empty, grant that scope.
@@ -128,6 +143,8 @@ class TokenService {
   static std::string hash(std::string_view secret);
 
  private:
+  ValidToken check_token(std::string_view token, const std::string_view* thumbprint,
+                         TokenKind required);
   std::string new_token(const std::string& kind, const std::string& client_id,
                         const std::string& scope, const std::string& consent_id,
                         const std::string& grant_id, const std::string& thumbprint,
@@ -176,10 +193,24 @@ class Authorizations {
   store::Consent create_consent(const ConsentRequest& request);
 
   // Issues a single-use code for the consent, valid settings.code_lifetime (10 minutes).
-  // `redirect_uri` is the one given at /authorize (empty when none was given); the code
-  // exchange then requires the same value. Returns the code (only its hash is stored).
+  // `redirect_uri` is the one the customer is sent back to; a code exchange that names a
+  // redirect_uri must name this one. `flow` is kAuthorizeFlow or kLegacyFlow. Returns the code
+  // (only its hash is stored).
   std::string issue_code(const store::Consent& consent, const std::string& redirect_uri,
-                         const std::string& state);
+                         const std::string& state, std::string_view flow = kAuthorizeFlow);
+
+  // ING's pre-migration granting flow: GET /oauth2/authorization-server-url stores a reference
+  // (settings.reference_lifetime) that the granting pages or the grantssupport API turn into
+  // one code. `scopes` and `redirect_uri` already checked against the application.
+  store::GrantingReference create_reference(const std::string& client_id,
+                                            const std::vector<std::string>& scopes,
+                                            const std::string& redirect_uri,
+                                            const std::string& country);
+  // The reference while it can still give a code; throws Error 400 granting.reference_unknown,
+  // granting.reference_used or granting.reference_expired.
+  store::GrantingReference active_reference(std::string_view reference);
+  // Marks it used, once: throws granting.reference_used when another request did first.
+  void use_reference(const std::string& reference);
 
   std::optional<store::Consent> consent(const std::string& id);
   void revoke_consent(const std::string& id);

@@ -151,6 +151,8 @@ inline constexpr std::string_view kTlsCertificateSerial = "tls_certificate_seria
 inline constexpr std::string_view kThumbprintEncoding = "thumbprint_encoding";
 inline constexpr std::string_view kThumbprintOfTlsCertificate = "thumbprint_of_tls_certificate";
 inline constexpr std::string_view kEcdsaDer = "ecdsa_der_signature";
+// Leniencies: a successful check that a strict server refuses (Diagnosis::cause on success).
+inline constexpr std::string_view kDigestWithoutAlgorithm = "digest_without_algorithm";
 }  // namespace causes
 
 }  // namespace sandbank::signing

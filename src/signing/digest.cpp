@@ -205,6 +205,37 @@ Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy) 
         Diagnosis::bad_request(std::string(codes::kDigestMalformed), "The Digest header is empty"));
   }
 
+  // A leniency: ING's Node client sends a bare base64 SHA-256 without "SHA-256=" on some calls.
+  // One value that decodes to 32 bytes ("SHA-256=..." cannot: '-' is not base64) is taken as
+  // SHA-256, and the success says so in cause and hint.
+  if (header.find(',') == std::string_view::npos) {
+    if (auto bare = base64_decode(header); bare && bare->size() == 32) {
+      auto computed = body_hash(message.body, DigestAlgorithm::Sha256);
+      if (computed == *bare) {
+        Diagnosis ok = Diagnosis::success();
+        ok.cause = causes::kDigestWithoutAlgorithm;
+        ok.hint =
+            "Digest accepted leniently: the value has no algorithm; it was taken as SHA-256. "
+            "Send Digest: SHA-256=<base64>, as ING's documentation asks.";
+        return ok;
+      }
+      std::string expected_b64 = base64_encode(computed);
+      auto d = Diagnosis::unauthorized(
+          std::string(codes::kDigestMismatch),
+          fmt::format("Digest (a bare value without algorithm, taken as SHA-256) does not match "
+                      "the body: the server computed {} over the {} bytes received, the header "
+                      "says {}",
+                      expected_b64, message.body.size(), std::string(header)));
+      d.fact("algorithm", "SHA-256");
+      d.fact("expected", expected_b64);
+      d.fact("received", std::string(header));
+      d.fact("body_length", std::to_string(message.body.size()));
+      if (!policy.detailed) return d.redacted();
+      explain_mismatch(d, message.body, DigestAlgorithm::Sha256, *bare);
+      return d;
+    }
+  }
+
   // Every entry must have the form token=value; at least one must be supported.
   std::optional<Diagnosis> problem;
   bool any_supported = false;

@@ -32,6 +32,9 @@ struct DigestPolicy {
 // digest.malformed, digest.unsupported_algorithm, digest.duplicate_algorithm (400);
 // digest.mismatch (401, naming the algorithm, both values, and - when one reproduces the
 // received value - the mistake, e.g. a body digested with a trailing newline).
+// Leniency: a header that is one bare base64 value of 32 bytes (no "SHA-256=", as ING's Node
+// client sends it) is checked as SHA-256; on success cause is digest_without_algorithm and
+// hint says so.
 Diagnosis verify_digest(const MessageView& message, const DigestPolicy& policy = {});
 
 }  // namespace sandbank::signing

@@ -748,6 +748,10 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
     dp.detailed = policy.detailed;
     auto d = verify_digest(message, dp);
     if (!d) return fail(std::move(d));
+    if (!d.cause.empty()) {
+      result.cause = d.cause;
+      result.hint = d.hint;
+    }
   }
 
   // 7. Signing string and signature. The lines are kept apart only for the re-checks, after a

@@ -350,6 +350,26 @@ CREATE TABLE payment_requests (
   PRIMARY KEY (client_id, request_id)
 );
 )sql"},
+    // The second wave of the OAuth layer owns 30..39 (versions must grow in this list, and an
+    // older binary must see a newer store as too new, not as damaged).
+    // 30: ING's pre-migration granting flow (GET /oauth2/authorization-server-url, the granting
+    // pages and the consent app's grantssupport API) and the migration guide's rule between the
+    // two flows: which applications registered redirect URIs themselves, which codes came from
+    // the legacy flow, and the references the legacy flow hands out.
+    Migration{30, "legacy_granting", R"sql(
+ALTER TABLE applications ADD COLUMN redirect_uris_registered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE authorization_codes ADD COLUMN flow TEXT NOT NULL DEFAULT 'authorize';
+CREATE TABLE granting_references (
+  reference    TEXT PRIMARY KEY NOT NULL,
+  client_id    TEXT NOT NULL,
+  scope        TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  country      TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT NOT NULL,
+  used_at      TEXT
+);
+)sql"},
 };
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(

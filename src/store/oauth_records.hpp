@@ -32,15 +32,36 @@ struct AuthorizationCode {
   std::string code_hash;  // lower-case hex SHA-256 of the code
   std::string client_id;
   std::string consent_id;
-  std::string redirect_uri;  // as given at /authorize; empty when none was given
+  // The redirect URI the code was issued for (given at /authorize or the application's only
+  // one); empty for codes stored before migration 30 that had none given.
+  std::string redirect_uri;
   std::string scope;
   std::string state;
   TimePoint created_at;
   TimePoint expires_at;
   std::optional<TimePoint> used_at;
   std::string grant_id;  // set on first use: the grant of the tokens issued from it
+  // "authorize" (GET /authorize/v2, the guide's flow) or "legacy" (a reference of
+  // GET /oauth2/authorization-server-url: the granting pages or the grantssupport API).
+  std::string flow = "authorize";
 
   friend bool operator==(const AuthorizationCode&, const AuthorizationCode&) = default;
+};
+
+// A reference of ING's pre-migration granting flow: GET /oauth2/authorization-server-url
+// hands it out inside the location it answers; the granting pages or the consent app's
+// grantssupport API turn it into one code.
+struct GrantingReference {
+  std::string reference;  // opaque, unguessable (in the location's path)
+  std::string client_id;
+  std::string scope;         // space separated, as asked
+  std::string redirect_uri;  // the redirect URI the codes go to
+  std::string country;       // "" when none was asked
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> used_at;
+
+  friend bool operator==(const GrantingReference&, const GrantingReference&) = default;
 };
 
 // What a customer allowed a TPP application to do.
@@ -86,6 +107,16 @@ class AuthorizationCodeRepository {
   // Marks the code used by `grant_id` unless it was used before; true when this call did.
   virtual bool mark_used(const std::string& code_hash, const std::string& grant_id,
                          TimePoint at) = 0;
+};
+
+class GrantingReferenceRepository {
+ public:
+  virtual ~GrantingReferenceRepository() = default;
+  // Throws Error 409 "store.conflict" when the reference exists.
+  virtual void insert(const GrantingReference& reference) = 0;
+  virtual std::optional<GrantingReference> find(const std::string& reference) = 0;
+  // Marks the reference used unless it was used before; true when this call did.
+  virtual bool mark_used(const std::string& reference, TimePoint at) = 0;
 };
 
 class ConsentRepository {

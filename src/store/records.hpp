@@ -28,6 +28,10 @@ struct Application {
   std::vector<RegisteredKey> keys;  // order is kept
   std::string organization_identifier;
   std::vector<std::string> roles;  // "PSP_AI", "PSP_PI", "PSP_IC", ...
+  // True once the TPP registered redirect URIs itself (POST or PUT /oauth2/applications with a
+  // non-empty redirect_uris); the pre-registered sandbox application never did. ING's migration
+  // guide: such an application exchanging a code of the legacy flow must send redirect_uri.
+  bool redirect_uris_registered = false;
   TimePoint created_at;
   TimePoint updated_at;
 

@@ -125,9 +125,10 @@ class SqliteCodeRepository final : public AuthorizationCodeRepository {
       }
       c.query(
            "INSERT INTO authorization_codes (code_hash, client_id, consent_id, redirect_uri, "
-           "scope, state, created_at, expires_at, grant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+           "scope, state, created_at, expires_at, grant_id, flow) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
            code.code_hash, code.client_id, code.consent_id, code.redirect_uri, code.scope,
-           code.state, code.created_at, code.expires_at, code.grant_id)
+           code.state, code.created_at, code.expires_at, code.grant_id, code.flow)
           .run();
       if (code.used_at) {
         c.query("UPDATE authorization_codes SET used_at = ? WHERE code_hash = ?", *code.used_at,
@@ -141,7 +142,7 @@ class SqliteCodeRepository final : public AuthorizationCodeRepository {
     return db_.read([&](Connection& c) -> std::optional<AuthorizationCode> {
       auto st = c.query(
           "SELECT code_hash, client_id, consent_id, redirect_uri, scope, state, created_at, "
-          "expires_at, used_at, grant_id FROM authorization_codes WHERE code_hash = ?",
+          "expires_at, used_at, grant_id, flow FROM authorization_codes WHERE code_hash = ?",
           hash);
       if (!st.step()) return std::nullopt;
       AuthorizationCode code;
@@ -155,6 +156,7 @@ class SqliteCodeRepository final : public AuthorizationCodeRepository {
       code.expires_at = st.time(7);
       code.used_at = optional_time(st, 8);
       code.grant_id = st.text(9);
+      code.flow = st.text(10);
       return code;
     });
   }
@@ -165,6 +167,61 @@ class SqliteCodeRepository final : public AuthorizationCodeRepository {
            "UPDATE authorization_codes SET used_at = ?, grant_id = ? "
            "WHERE code_hash = ? AND used_at IS NULL",
            at, grant_id, hash)
+          .run();
+      return c.changes() == 1;
+    });
+  }
+
+ private:
+  Database& db_;
+};
+
+class SqliteGrantingReferenceRepository final : public GrantingReferenceRepository {
+ public:
+  explicit SqliteGrantingReferenceRepository(Database& db) : db_(db) {}
+
+  void insert(const GrantingReference& r) override {
+    db_.write([&](Connection& c) {
+      if (c.query("SELECT 1 FROM granting_references WHERE reference = ?", r.reference).step()) {
+        throw Error(409, "store.conflict", "A granting reference with this value exists");
+      }
+      c.query(
+           "INSERT INTO granting_references (reference, client_id, scope, redirect_uri, country, "
+           "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+           r.reference, r.client_id, r.scope, r.redirect_uri, r.country, r.created_at, r.expires_at)
+          .run();
+      if (r.used_at) {
+        c.query("UPDATE granting_references SET used_at = ? WHERE reference = ?", *r.used_at,
+                r.reference)
+            .run();
+      }
+    });
+  }
+
+  std::optional<GrantingReference> find(const std::string& reference) override {
+    return db_.read([&](Connection& c) -> std::optional<GrantingReference> {
+      auto st = c.query(
+          "SELECT reference, client_id, scope, redirect_uri, country, created_at, expires_at, "
+          "used_at FROM granting_references WHERE reference = ?",
+          reference);
+      if (!st.step()) return std::nullopt;
+      GrantingReference r;
+      r.reference = st.text(0);
+      r.client_id = st.text(1);
+      r.scope = st.text(2);
+      r.redirect_uri = st.text(3);
+      r.country = st.text(4);
+      r.created_at = st.time(5);
+      r.expires_at = st.time(6);
+      r.used_at = optional_time(st, 7);
+      return r;
+    });
+  }
+
+  bool mark_used(const std::string& reference, TimePoint at) override {
+    return db_.write([&](Connection& c) {
+      c.query("UPDATE granting_references SET used_at = ? WHERE reference = ? AND used_at IS NULL",
+              at, reference)
           .run();
       return c.changes() == 1;
     });
@@ -255,6 +312,10 @@ std::unique_ptr<AuthorizationCodeRepository> make_sqlite_code_repository(Databas
 }
 std::unique_ptr<ConsentRepository> make_sqlite_consent_repository(Database& db) {
   return std::make_unique<SqliteConsentRepository>(db);
+}
+std::unique_ptr<GrantingReferenceRepository> make_sqlite_granting_reference_repository(
+    Database& db) {
+  return std::make_unique<SqliteGrantingReferenceRepository>(db);
 }
 
 }  // namespace sandbank::store

@@ -18,7 +18,7 @@ using sqlite::Database;
 
 constexpr std::string_view kSelectApplication =
     "SELECT client_id, contact, redirect_uris, organization_identifier, roles, created_at, "
-    "updated_at FROM applications";
+    "updated_at, redirect_uris_registered FROM applications";
 
 Application application_from_row(const sqlite::Statement& row) {
   Application app;
@@ -29,6 +29,7 @@ Application application_from_row(const sqlite::Statement& row) {
   app.roles = detail::string_list_from_json(row.text(4), "applications.roles");
   app.created_at = row.time(5);
   app.updated_at = row.time(6);
+  app.redirect_uris_registered = row.integer(7) != 0;
   return app;
 }
 
@@ -110,11 +111,11 @@ class SqliteApplicationRepository final : public ApplicationRepository {
       }
       c.query(
            "INSERT INTO applications (client_id, contact, redirect_uris, "
-           "organization_identifier, roles, created_at, updated_at) "
-           "VALUES (?, ?, ?, ?, ?, ?, ?)",
+           "organization_identifier, roles, created_at, updated_at, redirect_uris_registered) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
            app.client_id, app.contact, detail::string_list_to_json(app.redirect_uris),
            app.organization_identifier, detail::string_list_to_json(app.roles), app.created_at,
-           app.updated_at)
+           app.updated_at, app.redirect_uris_registered ? 1 : 0)
           .run();
       insert_keys(c, app);
     });
@@ -124,9 +125,11 @@ class SqliteApplicationRepository final : public ApplicationRepository {
     db_.write([&](Connection& c) {
       c.query(
            "UPDATE applications SET contact = ?, redirect_uris = ?, organization_identifier = ?, "
-           "roles = ?, created_at = ?, updated_at = ? WHERE client_id = ?",
+           "roles = ?, created_at = ?, updated_at = ?, redirect_uris_registered = ? "
+           "WHERE client_id = ?",
            app.contact, detail::string_list_to_json(app.redirect_uris), app.organization_identifier,
-           detail::string_list_to_json(app.roles), app.created_at, app.updated_at, app.client_id)
+           detail::string_list_to_json(app.roles), app.created_at, app.updated_at,
+           app.redirect_uris_registered ? 1 : 0, app.client_id)
           .run();
       if (c.changes() == 0) {
         throw Error(404, "store.not_found",
@@ -134,6 +137,14 @@ class SqliteApplicationRepository final : public ApplicationRepository {
       }
       c.query("DELETE FROM application_keys WHERE client_id = ?", app.client_id).run();
       insert_keys(c, app);
+    });
+  }
+
+  bool remove(const std::string& client_id) override {
+    return db_.write([&](Connection& c) {
+      c.query("DELETE FROM application_keys WHERE client_id = ?", client_id).run();
+      c.query("DELETE FROM applications WHERE client_id = ?", client_id).run();
+      return c.changes() == 1;
     });
   }
 
@@ -191,6 +202,7 @@ class SqliteStore final : public Store {
         tokens_(make_sqlite_token_repository(*db_)),
         codes_(make_sqlite_code_repository(*db_)),
         consents_(make_sqlite_consent_repository(*db_)),
+        references_(make_sqlite_granting_reference_repository(*db_)),
         bank_(make_sqlite_bank_repository(*db_)),
         payments_(make_sqlite_payment_repository(*db_)) {}
 
@@ -199,6 +211,7 @@ class SqliteStore final : public Store {
   TokenRepository& tokens() override { return *tokens_; }
   AuthorizationCodeRepository& codes() override { return *codes_; }
   ConsentRepository& consents() override { return *consents_; }
+  GrantingReferenceRepository& granting_references() override { return *references_; }
   BankRepository& bank() override { return *bank_; }
   PaymentRepository& payments() override { return *payments_; }
   int schema_version() override { return db_->schema_version(); }
@@ -211,6 +224,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<TokenRepository> tokens_;
   std::unique_ptr<AuthorizationCodeRepository> codes_;
   std::unique_ptr<ConsentRepository> consents_;
+  std::unique_ptr<GrantingReferenceRepository> references_;
   std::unique_ptr<BankRepository> bank_;
   std::unique_ptr<PaymentRepository> payments_;
 };

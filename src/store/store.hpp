@@ -36,6 +36,9 @@ class ApplicationRepository {
   // Replaces every field and the whole key list in one transaction; a key not in
   // `application.keys` is gone afterwards. Throws Error 404 "store.not_found" when missing.
   virtual void update(const Application& application) = 0;
+  // Removes the application and its keys; false when there was none. Its tokens and codes
+  // stay (they name a client_id that no longer exists, and are refused as such).
+  virtual bool remove(const std::string& client_id) = 0;
 };
 
 class RevocationRepository {
@@ -58,6 +61,8 @@ class Store {
   virtual TokenRepository& tokens() = 0;
   virtual AuthorizationCodeRepository& codes() = 0;
   virtual ConsentRepository& consents() = 0;
+  // References of the pre-migration granting flow (GET /oauth2/authorization-server-url).
+  virtual GrantingReferenceRepository& granting_references() = 0;
   // The simulated bank: profiles, accounts, balances, transactions.
   virtual BankRepository& bank() = 0;
   // Payments initiated through PIS and the idempotency keys of their requests.

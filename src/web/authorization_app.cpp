@@ -4,6 +4,8 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "crypto/hash.hpp"
+#include "oauth/redirect_uri.hpp"
 #include "web/assets.hpp"
 #include "web/pages.hpp"
 
@@ -84,18 +86,6 @@ http::Response cancelled_redirect(const AuthorizeRequest& request) {
   return response;
 }
 
-std::optional<std::string> cookie_value(const http::Request& request, std::string_view name) {
-  for (auto header : request.headers_named("Cookie")) {
-    for (auto part : split(header, ';')) {
-      auto pair = trim_ows(part);
-      auto eq = pair.find('=');
-      if (eq == std::string_view::npos) continue;
-      if (trim_ows(pair.substr(0, eq)) == name) return std::string(trim_ows(pair.substr(eq + 1)));
-    }
-  }
-  return std::nullopt;
-}
-
 // RFC 6749 error_description: %x20-21 / %x23-5B / %x5D-7E only.
 std::string description_chars(std::string_view text) {
   std::string out;
@@ -106,10 +96,7 @@ std::string description_chars(std::string_view text) {
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
+  return crypto::constant_time_equal(as_bytes(a), as_bytes(b));
 }
 
 }  // namespace
@@ -149,7 +136,7 @@ std::string AuthorizationApp::start_session(Session session) {
 
 std::optional<std::pair<std::string, AuthorizationApp::Session>> AuthorizationApp::session_of(
     const http::Request& request) {
-  auto id = cookie_value(request, kSessionCookie);
+  auto id = cookie_value(request.headers_named("Cookie"), kSessionCookie);
   if (!id || id->empty()) return std::nullopt;
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(*id);
@@ -186,7 +173,47 @@ http::Response AuthorizationApp::profiles_response(const Session& session, unsig
 }
 
 http::Response AuthorizationApp::authorize(http::Request& request) {
-  auto check = check_authorize_request(parse_form(request.query()), lookup_, allowed_scopes_);
+  return start(request, parse_form(request.query()), "", "");
+}
+
+http::Response AuthorizationApp::granting(http::Request& request) {
+  store::GrantingReference reference;
+  try {
+    reference = authorizations_.active_reference(request.path_params.at("reference"));
+  } catch (const Error& e) {
+    request.detail_code = e.code();
+    return error_page(400, e.code(), e.message());
+  }
+  // ING's location carries no query: what the TPP did not repeat comes from the reference.
+  auto query = parse_form(request.query());
+  auto fill = [&](const char* name, const std::string& value) {
+    if (query.count(name) == 0 && !value.empty()) query.values.emplace(name, value);
+  };
+  fill("client_id", reference.client_id);
+  fill("scope", reference.scope);
+  fill("redirect_uri", reference.redirect_uri);
+  fill("response_type", "code");
+  auto client_id = query.get("client_id");
+  auto redirect_uri = query.get("redirect_uri");
+  if (query.count("client_id") == 1 && *client_id != reference.client_id) {
+    request.detail_code = "granting.client_mismatch";
+    return error_page(400, "invalid_request",
+                      "This granting reference was issued to another application than client_id");
+  }
+  if (query.count("redirect_uri") == 1 &&
+      !oauth::same_redirect_uri(*redirect_uri, reference.redirect_uri)) {
+    request.detail_code = "granting.redirect_uri_mismatch";
+    return error_page(400, "invalid_request",
+                      "The redirect_uri differs from the one given to "
+                      "GET /oauth2/authorization-server-url for this reference");
+  }
+  return start(request, query, reference.reference, reference.country);
+}
+
+http::Response AuthorizationApp::start(http::Request& request, const FormFields& query,
+                                       const std::string& reference,
+                                       const std::string& default_country) {
+  auto check = check_authorize_request(query, lookup_, allowed_scopes_);
   if (check.error) {
     if (!check.error->redirect) {
       return error_page(400, check.error->error, check.error->description);
@@ -198,14 +225,19 @@ http::Response AuthorizationApp::authorize(http::Request& request) {
   Session session;
   session.csrf_token = random_.token(32);
   session.request = std::move(*check.request);
+  session.reference = reference;
   std::string message;
+  std::string country = default_country;
   if (auto it = request.path_params.find("country"); it != request.path_params.end()) {
-    auto code = to_upper(it->second);
+    country = it->second;
+  }
+  if (!country.empty()) {
+    auto code = to_upper(country);
     if (country_name(code) && !profiles_.of_country(code).empty()) {
       session.country = code;
     } else {
       message = "There is no test bank for the country code " +
-                std::string(it->second.substr(0, 16)) + ". Please choose a country.";
+                std::string(std::string_view(country).substr(0, 16)) + ". Please choose a country.";
     }
   }
   auto id = start_session(session);
@@ -285,20 +317,20 @@ http::Response AuthorizationApp::consent(http::Request& request) {
                              [&](const bank::ProfileSpec* p) { return p->id == profile_id; });
   if (chosen == offered.end()) return profiles_response(s, 400);
 
-  oauth::Authorizations::ConsentRequest consent_request;
-  consent_request.client_id = s.request.client_id;
-  consent_request.profile_id = (*chosen)->id;
-  consent_request.country = s.country;
-  for (const auto& account : (*chosen)->accounts) consent_request.account_ids.push_back(account.id);
-  consent_request.scopes = s.request.scopes;
-  consent_request.redirect_uri = s.request.redirect_uri;
-  // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
-  if ((*chosen)->scenario == "consent_expires_early") {
-    consent_request.lifetime = std::chrono::minutes(5);
-  }
   end_session(session->first);
-  auto stored = authorizations_.create_consent(consent_request);
-  auto code = authorizations_.issue_code(stored, s.request.given_redirect_uri, s.request.state);
+  auto flow = oauth::kAuthorizeFlow;
+  if (!s.reference.empty()) {
+    try {
+      authorizations_.use_reference(s.reference);
+    } catch (const Error& e) {
+      request.detail_code = e.code();
+      return error_page(400, e.code(), e.message());
+    }
+    flow = oauth::kLegacyFlow;
+  }
+  auto stored = authorizations_.create_consent(
+      consent_request_for(**chosen, s.request.client_id, s.request.scopes, s.request.redirect_uri));
+  auto code = authorizations_.issue_code(stored, s.request.redirect_uri, s.request.state, flow);
   auto location =
       build_redirect_uri(s.request.redirect_uri, {{"code", code}, {"state", s.request.state}});
   auto response = redirect(kOutcomeAuthorized, location, s.request.redirect_uri);
@@ -313,6 +345,22 @@ http::Response AuthorizationApp::stylesheet(http::Request&) {
   return response;
 }
 
+oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpec& profile,
+                                                          const std::string& client_id,
+                                                          const std::vector<std::string>& scopes,
+                                                          const std::string& redirect_uri) {
+  oauth::Authorizations::ConsentRequest request;
+  request.client_id = client_id;
+  request.profile_id = profile.id;
+  request.country = profile.country;
+  for (const auto& account : profile.accounts) request.account_ids.push_back(account.id);
+  request.scopes = scopes;
+  request.redirect_uri = redirect_uri;
+  // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
+  if (profile.scenario == "consent_expires_early") request.lifetime = std::chrono::minutes(5);
+  return request;
+}
+
 void add_authorization_routes(http::Router& router, AuthorizationApp& app) {
   auto bind = [&app](http::Response (AuthorizationApp::*method)(http::Request&)) {
     return [&app, method](http::Request& request) { return (app.*method)(request); };
@@ -324,6 +372,8 @@ void add_authorization_routes(http::Router& router, AuthorizationApp& app) {
   router.add("GET", "/authorize/profiles", bind(&AuthorizationApp::profiles_page));
   router.add("POST", "/authorize/consent", bind(&AuthorizationApp::consent));
   router.add("GET", std::string(kStylesheetPath), bind(&AuthorizationApp::stylesheet));
+  router.add("GET", "/granting/{reference}", bind(&AuthorizationApp::granting));
+  router.add("GET", "/granting/{reference}/{country}", bind(&AuthorizationApp::granting));
 }
 
 }  // namespace sandbank::web

@@ -26,6 +26,10 @@
 //   GET  /authorize/profiles           profile page of the current session
 //   POST /authorize/consent            csrf_token, profile=ID, action=next|cancel
 //   GET  /authorize/assets/sandbank.css
+//   GET  /granting/{reference}[/{country}]  ING's pre-migration flow: the same pages for a
+//        reference of GET /oauth2/authorization-server-url (query as /authorize/v2; missing
+//        client_id, scope, redirect_uri and response_type come from the reference); the code
+//        is of the legacy flow and the reference is used up
 // The session lives in memory (10 minutes), keyed by the opaque value of the cookie
 // sandbank_authz (HttpOnly; Secure; SameSite=Lax; Path=/authorize); every form carries the
 // session's CSRF token in the hidden field csrf_token, and both must match.
@@ -46,6 +50,7 @@ class AuthorizationApp {
                    AuthorizationAppSettings settings = {});
 
   http::Response authorize(http::Request& request);       // GET /authorize/v2[/{country}]
+  http::Response granting(http::Request& request);        // GET /granting/{reference}[/{cc}]
   http::Response country_page(http::Request& request);    // GET /authorize/country
   http::Response choose_country(http::Request& request);  // POST /authorize/country
   http::Response profiles_page(http::Request& request);   // GET /authorize/profiles
@@ -58,9 +63,12 @@ class AuthorizationApp {
   struct Session {
     std::string csrf_token;
     AuthorizeRequest request;
-    std::string country;  // empty until chosen
+    std::string country;    // empty until chosen
+    std::string reference;  // the legacy flow's reference; empty for /authorize/v2
     TimePoint expires_at;
   };
+  http::Response start(http::Request& request, const FormFields& query,
+                       const std::string& reference, const std::string& default_country);
   // The session of the request's cookie (copied); nullopt when absent or expired.
   std::optional<std::pair<std::string, Session>> session_of(const http::Request& request);
   std::string start_session(Session session);
@@ -81,6 +89,13 @@ class AuthorizationApp {
   mutable std::mutex mutex_;
   std::unordered_map<std::string, Session> sessions_;
 };
+
+// What the customer's choice of a test profile consents to: the profile's accounts, the
+// scopes, and the lifetime its scenario asks for.
+oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpec& profile,
+                                                          const std::string& client_id,
+                                                          const std::vector<std::string>& scopes,
+                                                          const std::string& redirect_uri);
 
 // Adds the routes above to the web listener's router.
 void add_authorization_routes(http::Router& router, AuthorizationApp& app);

@@ -4,6 +4,7 @@
 
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
+#include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
 
 namespace sandbank::web {
@@ -28,6 +29,19 @@ FormFields parse_form(std::string_view text) {
     fields.values.emplace(std::move(*name), std::move(*value));
   }
   return fields;
+}
+
+std::optional<std::string> cookie_value(const std::vector<std::string_view>& cookie_headers,
+                                        std::string_view name) {
+  for (auto header : cookie_headers) {
+    for (auto part : split(header, ';')) {
+      auto pair = trim_ows(part);
+      auto eq = pair.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (trim_ows(pair.substr(0, eq)) == name) return std::string(trim_ows(pair.substr(eq + 1)));
+    }
+  }
+  return std::nullopt;
 }
 
 namespace {
@@ -102,10 +116,10 @@ AuthorizeCheck check_authorize_request(const FormFields& query, const Applicatio
     return result;
   }
   if (auto given = query.get("redirect_uri"); given && !given->empty()) {
-    if (std::find(registered.begin(), registered.end(), *given) == registered.end()) {
+    if (!oauth::registered_redirect_uri(registered, *given)) {
       result.error = page_error("invalid_request",
                                 "The redirect_uri is not one of the application's registered "
-                                "redirect URIs (exact match)");
+                                "redirect URIs (exact match; an empty path equals /)");
       return result;
     }
     redirect_uri = *given;

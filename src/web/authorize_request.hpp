@@ -27,6 +27,10 @@ struct FormFields {
 };
 FormFields parse_form(std::string_view text);
 
+// The value of a cookie of the request's Cookie headers, or nullopt.
+std::optional<std::string> cookie_value(const std::vector<std::string_view>& cookie_headers,
+                                        std::string_view name);
+
 // The guide: "The state parameter must not be blank. Allowed characters ... A-Z, a-z, 0-9,
 // =%#,;+/_- and any whitespace character". Also at most kMaxStateLength characters.
 inline constexpr std::size_t kMaxStateLength = 1024;

@@ -43,6 +43,9 @@ class CountingStore final : public store::Store {
   store::TokenRepository& tokens() override { return inner_.tokens(); }
   store::AuthorizationCodeRepository& codes() override { return inner_.codes(); }
   store::ConsentRepository& consents() override { return inner_.consents(); }
+  store::GrantingReferenceRepository& granting_references() override {
+    return inner_.granting_references();
+  }
   store::BankRepository& bank() override {
     ++bank_calls;
     return inner_.bank();

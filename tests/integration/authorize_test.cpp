@@ -123,8 +123,13 @@ TEST_F(web_authorize, RedirectUriWrongShowsAPage) {
   expect_page_error(authorize(query(kClient, kScope, "abc", "-")), "invalid_request");
   expect_page_error(authorize(query(kClient, kScope, "abc", "https%3A%2F%2Fevil.example%2F")),
                     "invalid_request");
-  expect_page_error(authorize(query(kClient, kScope, "abc", "https%3A%2F%2Fwww.example.com")),
-                    "invalid_request");  // exact match: no trailing-slash leniency
+  // Exact match, but for the empty path that equals "/" (docs/authorize.md).
+  expect_page_error(authorize(query(kClient, kScope, "abc", "https%3A%2F%2FWWW.example.com%2F")),
+                    "invalid_request");
+  expect_page_error(
+      authorize(query(kClient, kScope, "abc", "https%3A%2F%2Fexample.com%2Fredirect%2F")),
+      "invalid_request");
+  EXPECT_EQ(authorize(query(kClient, kScope, "abc", "https%3A%2F%2Fwww.example.com")).status, 200);
 }
 
 TEST_F(web_authorize, ResponseTypeErrorsRedirect) {

@@ -117,9 +117,27 @@ TEST_F(OAuthFlowTest, RedirectUriAtExchangeMustEqualTheOneAtAuthorize) {
                                   "&redirect_uri=https%3A%2F%2Fexample.com%2Fredirect");
   EXPECT_EQ(other.status, 400) << other.text;
   EXPECT_EQ(other.str("error"), "invalid_grant");
-  auto missing =
+  EXPECT_EQ(other.str("detail"), "grant.redirect_uri_mismatch");
+  // A trailing slash on a non-empty path is another URI.
+  auto slash = with_app_token(token, "/oauth2/token",
+                              "grant_type=authorization_code&code=" + code +
+                                  "&redirect_uri=https%3A%2F%2Fwww.example.com%2F%2F");
+  EXPECT_EQ(slash.str("detail"), "grant.redirect_uri_mismatch") << slash.text;
+  // The empty path is "/": the same URI.
+  auto bare = with_app_token(
+      token, "/oauth2/token",
+      "grant_type=authorization_code&code=" + code + "&redirect_uri=https%3A%2F%2Fwww.example.com");
+  EXPECT_EQ(bare.status, 200) << bare.text;
+}
+
+// The guide's sandbox step 3d: the exchange sends no redirect_uri although step 3a had one.
+TEST_F(OAuthFlowTest, RedirectUriIsOptionalAtTheExchange) {
+  auto token = app_token();
+  auto code = code_for("https://www.example.com/");
+  auto exchange =
       with_app_token(token, "/oauth2/token", "grant_type=authorization_code&code=" + code);
-  EXPECT_EQ(missing.status, 400) << missing.text;
+  EXPECT_EQ(exchange.status, 200) << exchange.text;
+  EXPECT_FALSE(exchange.str("access_token").empty()) << exchange.text;
 }
 
 TEST_F(OAuthFlowTest, DateOutsideTheThreeMinuteWindowIsRefusedWithTheServerTime) {

@@ -146,23 +146,116 @@ TEST_F(TokenServiceTest, CodeRules) {
   EXPECT_EQ(code_of([&] { tokens_.exchange_code(app_, "nope", std::nullopt, "fp"); }),
             "grant.code_unknown");
   auto c1 = code();
-  EXPECT_EQ(code_of([&] { tokens_.exchange_code(app_, c1, std::nullopt, "fp"); }),
-            "request.redirect_uri_missing");
   EXPECT_EQ(code_of([&] {
               tokens_.exchange_code(app_, c1, std::string_view("https://evil.example/"), "fp");
             }),
             "grant.redirect_uri_mismatch");
   EXPECT_EQ(code_of([&] { tokens_.exchange_code(other_, c1, std::nullopt, "fp"); }),
             "grant.code_client_mismatch");
+  // The guide's sandbox step 3d sends no redirect_uri, although its step 3a URL had one.
+  EXPECT_FALSE(tokens_.exchange_code(app_, c1, std::nullopt, "fp").access_token.empty());
   auto c2 = code();
   clock_.advance(601s);
   EXPECT_EQ(code_of([&] {
               tokens_.exchange_code(app_, c2, std::string_view("https://example.com/cb"), "fp");
             }),
             "grant.code_expired");
-  // A code without redirect_uri at /authorize: the exchange may omit it.
+  // A code stored without redirect URI (before migration 30): a sent one must be registered.
   auto c3 = code("");
+  EXPECT_EQ(code_of([&] {
+              tokens_.exchange_code(app_, c3, std::string_view("https://evil.example/cb"), "fp");
+            }),
+            "grant.redirect_uri_mismatch");
   EXPECT_FALSE(tokens_.exchange_code(app_, c3, std::nullopt, "fp").access_token.empty());
+}
+
+TEST_F(TokenServiceTest, RedirectUriMustNameTheOneTheCodeWasIssuedFor) {
+  app_.redirect_uris = {"https://example.com/cb", "https://example.com"};
+  // Only the empty path is normalised: "https://example.com" is "https://example.com/".
+  auto bare = code("https://example.com");
+  EXPECT_FALSE(tokens_.exchange_code(app_, bare, std::string_view("https://example.com/"), "fp")
+                   .access_token.empty());
+  for (const char* other : {"https://example.com/cb/", "https://EXAMPLE.com/cb",
+                            "https://example.com/cb?x=1", "https://example.com/Cb"}) {
+    auto c = code();
+    EXPECT_EQ(code_of([&] { tokens_.exchange_code(app_, c, std::string_view(other), "fp"); }),
+              "grant.redirect_uri_mismatch")
+        << other;
+  }
+  auto exact = code();
+  EXPECT_FALSE(tokens_.exchange_code(app_, exact, std::string_view("https://example.com/cb"), "fp")
+                   .access_token.empty());
+}
+
+TEST_F(TokenServiceTest, MixedFlowsNeedTheRedirectUriForLegacyCodes) {
+  auto legacy = [&] {
+    auto consent = authorizations_.create_consent({"app-1",
+                                                   "profile-1",
+                                                   "NL",
+                                                   {"acc-1"},
+                                                   {std::string(kScopeBalances)},
+                                                   "https://example.com/cb",
+                                                   std::nullopt});
+    return authorizations_.issue_code(consent, "https://example.com/cb", "s", kLegacyFlow);
+  };
+  // Redirect URIs never registered by the TPP (the pre-registered sandbox application): a
+  // legacy code exchanges without redirect_uri.
+  EXPECT_FALSE(tokens_.exchange_code(app_, legacy(), std::nullopt, "fp").access_token.empty());
+  // Registered through PUT /oauth2/applications/{id}: ING's migration guide asks for it.
+  app_.redirect_uris_registered = true;
+  auto c = legacy();
+  EXPECT_EQ(code_of([&] { tokens_.exchange_code(app_, c, std::nullopt, "fp"); }),
+            "request.redirect_uri_missing");
+  EXPECT_FALSE(tokens_.exchange_code(app_, c, std::string_view("https://example.com/cb"), "fp")
+                   .access_token.empty());
+  // Codes of the new flow are not concerned.
+  EXPECT_FALSE(tokens_.exchange_code(app_, code(), std::nullopt, "fp").access_token.empty());
+}
+
+TEST_F(TokenServiceTest, GrantingReferencesGiveOneCode) {
+  auto reference = authorizations_.create_reference("app-1", {std::string(kScopeBalances)},
+                                                    "https://example.com/cb", "NL");
+  EXPECT_EQ(reference.reference.size(), 64u);
+  EXPECT_EQ(authorizations_.active_reference(reference.reference).client_id, "app-1");
+  authorizations_.use_reference(reference.reference);
+  EXPECT_EQ(code_of([&] { authorizations_.active_reference(reference.reference); }),
+            "granting.reference_used");
+  EXPECT_EQ(code_of([&] { authorizations_.use_reference(reference.reference); }),
+            "granting.reference_used");
+  EXPECT_EQ(code_of([&] { authorizations_.active_reference("0123"); }),
+            "granting.reference_unknown");
+  EXPECT_EQ(code_of([&] { authorizations_.active_reference(std::string(4096, 'a')); }),
+            "granting.reference_unknown");
+  auto later = authorizations_.create_reference("app-1", {std::string(kScopeBalances)},
+                                                "https://example.com/cb", "");
+  clock_.advance(901s);
+  EXPECT_EQ(code_of([&] { authorizations_.active_reference(later.reference); }),
+            "granting.reference_expired");
+}
+
+TEST_F(TokenServiceTest, TokensWithoutCertificateBindingForTheWebListener) {
+  app_.roles = {"PSP_AI"};
+  auto signed_token =
+      tokens_.issue_application_token(app_, TokenKind::ApplicationSigned, {"granting"}, "fp");
+  EXPECT_EQ(
+      tokens_.validate_without_binding(signed_token.access_token, TokenKind::ApplicationSigned)
+          .record.client_id,
+      "app-1");
+  auto mtls = tokens_.issue_application_token(app_, TokenKind::ApplicationMtls, {"granting"}, "fp");
+  EXPECT_EQ(code_of([&] {
+              tokens_.validate_without_binding(mtls.access_token, TokenKind::ApplicationSigned);
+            }),
+            "token.wrong_kind");
+  EXPECT_EQ(code_of([&] { tokens_.validate_without_binding("", TokenKind::ApplicationSigned); }),
+            "token.missing");
+  EXPECT_EQ(code_of([&] { tokens_.validate_without_binding("x", TokenKind::ApplicationSigned); }),
+            "token.unknown");
+  clock_.advance(901s);
+  EXPECT_EQ(code_of([&] {
+              tokens_.validate_without_binding(signed_token.access_token,
+                                               TokenKind::ApplicationSigned);
+            }),
+            "token.expired");
 }
 
 }  // namespace

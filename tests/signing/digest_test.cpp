@@ -134,6 +134,32 @@ TEST(Digest, OtherCodes) {
   EXPECT_TRUE(verify_digest(same_twice.view()));
 }
 
+// ING's Node client (open-banking CLI, Authenticator.requestAuthorizationUrl) sends the bare
+// base64 of the SHA-256, without "SHA-256=": accepted as SHA-256, and said so.
+TEST(Digest, ABareSha256ValueIsALeniencyThatSaysSo) {
+  auto empty = with_digest("", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  auto d = verify_digest(empty.view());
+  EXPECT_TRUE(d);
+  EXPECT_EQ(d.cause, "digest_without_algorithm");
+  EXPECT_NE(d.hint.find("SHA-256="), std::string::npos);
+  // The value is still checked against the body.
+  auto other = with_digest("x", "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=");
+  d = verify_digest(other.view());
+  EXPECT_EQ(d.code, "digest.mismatch");
+  EXPECT_EQ(d.status, 401);
+  EXPECT_EQ(d.cause, "body_differs");
+  // Only a 32-byte value is taken: a bare SHA-512 or a short value stays malformed, and the
+  // named form gets no leniency note.
+  auto bare512 = with_digest("", digest_value("", DigestAlgorithm::Sha512));
+  EXPECT_FALSE(verify_digest(bare512.view()));
+  auto bare_short = with_digest("", "AAAA");
+  EXPECT_FALSE(verify_digest(bare_short.view()));
+  auto named = with_digest("", make_digest(""));
+  d = verify_digest(named.view());
+  EXPECT_TRUE(d);
+  EXPECT_TRUE(d.cause.empty());
+}
+
 TEST(Digest, ProductionModeKeepsOnlyTheCode) {
   auto m = with_digest("abc", make_digest("abc\n"));
   DigestPolicy policy;

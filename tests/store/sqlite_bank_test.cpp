@@ -107,7 +107,7 @@ TEST(SqliteBankTransactions, AStoreOfTheOlderLayoutIsUpgradedWithItsIds) {
   std::vector<std::vector<std::string>> before;
   {
     auto db = Database::open_file(dir / "s.db", true, before_clustering());
-    ASSERT_EQ(db->schema_version(), 20);
+    ASSERT_EQ(db->schema_version(), latest_sqlite_schema_version());
     make_sqlite_bank_repository(*db)->replace_all(one_account());
     // Rows as the older code wrote them: ids assigned by SQLite, with gaps, not in time order.
     db->write([](Connection& c) {
@@ -291,7 +291,7 @@ TEST(SqliteBankTransactions, AStoreWithoutBookingDaysIsUpgraded) {
   std::vector<std::vector<std::string>> before;
   {
     auto db = Database::open_file(dir / "s.db", true, bank_before(12));
-    ASSERT_EQ(db->schema_version(), 20);
+    ASSERT_EQ(db->schema_version(), latest_sqlite_schema_version());
     make_sqlite_bank_repository(*db)->replace_all(one_account());
     db->write([](Connection& c) {
       // Ids as history.cpp makes them (24 digits); a payment's is a UUID. 2026-03-14 is a
@@ -388,7 +388,7 @@ TEST(SqliteBankTransactions, AStoreOfTheTwelfthLayoutIsUpgradedWithItsPages) {
   std::vector<std::vector<std::string>> before;
   {
     auto db = Database::open_file(dir / "s.db", true, bank_before(13));
-    ASSERT_EQ(db->schema_version(), 20);
+    ASSERT_EQ(db->schema_version(), latest_sqlite_schema_version());
     auto data = one_account();
     for (int i = 0; i < 8; ++i) {
       auto t = transaction("T" + std::to_string(i),

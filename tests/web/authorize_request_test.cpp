@@ -87,14 +87,26 @@ TEST_F(AuthorizeRequestTest, RedirectUriRules) {
       check(std::string("client_id=") + kClient + "&scope=granting&state=1&response_type=code");
   ASSERT_TRUE(missing.error);
   EXPECT_FALSE(missing.error->redirect);
-  // Not registered (exact match: no trailing-slash or case leniency).
-  for (const char* uri : {"https%3A%2F%2Fwww.example.com", "https%3A%2F%2Fevil.example%2F",
-                          "https%3A%2F%2FWWW.example.com%2F"}) {
+  // Not registered (exact match: no case folding, no trailing-slash leniency on a non-empty
+  // path, no query or fragment games).
+  for (const char* uri :
+       {"https%3A%2F%2Fevil.example%2F", "https%3A%2F%2FWWW.example.com%2F",
+        "https%3A%2F%2Fwww.example.com%2Fx", "http%3A%2F%2Flocalhost%3A8080%2Fredirect%2F",
+        "https%3A%2F%2Fwww.example.com%2F%3Fa%3D1", "https%3A%2F%2Fwww.example.com%3Fa%3D1",
+        "https%3A%2F%2Fwww.example.com%3A443%2F", "http%3A%2F%2Fwww.example.com%2F",
+        "http%3A%2F%2Flocalhost%3A8080%2FRedirect"}) {
     auto wrong = check(std::string("client_id=") + kClient +
                        "&scope=granting&state=1&response_type=code&redirect_uri=" + uri);
     ASSERT_TRUE(wrong.error) << uri;
     EXPECT_FALSE(wrong.error->redirect) << uri;
   }
+  // RFC 3986 §6.2.3: an empty path equals "/" (ING's CLI sends https://www.example.com for the
+  // registered https://www.example.com/); the customer goes back to the URI as given.
+  auto empty_path = check(std::string("client_id=") + kClient +
+                          "&scope=granting&state=1&response_type=code"
+                          "&redirect_uri=https%3A%2F%2Fwww.example.com");
+  ASSERT_TRUE(empty_path.request);
+  EXPECT_EQ(empty_path.request->redirect_uri, "https://www.example.com");
   // One registered: optional, and the registered one is used.
   auto single = check("client_id=single&scope=granting&state=1&response_type=code");
   ASSERT_TRUE(single.request);
