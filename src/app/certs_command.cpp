@@ -25,10 +25,23 @@ int run_certs_issue(const CertsIssueOptions& options) {
   if (roles.empty()) {
     throw Error(400, "certs.no_roles", "a TPP certificate needs at least one PSD2 role");
   }
-  auto dir = open_existing_data_dir(options.data_dir);
   SystemClock clock;
   SystemRandom random;
   auto key_type = options.key == "ec256" ? crypto::KeyType::Ec : crypto::KeyType::Rsa;
+  if (options.style == "obie") {
+    auto issued = crypto::issue_obie_pair(options.organization, options.organization_identifier,
+                                          roles, key_type, clock.now(), random);
+    crypto::write_obie_pair(issued, options.out_dir);
+    std::cout << "Issued a UK Open Banking style TLS (OBWac) and signing (OBSeal) certificate "
+                 "for "
+              << options.organization << " into " << options.out_dir.string()
+              << ", with their issuing CA ca.cer. Start the sandbox with --trust "
+              << (options.out_dir / "ca.cer").string() << " to accept them.\n\n"
+              << crypto::describe_certificate(issued.pair.tls) << "\n"
+              << crypto::describe_certificate(issued.pair.signing);
+    return 0;
+  }
+  auto dir = open_existing_data_dir(options.data_dir);
   auto pair = crypto::issue_tpp_pair(dir.pki, options.organization, options.organization_identifier,
                                      roles, key_type, clock.now(), random);
   crypto::write_tpp_pair(pair, options.out_dir);

@@ -1,6 +1,7 @@
 #include "app/client_authenticator.hpp"
 
 #include "core/error.hpp"
+#include "core/time_format.hpp"
 
 namespace sandbank::app {
 namespace {
@@ -36,6 +37,7 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::identity_of(
   auto id = std::make_shared<ClientIdentity>(ClientIdentity{
       *leaf, leaf->serial_hex(), leaf->x5t_s256(), leaf->organization_identifier(), {}});
   if (auto psd2 = leaf->psd2()) id->roles = psd2->roles;
+  id->lifespan_exceeded = crypto::lifespan_exceeds(*leaf);
   if (identities_.size() >= 4096) {
     std::erase_if(identities_, [](const auto& entry) { return entry.second.leaf.expired(); });
     if (identities_.size() >= 4096) identities_.clear();
@@ -62,6 +64,13 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
                               "The TLS client certificate with serial " + id.serial_hex +
                                   " has been revoked in this sandbox; issue a new one with "
                                   "`sandbank certs issue`");
+  }
+  if (id.lifespan_exceeded) {
+    throw Error::unauthorized(
+        "mtls.certificate_lifespan",
+        "The TLS client certificate (serial " + id.serial_hex + ") is valid from " +
+            format_rfc3339(leaf->not_before()) + " to " + format_rfc3339(leaf->not_after()) +
+            ": its lifespan exceeds the 39 months ING accepts for eIDAS and OBIE certificates");
   }
   auto it = verdicts_.find(id.fingerprint);
   if (it == verdicts_.end() || now - it->second.checked_at > kVerdictLifetime ||

@@ -22,14 +22,15 @@ struct ClientIdentity {
   std::string fingerprint;  // x5t#S256
   std::optional<std::string> organization_identifier;
   std::vector<crypto::Psd2Role> roles;
+  bool lifespan_exceeded = false;  // valid longer than ING's 39 months (crypto::lifespan_exceeds)
 };
 
 // Decides whether a TLS client certificate may use the API: present, chaining to a trusted
 // CA (the sandbox CA plus --trust bundles), within its validity, not revoked. Rejections are
 // 401 errors with detail codes mtls.certificate_missing / mtls.certificate_untrusted /
-// mtls.certificate_revoked, so a newcomer reads what mutual TLS wants instead of a TLS alert.
-// Revocations made by another process (`sandbank certs revoke`) take effect on the next
-// request: the revoked set is reloaded whenever the store's change counter moves.
+// mtls.certificate_revoked / mtls.certificate_lifespan, so a newcomer reads what mutual TLS wants
+// instead of a TLS alert. Revocations made by another process (`sandbank certs revoke`) take effect
+// on the next request: the revoked set is reloaded whenever the store's change counter moves.
 class ClientAuthenticator {
  public:
   ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust, store::Store& store,

@@ -19,6 +19,7 @@ struct ServeOptions {
   std::filesystem::path profiles_file;  // empty: the built-in test profiles
   bool diagnostics = true;
   long long clock_offset_seconds = 0;  // the bank's clock = system clock + this
+  std::string mode = "sandbox";        // "sandbox" | "production" (no pre-registered app)
 };
 
 // `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.
@@ -31,6 +32,7 @@ struct CertsIssueOptions {
   std::string organization_identifier;
   std::string roles = "PSP_AI,PSP_PI,PSP_IC";
   std::string key = "rsa2048";
+  std::string style = "eidas";  // "eidas" (QWAC/QSealC by the sandbox CA) | "obie"
 };
 int run_certs_issue(const CertsIssueOptions& options);
 int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file);

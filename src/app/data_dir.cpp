@@ -37,6 +37,30 @@ void seed_sandbox_application(store::Store& store, const crypto::SandboxPki& pki
   store.applications().insert(app);
 }
 
+}  // namespace
+
+std::string apply_mode_to_sandbox_application(store::Store& store, const crypto::SandboxPki& pki,
+                                              bool production, TimePoint now) {
+  const std::string client_id(kSandboxClientId);
+  if (production) {
+    if (!store.applications().remove(client_id)) return "";
+    return "production mode: the pre-registered sandbox application " + client_id +
+           " is removed; register the example (or your own) certificates with POST "
+           "/oauth2/applications";
+  }
+  if (store.applications().find(client_id)) return "";
+  if (auto other =
+          store.applications().find_by_key_fingerprint("tls", pki.example_tls.x5t_s256())) {
+    return "sandbox mode: the pre-registered application is not restored, the example TLS "
+           "certificate belongs to application " +
+           other->client_id + " now";
+  }
+  seed_sandbox_application(store, pki, now);
+  return "sandbox mode: the pre-registered sandbox application " + client_id + " is back";
+}
+
+namespace {
+
 bool is_empty_dir(const fs::path& p) {
   std::error_code ec;
   return fs::is_directory(p, ec) && fs::directory_iterator(p, ec) == fs::directory_iterator();

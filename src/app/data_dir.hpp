@@ -38,4 +38,12 @@ DataDir open_existing_data_dir(const std::filesystem::path& root);
 // Writes `content` to `path` atomically (temp file + rename).
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);
 
+// `serve --mode`: the sandbox mode has the guide's pre-registered application (put back when it
+// is missing, unless another application registered the example TLS certificate since); the
+// production mode has none, as ING's production: it is removed, and the example certificates
+// work only once a TPP registers them with POST /oauth2/applications. Returns what was done,
+// for the log ("" when nothing changed).
+std::string apply_mode_to_sandbox_application(store::Store& store, const crypto::SandboxPki& pki,
+                                              bool production, TimePoint now);
+
 }  // namespace sandbank::app

@@ -49,6 +49,12 @@ int main(int argc, char** argv) {
       ->add_option("--profiles", serve.profiles_file,
                    "Test profiles file (JSON) instead of the built-in one")
       ->check(CLI::ExistingFile);
+  serve_cmd
+      ->add_option("--mode", serve.mode,
+                   "sandbox: the guide's pre-registered application; production: none, every "
+                   "TPP registers with POST /oauth2/applications first")
+      ->check(CLI::IsMember({"sandbox", "production"}))
+      ->capture_default_str();
   serve_cmd->add_flag("!--no-diagnostics", serve.diagnostics,
                       "Production-like errors: keep detail codes, omit detailed diagnostics");
   serve_cmd
@@ -83,6 +89,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   issue_cmd->add_option("--key", issue.key, "rsa2048|ec256")
       ->check(CLI::IsMember({"rsa2048", "ec256"}))
+      ->capture_default_str();
+  issue_cmd
+      ->add_option("--style", issue.style,
+                   "eidas: QWAC + QSealC by the sandbox CA; obie: UK Open Banking OBWac + OBSeal "
+                   "by a new test CA written beside them (start serve with --trust OUT/ca.cer)")
+      ->check(CLI::IsMember({"eidas", "obie"}))
       ->capture_default_str();
 
   std::filesystem::path revoke_data = "sandbank-data";

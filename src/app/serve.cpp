@@ -48,6 +48,11 @@ int run_serve(const ServeOptions& options) {
         "application; the guide's example certificates are in {}",
         dir.root.string(), dir.certs_dir().string());
   }
+  if (auto done = apply_mode_to_sandbox_application(*dir.store, dir.pki,
+                                                    options.mode == "production", clock.now());
+      !done.empty()) {
+    spdlog::info("{}", done);
+  }
   if (bank::seed_bank(*dir.store, profiles, bank::kDefaultSeed, clock.now())) {
     spdlog::info("seeded the simulated bank: {} test profiles with 13 months of history",
                  profiles.profiles.size());

@@ -6,6 +6,8 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <chrono>
+
 #include "crypto/ossl.hpp"
 #include "crypto/qc_statements.hpp"
 
@@ -131,8 +133,8 @@ void add_qc_statements(X509* cert, const IssueRequest& r, QcType type) {
     throw invalid("A PSD2 certificate needs an NCA name and an NCA id");
   }
   qc::Statements st;
-  st.compliance = true;
-  st.type = type;
+  st.compliance = r.qualified;
+  if (r.qualified) st.type = type;
   st.psd2 = Psd2Statement{{}, r.nca_name, r.nca_id};
   for (Psd2Role role : r.roles) {
     if (!st.psd2->has(role)) st.psd2->roles.push_back(role);
@@ -272,6 +274,17 @@ TrustStore::Result TrustStore::verify(const Certificate& leaf,
   }
   ossl::drain_errors();
   return result;
+}
+
+bool lifespan_exceeds(const Certificate& certificate, int months) {
+  using namespace std::chrono;
+  const auto not_before = certificate.not_before();
+  const auto day = floor<days>(not_before);
+  const year_month_day start{day};
+  year_month_day limit = start + std::chrono::months(months);
+  if (!limit.ok()) limit = year_month_day{limit.year() / limit.month() / last};
+  const auto limit_time = sys_days(limit) + (not_before - day);
+  return certificate.not_after() > limit_time;
 }
 
 }  // namespace sandbank::crypto

@@ -24,6 +24,9 @@ struct IssueRequest {
   std::string country = "NL";           // C
   std::string organization_identifier;  // 2.5.4.97, e.g. "PSDNL-SBX-1234512345"
   std::vector<Psd2Role> roles;          // PSD2 statement (Qwac, Qsealc)
+  // eIDAS qualified (QcCompliance and QcType beside the PSD2 statement). UK Open Banking
+  // certificates (OBWac/OBSeal) are not qualified: the PSD2 statement alone.
+  bool qualified = true;
   std::string nca_name = "Sandbank Test NCA";
   std::string nca_id = "NL-SBX";
   std::vector<std::string> dns_names;  // SANs (Server)
@@ -38,6 +41,12 @@ struct IssueRequest {
 Certificate issue_certificate(const IssueRequest& request, const PublicKey& subject_key,
                               const std::optional<Certificate>& issuer,
                               const PrivateKey& issuer_key);
+
+// ING's production prerequisite: "The certificate lifespan must not exceed 39 months."
+inline constexpr int kMaxLifespanMonths = 39;
+// Whether notAfter lies more than `months` calendar months after notBefore (a day that the
+// later month lacks counts as its last day: 31 May + 1 month is 30 June).
+bool lifespan_exceeds(const Certificate& certificate, int months = kMaxLifespanMonths);
 
 // Chain verification against a set of trust anchors, reporting why it failed.
 class TrustStore {

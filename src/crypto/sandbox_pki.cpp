@@ -422,6 +422,61 @@ IssuedTpp issue_tpp_pair(const SandboxPki& pki, const std::string& organization,
   return IssuedTpp{std::move(tls), std::move(signing), std::move(tls_key), std::move(signing_key)};
 }
 
+IssuedObiePair issue_obie_pair(const std::string& organization,
+                               const std::string& organization_identifier,
+                               const std::vector<Psd2Role>& roles, KeyType key_type, TimePoint now,
+                               RandomSource& random, const KeyGenerator& keys) {
+  if (organization.empty()) {
+    throw Error::bad_request("certificate.invalid_request",
+                             "A TPP certificate needs an organization name");
+  }
+  auto make_key = [&](KeyType type) { return keys ? keys(type) : generate_key(type); };
+  std::string org_id = organization_identifier.empty() ? "PSDGB-FCA-" + random_digits(random, 6)
+                                                       : organization_identifier;
+  // Open Banking organisation ids: 18 characters, "0015800001" + 8 more.
+  std::string ob_org_id = "0015800001" + random_digits(random, 8);
+
+  PrivateKey ca_key = make_key(KeyType::Rsa);
+  IssueRequest ca_req;
+  ca_req.profile = CertificateProfile::RootCa;
+  ca_req.organization = "Sandbank";
+  ca_req.country = "GB";
+  ca_req.common_name = "Sandbank Open Banking Test Issuing CA";
+  ca_req.serial = random_serial(random, 16);
+  ca_req.not_before = now - kBackdate;
+  ca_req.not_after = now + kCaValidity;
+  Certificate ca = issue_certificate(ca_req, ca_key.public_key(), std::nullopt, ca_key);
+
+  auto request = [&](CertificateProfile profile) {
+    IssueRequest r = tpp_request(profile, organization, org_id, roles, now);
+    r.country = "GB";
+    r.common_name = ob_org_id;
+    r.organizational_unit = ob_org_id;
+    r.qualified = false;
+    r.nca_name = "Financial Conduct Authority";
+    r.nca_id = nca_id_from(org_id).value_or("GB-FCA");
+    r.serial = random_serial(random, 8);
+    return r;
+  };
+  PrivateKey tls_key = make_key(key_type);
+  PrivateKey signing_key = make_key(key_type);
+  Certificate tls =
+      issue_certificate(request(CertificateProfile::Qwac), tls_key.public_key(), ca, ca_key);
+  Certificate signing =
+      issue_certificate(request(CertificateProfile::Qsealc), signing_key.public_key(), ca, ca_key);
+  return IssuedObiePair{
+      IssuedTpp{std::move(tls), std::move(signing), std::move(tls_key), std::move(signing_key)},
+      std::move(ca), std::move(ca_key)};
+}
+
+void write_obie_pair(const IssuedObiePair& issued, const fs::path& out_dir) {
+  create_dir(out_dir);
+  refuse_existing({out_dir / "ca.cer", out_dir / "ca.key"});
+  write_tpp_pair(issued.pair, out_dir);
+  write_file_atomic(out_dir / "ca.cer", issued.ca.pem(), kCertMode);
+  write_file_atomic(out_dir / "ca.key", issued.ca_key.pem(), kKeyMode);
+}
+
 void write_tpp_pair(const IssuedTpp& pair, const fs::path& out_dir) {
   create_dir(out_dir);
   refuse_existing(

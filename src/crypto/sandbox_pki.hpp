@@ -100,6 +100,23 @@ IssuedTpp issue_tpp_pair(const SandboxPki& pki, const std::string& organization,
                          const std::vector<Psd2Role>& roles, KeyType key_type, TimePoint now,
                          RandomSource& random, const KeyGenerator& keys = {});
 
+// A UK Open Banking (OBIE) style pair, OBWac (TLS) and OBSeal (signing), issued by a new test
+// issuing CA of its own (returned, to be trusted with `serve --trust`): subject C=GB, O=org,
+// OU and CN the Open Banking organisation id, organizationIdentifier "PSDGB-FCA-" + 6 random
+// digits unless given, NCA "Financial Conduct Authority" (GB-FCA) or as the identifier says,
+// the PSD2 statement with the roles and no eIDAS QcCompliance/QcType. Valid two years.
+struct IssuedObiePair {
+  IssuedTpp pair;
+  Certificate ca;
+  PrivateKey ca_key;
+};
+IssuedObiePair issue_obie_pair(const std::string& organization,
+                               const std::string& organization_identifier,
+                               const std::vector<Psd2Role>& roles, KeyType key_type, TimePoint now,
+                               RandomSource& random, const KeyGenerator& keys = {});
+// write_tpp_pair plus the issuing CA as ca.cer / ca.key.
+void write_obie_pair(const IssuedObiePair& issued, const std::filesystem::path& out_dir);
+
 // Writes tls.cer, tls.key, signing.cer, signing.key into out_dir (created if missing); keys
 // with mode 0600. Refuses (Error "pki.exists") to overwrite existing files.
 void write_tpp_pair(const IssuedTpp& pair, const std::filesystem::path& out_dir);

@@ -6,6 +6,7 @@
 #include <boost/url/parse.hpp>
 
 #include "core/error.hpp"
+#include "core/time_format.hpp"
 #include "oauth/scopes.hpp"
 
 namespace sandbank::oauth {
@@ -30,6 +31,16 @@ bool has_key(const store::Application& app, const std::string& use, const std::s
   return std::any_of(app.keys.begin(), app.keys.end(), [&](const store::RegisteredKey& k) {
     return k.use == use && k.fingerprint_sha256 == fp;
   });
+}
+
+// ING's production prerequisite, in sandbox and production mode alike.
+Error lifespan_error(const crypto::Certificate& cert, std::string_view purpose, int status) {
+  return Error(
+      status, status == 400 ? "dcr.certificate_lifespan" : "certificate.lifespan_exceeded",
+      fmt::format("The {} certificate {} (serial {}) is valid from {} to {}: its lifespan "
+                  "exceeds the {} months ING accepts for eIDAS and OBIE certificates",
+                  purpose, cert.subject(), cert.serial_hex(), format_rfc3339(cert.not_before()),
+                  format_rfc3339(cert.not_after()), crypto::kMaxLifespanMonths));
 }
 
 std::vector<std::string> roles_of(const KeySet& keys) {
@@ -63,6 +74,7 @@ ApplicationRegistry::ApplicationRegistry(store::Store& store,
 
 void ApplicationRegistry::check_certificate(const crypto::Certificate& cert,
                                             std::string_view purpose) {
+  if (crypto::lifespan_exceeds(cert)) throw lifespan_error(cert, purpose, 401);
   auto now = clock_.now();
   if (now > cert.not_after() || now < cert.not_before()) {
     throw Error(401, "dcr.certificate_expired",
@@ -118,6 +130,12 @@ KeySet ApplicationRegistry::checked_keys(const KeySet& keys, const std::string& 
     throw Error(400, "dcr.keys_incomplete",
                 "keys must hold at least one tls and one sign certificate; an application "
                 "cannot be left without a TLS and a signing key");
+  }
+  for (const auto* list : {&keys.tls, &keys.sign}) {
+    for (const auto& c : *list) {
+      if (crypto::lifespan_exceeds(c))
+        throw lifespan_error(c, list == &keys.tls ? "tls" : "sign", 400);
+    }
   }
   for (const auto& c : keys.tls) check_certificate(c, "tls");
   for (const auto& c : keys.sign) check_certificate(c, "sign");

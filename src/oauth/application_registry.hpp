@@ -35,6 +35,8 @@ struct Registration {
 };
 
 // Error detail codes (all sandbank::Error):
+//  400 dcr.certificate_lifespan (a certificate of keys valid longer than 39 months)
+//  401 certificate.lifespan_exceeded (the same for the signing certificate of the call)
 //  400 dcr.contact_missing, dcr.redirect_uri_invalid, dcr.keys_incomplete,
 //      dcr.certificate_without_roles, dcr.organization_missing, dcr.tls_key_in_use
 //  401 dcr.certificate_untrusted, dcr.certificate_expired, dcr.certificate_revoked,

@@ -77,6 +77,22 @@ TEST_F(ClientAuthenticatorTest, AcceptsACertificateOfTheTrustedCaAndReadsItsPsd2
   EXPECT_EQ(id.roles[0], crypto::Psd2Role::AccountInformation);
 }
 
+// ING's production prerequisite, in every mode: a lifespan of at most 39 months.
+TEST_F(ClientAuthenticatorTest, RefusesACertificateLivingLongerThan39Months) {
+  ClientAuthenticator auth(trust, *store, clock);
+  // notBefore is t0 - 1h; 39 months on is the limit, one second more is refused.
+  auto not_before = t0() - 1h;
+  auto limit = std::chrono::sys_days(
+                   std::chrono::year_month_day{std::chrono::floor<std::chrono::days>(not_before)} +
+                   std::chrono::months(39)) +
+               (not_before - std::chrono::floor<std::chrono::days>(not_before));
+  EXPECT_EQ(rejection(auth, client(limit)), "accepted");
+  auto longer = std::make_shared<const crypto::Certificate>(
+      pki.issue(crypto::CertificateProfile::Qwac, "Long", client_key, &pki.ca,
+                limit + std::chrono::seconds(1)));
+  EXPECT_EQ(rejection(auth, longer), "mtls.certificate_lifespan");
+}
+
 TEST_F(ClientAuthenticatorTest, NamesAMissingCertificate) {
   ClientAuthenticator auth(trust, *store, clock);
   EXPECT_EQ(rejection(auth, nullptr), "mtls.certificate_missing");

@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "core/time_format.hpp"
 #include "crypto/crypto_test_support.hpp"
 #include "crypto/signature.hpp"
 
@@ -387,6 +388,56 @@ TEST_F(SandboxPkiTest, DescribeShowsWhatATppDeveloperNeeds) {
   EXPECT_TRUE(has(d, "RSA 2048")) << d;
   std::string ca = describe_certificate(pki().ca);
   EXPECT_TRUE(has(ca, "no PSD2 statement")) << ca;
+}
+
+// `sandbank certs issue --style obie`: UK Open Banking style, issued by a CA of its own that
+// openssl verifies them against (and the sandbox CA does not).
+TEST_F(SandboxPkiTest, OpenBankingStylePairHasItsOwnCaAndThePsd2StatementOnly) {
+  auto issued = issue_obie_pair("UK TPP Ltd", "", {Psd2Role::AccountInformation}, KeyType::Rsa,
+                                now_, random_, testing::fixed_keys());
+  for (const auto* cert : {&issued.pair.tls, &issued.pair.signing}) {
+    EXPECT_TRUE(has(cert->subject(), "C=GB")) << cert->subject();
+    EXPECT_TRUE(has(cert->subject(), "O=UK TPP Ltd")) << cert->subject();
+    ASSERT_TRUE(cert->organization_identifier());
+    EXPECT_TRUE(
+        std::regex_match(*cert->organization_identifier(), std::regex("PSDGB-FCA-[0-9]{6}")))
+        << *cert->organization_identifier();
+    ASSERT_TRUE(cert->psd2());
+    EXPECT_EQ(cert->psd2()->roles, std::vector<Psd2Role>{Psd2Role::AccountInformation});
+    EXPECT_EQ(cert->psd2()->nca_id, "GB-FCA");
+    EXPECT_FALSE(cert->qc_type());  // not an eIDAS qualified certificate
+    EXPECT_FALSE(lifespan_exceeds(*cert));
+  }
+  write_obie_pair(issued, scratch_.path() / "obie");
+  auto dir = q(scratch_.path() / "obie");
+  auto ok = run("cd " + dir + " && openssl verify -CAfile ca.cer tls.cer signing.cer 2>&1");
+  EXPECT_EQ(ok.exit_code, 0) << ok.output;
+  auto foreign =
+      run("openssl verify -CAfile " + q(certs() / "ca.cer") + " " + dir + "/tls.cer 2>&1");
+  EXPECT_NE(foreign.exit_code, 0) << foreign.output;
+  EXPECT_EQ(file_mode(scratch_.path() / "obie" / "ca.key"), 0600u);
+}
+
+TEST_F(SandboxPkiTest, LifespanIsCountedInCalendarMonths) {
+  auto with_validity = [&](const std::string& from, const std::string& to) {
+    IssueRequest r;
+    r.profile = CertificateProfile::Qsealc;
+    r.common_name = "t";
+    r.organization = "t";
+    r.organization_identifier = "PSDNL-SBX-0000000001";
+    r.roles = {Psd2Role::AccountInformation};
+    r.not_before = *parse_rfc3339(from);
+    r.not_after = *parse_rfc3339(to);
+    return issue_certificate(r, pki().example_signing_key.public_key(), pki().ca, pki().ca_key);
+  };
+  EXPECT_FALSE(lifespan_exceeds(with_validity("2024-05-31T10:00:00Z", "2027-08-31T10:00:00Z")));
+  EXPECT_TRUE(lifespan_exceeds(with_validity("2024-05-31T10:00:00Z", "2027-08-31T10:00:01Z")));
+  // 30 November + 39 months is the last day of February.
+  EXPECT_FALSE(lifespan_exceeds(with_validity("2023-11-30T00:00:00Z", "2027-02-28T00:00:00Z")));
+  EXPECT_TRUE(lifespan_exceeds(with_validity("2023-11-30T00:00:00Z", "2027-03-01T00:00:00Z")));
+  // The sandbox's own example certificates are within it.
+  EXPECT_FALSE(lifespan_exceeds(pki().example_tls));
+  EXPECT_FALSE(lifespan_exceeds(pki().example_signing));
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
+#include "crypto/sandbox_pki.hpp"
 
 namespace sandbank::oauth {
 namespace {
@@ -90,6 +91,48 @@ TEST_F(ApplicationRegistryTest, PutWithACertificateThatExpiredIsRefused) {
             "dcr.certificate_expired");
   // The refused PUT left the keys alone.
   EXPECT_EQ(ApplicationRegistry::certificates(*registry_.find(app.client_id), "tls").size(), 1u);
+}
+
+// ING's production prerequisite: 400 for a registered key valid longer than 39 months, 401
+// when such a certificate signs the call.
+TEST_F(ApplicationRegistryTest, CertificatesLivingLongerThan39MonthsAreRefused) {
+  auto tls = qwac("tls");
+  auto sign = qsealc("sign");
+  auto long_tls = qwac("long", 24h * 365 * 4);
+  auto long_sign = qsealc("long-sign", 24h * 365 * 4);
+  EXPECT_EQ(code_of([&] {
+              registry_.register_application(request(KeySet{{long_tls}, {sign}}), tls, sign);
+            }),
+            "dcr.certificate_lifespan");
+  EXPECT_EQ(code_of([&] {
+              registry_.register_application(request(KeySet{{tls}, {long_sign}}), tls, sign);
+            }),
+            "dcr.certificate_lifespan");
+  EXPECT_EQ(code_of([&] { registry_.check_certificate(long_sign, "signing"); }),
+            "certificate.lifespan_exceeded");
+  // Three years (36 months) are fine.
+  auto three_years = qwac("three", 24h * (365 * 3));
+  EXPECT_EQ(code_of([&] {
+              registry_.register_application(request(KeySet{{three_years}, {sign}}), tls, sign);
+            }),
+            "");
+}
+
+// UK Open Banking certificates (OBWac/OBSeal) of a CA the sandbox trusts register like eIDAS
+// ones: the PSD2 statement's roles decide, no eIDAS QcCompliance is needed.
+TEST_F(ApplicationRegistryTest, OpenBankingCertificatesOfATrustedCaRegister) {
+  auto issued = crypto::issue_obie_pair("UK TPP Ltd", "", {crypto::Psd2Role::AccountInformation},
+                                        crypto::KeyType::Ec, clock_.now(), random_);
+  EXPECT_EQ(code_of([&] {
+              registry_.register_application(request(), issued.pair.tls, issued.pair.signing);
+            }),
+            "dcr.certificate_untrusted");
+  trust_->add(issued.ca);
+  auto app =
+      registry_.register_application(request(), issued.pair.tls, issued.pair.signing).application;
+  EXPECT_EQ(app.organization_identifier.substr(0, 10), "PSDGB-FCA-");
+  EXPECT_EQ(app.roles, std::vector<std::string>{"PSP_AI"});
+  EXPECT_TRUE(app.redirect_uris_registered);
 }
 
 TEST_F(ApplicationRegistryTest, ACertificateListedTwiceIsRegisteredOnce) {
