@@ -741,7 +741,7 @@ http::Handler ais_handler(AisApi& api, F f) {
       response = f(api, request);
     } catch (const Error& e) {
       request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics());
+      response = render_tpp_error(e, api.oauth.diagnostics(), {}, TppApi::Ais);
     }
     if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
     return response;

@@ -303,11 +303,7 @@ std::string sca_redirect_url(const std::string& web_base, const store::PaymentRe
 
 void add_pis_routes(http::Router& router, PisApi& api) {
   set_tpp_message_code("payment.product_unknown", "PRODUCT_UNKNOWN");
-  set_tpp_message_code("payment.request_id_reused", "INVALID_HEADER");
-  set_tpp_message_code("payment.redirect_uri_invalid", "INVALID_HEADER");
-  set_tpp_message_code("payment.psu_ip_invalid", "INVALID_HEADER");
   set_tpp_message_code("payment.not_cancellable", "SERVICE_INVALID");
-  set_tpp_message_code("signature.missing", "UNAUTHORIZED");
   for (auto [prefix, kind] : {std::pair{"/v1/payments", PaymentKind::Single},
                               std::pair{"/v1/periodic-payments", PaymentKind::Periodic}}) {
     std::string base = std::string(prefix) + "/{product}";

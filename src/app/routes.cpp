@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "api/tpp_messages.hpp"
+#include "core/error.hpp"
 #include "core/time_format.hpp"
 #include "http/message.hpp"
 
@@ -53,6 +55,11 @@ http::Response whoami(Services& services, http::Request&, const ClientIdentity& 
 
 std::unique_ptr<http::Router> make_api_router(Services& services) {
   auto router = std::make_unique<http::Router>();
+  // Errors no handler rendered (unknown route, wrong method, the server's own 4xx): the
+  // tppMessages body of ING's specification files on AIS/PIS/CAF paths.
+  router->set_error_renderer([r = router.get()](const http::Request& request, const Error& error) {
+    return api::render_api_listener_error(request, error, r->diagnostics());
+  });
   router->add("GET", "/health", health);
   router->add("GET", "/sandbank/whoami",
               with_client(services, [&services](http::Request& r, const ClientIdentity& id) {

@@ -365,7 +365,7 @@ Initiation PaymentService::initiate(const InitiationRequest& request) {
   payment.updated_at = now;
   auto creation = store_.payments().create(payment, request.request_id, request.body_hash);
   if (!creation.created && creation.body_hash != request.body_hash) {
-    throw Error(409, "payment.request_id_reused",
+    throw Error(422, "payment.request_id_reused",
                 fmt::format("X-Request-ID {} was used before with another body (payment {})",
                             request.request_id, creation.payment.id));
   }

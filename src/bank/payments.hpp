@@ -22,7 +22,7 @@
 // Periodic payments: RCVD ─approve→ ACTV ─end date passed→ EXPI;  RJCT;  CANC (cancel)
 //
 // Error detail codes (sandbank::Error): 400 payment.* validation codes as InvalidField
-// (with the JSON path of the field), 404 payment.unknown, 409 payment.request_id_reused,
+// (with the JSON path of the field), 404 payment.unknown, 422 payment.request_id_reused,
 // 409 payment.not_authorizable, 400 payment.not_cancellable, 400 payment.debtor_invalid.
 namespace sandbank::bank {
 
@@ -92,8 +92,8 @@ class PaymentService {
                  PaymentSettings settings = {});
 
   // Validates and stores a new payment in RCVD, or returns the payment of an earlier request
-  // with the same (client_id, X-Request-ID) and body hash (409 payment.request_id_reused
-  // when the body differs). Durable when it returns.
+  // with the same (client_id, X-Request-ID) and body hash (422 payment.request_id_reused
+  // when the body differs: PIS documents no 409). Durable when it returns.
   Initiation initiate(const InitiationRequest& request);
 
   // The payment of `client_id`, of this kind and product, after running its due work.

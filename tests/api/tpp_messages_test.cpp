@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace sandbank::api {
@@ -16,7 +17,7 @@ json::object body_of(const http::Response& response) {
 TEST(TppMessages, RendersIngShapeWithDetailAndDiagnostic) {
   auto response = render_tpp_error(Error(400, "ais.period_invalid", "dateFrom is after dateTo",
                                          "dateFrom=2024-02-01 dateTo=2024-01-01"),
-                                   true, "dateFrom");
+                                   true, "dateFrom", TppApi::Ais);
   EXPECT_EQ(response.status, 400u);
   auto body = body_of(response);
   const auto& message = body.at("tppMessages").as_array().at(0).as_object();
@@ -35,13 +36,14 @@ TEST(TppMessages, DiagnosticsOffAndNoPath) {
   EXPECT_FALSE(body.contains("diagnostic"));
   const auto& message = body.at("tppMessages").as_array().at(0).as_object();
   EXPECT_FALSE(message.contains("path"));
-  EXPECT_EQ(message.at("code").as_string(), "UNAUTHORIZED");
+  EXPECT_EQ(message.at("code").as_string(), "INVALID_HEADER");  // ING's enums have no UNAUTHORIZED
   EXPECT_TRUE(response.header("WWW-Authenticate").has_value());
 }
 
 TEST(TppMessages, ParameterErrorCarriesPath) {
-  auto response = render_tpp_error(
-      ParameterError(400, "ais.balance_type_invalid", "balanceTypes", "bad"), true);
+  auto response =
+      render_tpp_error(ParameterError(400, "ais.balance_type_invalid", "balanceTypes", "bad"), true,
+                       {}, TppApi::Ais);
   auto body = body_of(response);
   const auto& message = body.at("tppMessages").as_array().at(0).as_object();
   EXPECT_EQ(message.at("code").as_string(), "REQUESTED_BALANCES_INVALID");
@@ -49,14 +51,64 @@ TEST(TppMessages, ParameterErrorCarriesPath) {
 }
 
 TEST(TppMessages, CodesByPrefixAndStatus) {
-  EXPECT_EQ(tpp_message_code(Error(400, "digest.mismatch", "x")), "INVALID_HEADER");
-  EXPECT_EQ(tpp_message_code(Error(401, "signature.invalid", "x")), "UNAUTHORIZED");
-  EXPECT_EQ(tpp_message_code(Error(404, "something.else", "x")), "RESOURCE_UNKNOWN");
-  EXPECT_EQ(tpp_message_code(Error(400, "something.else", "x")), "FORMAT_ERROR");
-  EXPECT_EQ(tpp_message_code(Error(500, "store.io", "x")), "ING_ERROR");
-  EXPECT_EQ(tpp_message_code(Error(503, "store.busy", "x")), "SERVICE_UNAVAILABLE");
+  for (auto api : {TppApi::Ais, TppApi::Pis}) {
+    EXPECT_EQ(tpp_message_code(Error(400, "digest.mismatch", "x"), api), "INVALID_HEADER");
+    EXPECT_EQ(tpp_message_code(Error(401, "signature.invalid", "x"), api), "INVALID_HEADER");
+    EXPECT_EQ(tpp_message_code(Error(401, "consent.expired", "x"), api), "SERVICE_BLOCKED");
+    EXPECT_EQ(tpp_message_code(Error(403, "token.insufficient_scope", "x"), api),
+              "SERVICE_BLOCKED");
+    EXPECT_EQ(tpp_message_code(Error(404, "something.else", "x"), api), "RESOURCE_UNKNOWN");
+    EXPECT_EQ(tpp_message_code(Error(400, "something.else", "x"), api), "FORMAT_ERROR");
+    EXPECT_EQ(tpp_message_code(Error(500, "store.io", "x"), api), "ING_ERROR");
+  }
+  EXPECT_EQ(tpp_message_code(Error(503, "store.busy", "x"), TppApi::Ais), "SERVICE_UNAVAILABLE");
+  EXPECT_EQ(tpp_message_code(Error(503, "store.busy", "x"), TppApi::Pis), "ING_ERROR");
+  EXPECT_EQ(tpp_message_code(Error(405, "route.method_not_allowed", "x"), TppApi::Pis),
+            "SERVICE_INVALID");
+  EXPECT_EQ(tpp_message_code(Error(404, "ais.no_accounts", "x"), TppApi::Ais), "NOT_FOUND");
+  EXPECT_EQ(tpp_message_code(Error(404, "ais.no_accounts", "x"), TppApi::Pis), "RESOURCE_UNKNOWN");
   set_tpp_message_code("test.product_unknown", "PRODUCT_UNKNOWN");
-  EXPECT_EQ(tpp_message_code(Error(400, "test.product_unknown", "x")), "PRODUCT_UNKNOWN");
+  EXPECT_EQ(tpp_message_code(Error(400, "test.product_unknown", "x"), TppApi::Pis),
+            "PRODUCT_UNKNOWN");
+  // Not in AIS's enum: the status decides there.
+  EXPECT_EQ(tpp_message_code(Error(400, "test.product_unknown", "x"), TppApi::Ais), "FORMAT_ERROR");
+}
+
+// Whatever the error, the code is one of the closed enum of ING's file for that API.
+TEST(TppMessages, EveryCodeIsInTheApisEnum) {
+  std::vector<std::string> details = {
+      "ais.period_invalid",      "ais.no_accounts",      "consent.revoked",         "token.expired",
+      "payment.unknown",         "digest.missing",       "route.not_found",         "x.y",
+      "payment.product_unknown", "request.content_type", "mtls.certificate_missing"};
+  for (auto api : {TppApi::Ais, TppApi::Pis}) {
+    const auto& codes = tpp_message_codes(api);
+    for (int status = 400; status < 600; ++status) {
+      for (const auto& detail : details) {
+        auto code = tpp_message_code(Error(status, detail, "x"), api);
+        EXPECT_NE(std::find(codes.begin(), codes.end(), code), codes.end())
+            << status << " " << detail << " -> " << code;
+      }
+    }
+  }
+}
+
+TEST(TppMessages, TextStaysValidUtf8) {
+  // Cut at a character boundary: 600 two-byte characters give 512 characters.
+  std::string umlauts;
+  for (int i = 0; i < 600; ++i) umlauts += "\xC3\xBC";
+  EXPECT_EQ(tpp_message_text(umlauts).size(), 1024u);
+  // Invalid bytes (a lone continuation byte, an overlong form, a truncated sequence) are
+  // replaced, so the JSON body parses.
+  EXPECT_EQ(tpp_message_text("a\x80"
+                             "b"),
+            "a\xEF\xBF\xBD"
+            "b");
+  EXPECT_EQ(tpp_message_text("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(tpp_message_text("x\xE2\x82"), "x\xEF\xBF\xBD\xEF\xBF\xBD");
+  auto response = render_tpp_error(Error(400, "x.y", "bad \xFF input", "\xFE"), true);
+  boost::system::error_code ec;
+  json::parse(response.body, ec);
+  EXPECT_FALSE(ec) << response.body;
 }
 
 TEST(TppMessages, TextIsCappedAt512) {

@@ -198,7 +198,7 @@ TEST_F(PaymentsTest, SameRequestIdReturnsTheFirstPaymentAndAnotherBodyConflicts)
     service_->initiate(request(body("4.00"), PaymentKind::Single, "rid-1"));
     FAIL();
   } catch (const Error& e) {
-    EXPECT_EQ(e.status(), 409);
+    EXPECT_EQ(e.status(), 422);  // IETF Idempotency-Key: reused with another payload
     EXPECT_EQ(e.code(), "payment.request_id_reused");
   }
 }

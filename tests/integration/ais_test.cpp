@@ -261,12 +261,12 @@ TEST_F(ais, ScopeConsentAndTokenEnforcement) {
   EXPECT_EQ(other.detail(), "ais.account_not_in_consent");
   EXPECT_EQ(get("/v3/accounts", jane).body.at("accounts").as_array().size(), 1u);
   // An application token is the wrong kind.
-  expect_error(get("/v3/accounts", *app_token_), 401, "UNAUTHORIZED");
-  expect_error(get("/v3/accounts", "not-a-token"), 401, "UNAUTHORIZED");
+  expect_error(get("/v3/accounts", *app_token_), 401, "INVALID_HEADER");
+  expect_error(get("/v3/accounts", "not-a-token"), 401, "INVALID_HEADER");
   // A signature by another key id.
   auto wrong_key =
       signed_call("GET", "/v3/accounts", "", {"BEARER='" + *john_ + "'", "KEY_ID=someone-else"});
-  expect_error(wrong_key, 401, "UNAUTHORIZED");
+  expect_error(wrong_key, 401, "INVALID_HEADER");
   // No signature at all.
   auto ca = server_->cert("ca.cer").string();
   auto certs = server_->data_dir() / "certs";
@@ -302,9 +302,47 @@ TEST_F(ais, CustomerTokenOverAnotherCertificateIs401) {
   auto a = signed_call("GET", "/v3/accounts", "",
                        {"BEARER='" + *john_ + "'", std::string("KEY_ID=") + kClientId,
                         "CERTS='" + mixed.string() + "'"});
-  expect_error(a, 401, "UNAUTHORIZED");
+  expect_error(a, 401, "INVALID_HEADER");
   EXPECT_EQ(a.detail(), "token.certificate_mismatch") << a.text;
   EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+}
+
+// Errors that no handler renders (wrong method, unknown path) answer AIS/PIS paths with the
+// tppMessages body of ING's files and echo X-Request-ID, like every other answer there.
+TEST_F(ais, RouterErrorsOnApiPathsAreTppMessages) {
+  auto certs = server_->data_dir() / "certs";
+  auto call = [&](const std::string& method, const std::string& path) {
+    return curl({"--cacert", server_->cert("ca.cer").string(), "--cert",
+                 (certs / "example_client_tls.cer").string(), "--key",
+                 (certs / "example_client_tls.key").string(), "-X", method, "-H",
+                 "X-Request-ID: 99999999-2222-3333-4444-555555555555", server_->api_url() + path});
+  };
+  struct Case {
+    std::string method, path;
+    long status;
+    std::string code;
+  };
+  for (const auto& c : std::vector<Case>{
+           {"DELETE", "/v3/accounts", 405, "ING_ERROR"},
+           {"POST", "/v3/accounts/x/balances", 405, "ING_ERROR"},
+           {"PUT", "/v1/payments/sepa-credit-transfers", 405, "SERVICE_INVALID"},
+           {"PATCH", "/v1/funds-confirmations", 405, "SERVICE_INVALID"},
+           {"GET", "/v3/accounts/x/nothing-here", 404, "RESOURCE_UNKNOWN"},
+           {"GET", "/v1/payments/sepa-credit-transfers/x/y/z", 404, "RESOURCE_UNKNOWN"}}) {
+    auto r = call(c.method, c.path);
+    EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << " " << r.body;
+    auto body = boost::json::parse(r.body).as_object();
+    const auto& message = body.at("tppMessages").as_array().at(0).as_object();
+    EXPECT_EQ(message.at("code").as_string(), c.code) << c.path;
+    EXPECT_EQ(message.at("category").as_string(), "ERROR");
+    EXPECT_EQ(r.header("X-Request-ID").value_or(""), "99999999-2222-3333-4444-555555555555")
+        << c.path;
+  }
+  // Elsewhere on the API listener the plain {"message","detail"} body stays.
+  auto other = call("DELETE", "/sandbank/whoami");
+  EXPECT_EQ(other.status, 405);
+  EXPECT_NE(other.body.find("\"message\""), std::string::npos) << other.body;
+  EXPECT_EQ(other.body.find("tppMessages"), std::string::npos) << other.body;
 }
 
 // Consents are cached by the server; a change made by another process (here the sqlite3
@@ -325,14 +363,14 @@ TEST_F(ais, RevokedOrExpiredConsentIsRefusedOnTheNextCall) {
   ASSERT_EQ(get("/v3/accounts", revoked).status, 200);  // now answered from the caches
   newest_consent("status = 'revoked'");
   auto after_revoke = get("/v3/accounts", revoked);
-  expect_error(after_revoke, 401, "CONSENT_INVALID");
+  expect_error(after_revoke, 401, "SERVICE_BLOCKED");
   EXPECT_EQ(after_revoke.detail(), "consent.revoked") << after_revoke.text;
 
   auto expired = customer_token("Jane Doe", kBothScopes);
   ASSERT_EQ(get("/v3/accounts", expired).status, 200);
   newest_consent("expires_at = '2001-01-01T00:00:00.000000Z'");
   auto after_expiry = get("/v3/accounts", expired);
-  expect_error(after_expiry, 401, "CONSENT_EXPIRED");
+  expect_error(after_expiry, 401, "SERVICE_BLOCKED");
   EXPECT_EQ(after_expiry.detail(), "consent.expired") << after_expiry.text;
   // John's consent is untouched.
   EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
@@ -377,7 +415,7 @@ TEST_F(ais, RevokedCustomerTokenIsRefusedOnTheNextCall) {
                             {"BEARER='" + *app_token_ + "'", std::string("KEY_ID=") + kClientId});
   ASSERT_EQ(revoke.status, 200) << revoke.text;
   auto after = get("/v3/accounts", token);
-  expect_error(after, 401, "UNAUTHORIZED");
+  expect_error(after, 401, "INVALID_HEADER");
   EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
 }
 

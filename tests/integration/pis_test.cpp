@@ -196,7 +196,12 @@ TEST_F(PisTest, ConcurrentDuplicatesCreateOnePaymentAndAnotherBodyConflicts) {
   std::string other = R"({"instructedAmount":{"amount":"3.00","currency":"EUR"},)"
                       R"("creditorAccount":{"iban":"AT861921125678901234"},)"
                       R"("creditorName":"Laura Musterfrau"})";
-  EXPECT_EQ(pis("/v1/payments/sepa-credit-transfers", &other, "post", id).status, 409);
+  // The same X-Request-ID with another body: 422 (ING's PIS documents no 409), the header named.
+  auto reused = pis("/v1/payments/sepa-credit-transfers", &other, "post", id);
+  EXPECT_EQ(reused.status, 422) << reused.body;
+  auto answer = object(reused.body);
+  EXPECT_EQ(answer["detail"].as_string(), "payment.request_id_reused");
+  EXPECT_EQ(answer["tppMessages"].as_array()[0].as_object()["code"].as_string(), "INVALID_HEADER");
 }
 
 }  // namespace
