@@ -124,7 +124,10 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
   return std::move(*app);
 }
 
-std::string payment_path(const store::PaymentRecord& p) {
+// The resource of a payment; a bulk payment under the version it was initiated with (v2 has
+// no status and no DELETE of its own: those links use v1).
+std::string payment_path(const store::PaymentRecord& p, std::string_view version = "v1") {
+  if (p.kind == "bulk") return fmt::format("/{}/bulk-payments/{}/{}", version, p.product, p.id);
   return fmt::format("/v1/{}/{}/{}", p.kind == "periodic" ? "periodic-payments" : "payments",
                      p.product, p.id);
 }
@@ -133,13 +136,17 @@ http::Response json_response(unsigned status, const json::value& body) {
   return http::Response::json(status, json::serialize(body));
 }
 
-http::Response initiation_response(PisApi& api, const store::PaymentRecord& p) {
-  auto self = api.urls->api() + payment_path(p);
+http::Response initiation_response(PisApi& api, const store::PaymentRecord& p,
+                                   std::string_view version) {
+  auto self = api.urls->api() + payment_path(p, version);
+  auto v1 = api.urls->api() + payment_path(p);
   json::object links;
-  links["scaRedirect"] = sca_redirect_url(api.urls->web(), p);
+  // ING's bulk links carry ?type=bulk; the page takes the payment from its id alone.
+  links["scaRedirect"] =
+      sca_redirect_url(api.urls->web(), p) + (p.kind == "bulk" ? "?type=bulk" : "");
   links["self"] = self;
-  links["status"] = self + "/status";
-  if (p.kind == "periodic") links["delete"] = self;
+  links["status"] = v1 + "/status";
+  if (p.kind == "periodic" || p.kind == "bulk") links["delete"] = v1;
   json::object body;
   body["transactionStatus"] = "RCVD";  // the first answer, also for a repeated X-Request-ID
   body["paymentId"] = p.id;
@@ -178,7 +185,8 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   initiation.redirect_uri = redirect;
   initiation.psu_ip_address = ip;
   auto result = api.payments.initiate(initiation);
-  return initiation_response(api, result.payment);
+  auto path = request.path();
+  return initiation_response(api, result.payment, path.starts_with("/v2/") ? "v2" : "v1");
 }
 
 store::PaymentRecord payment_of(PisApi& api, http::Request& request, PaymentKind kind) {
@@ -200,6 +208,21 @@ http::Response get_status(PisApi& api, http::Request& request, PaymentKind kind)
     json::object reason;
     reason["rsn"] = json::object{{"cd", p.status_reason}};
     body["stsRsnInf"] = json::array{std::move(reason)};
+  }
+  if (kind == PaymentKind::Bulk) {
+    // Sandbank's addition to PaymentStatusResponse: the status of every credit transfer.
+    json::array transfers;
+    for (const auto& e : api.payments.bulk_entries(p.id)) {
+      json::object t;
+      t["index"] = e.position;
+      if (!e.end_to_end_id.empty()) t["endToEndIdentification"] = e.end_to_end_id;
+      t["transactionStatus"] = e.status;
+      if (!e.status_reason.empty()) {
+        t["stsRsnInf"] = json::array{json::object{{"rsn", json::object{{"cd", e.status_reason}}}}};
+      }
+      transfers.push_back(std::move(t));
+    }
+    body["payments"] = std::move(transfers);
   }
   return json_response(200, body);
 }
@@ -319,6 +342,25 @@ void add_pis_routes(http::Router& router, PisApi& api) {
                  return delete_payment(a, r, kind);
                }));
   }
+  // Bulk payments: v1 (POST, GET, DELETE, status) and v2 (POST, GET; the v2 body adds uetr,
+  // creditorLEI and structured remittance).
+  for (const char* version : {"/v1", "/v2"}) {
+    std::string base = std::string(version) + "/bulk-payments/{product}";
+    router.add("POST", base, handler(api, [](PisApi& a, http::Request& r) {
+                 return initiate(a, r, PaymentKind::Bulk);
+               }));
+    router.add("GET", base + "/{paymentId}", handler(api, [](PisApi& a, http::Request& r) {
+                 return get_payment(a, r, PaymentKind::Bulk);
+               }));
+  }
+  router.add("GET", "/v1/bulk-payments/{product}/{paymentId}/status",
+             handler(api, [](PisApi& a, http::Request& r) {
+               return get_status(a, r, PaymentKind::Bulk);
+             }));
+  router.add("DELETE", "/v1/bulk-payments/{product}/{paymentId}",
+             handler(api, [](PisApi& a, http::Request& r) {
+               return delete_payment(a, r, PaymentKind::Bulk);
+             }));
   router.add("POST", "/v1/funds-confirmations", handler(api, confirm_funds));
 }
 

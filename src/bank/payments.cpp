@@ -151,7 +151,15 @@ std::string checked_date(const json::object& o, std::string_view name, bool requ
 }  // namespace
 
 std::string_view kind_name(PaymentKind kind) {
-  return kind == PaymentKind::Single ? "single" : "periodic";
+  switch (kind) {
+    case PaymentKind::Single:
+      return "single";
+    case PaymentKind::Periodic:
+      return "periodic";
+    case PaymentKind::Bulk:
+      return "bulk";
+  }
+  return "single";
 }
 
 bool known_payment_product(std::string_view product) {
@@ -352,6 +360,7 @@ std::string PaymentService::today() const {
 }
 
 Initiation PaymentService::initiate(const InitiationRequest& request) {
+  if (request.kind == PaymentKind::Bulk) return initiate_bulk(request);
   auto payment =
       parse_payment(request.kind, request.product, request.body, today(), store_.bank(), settings_);
   auto now = clock_.now();
@@ -405,9 +414,13 @@ store::PaymentRecord PaymentService::cancel(const std::string& client_id,
         400, "payment.not_cancellable",
         fmt::format("Payment {} is {} and can no longer be cancelled", payment_id, payment.status));
   }
-  payment.status = "CANC";
   payment.next_execution_date.clear();
   payment.updated_at = clock_.now();
+  if (kind == PaymentKind::Bulk) {
+    finish_bulk(payment, "CANC", "");
+    return payment;
+  }
+  payment.status = "CANC";
   store_.payments().update(payment);
   return payment;
 }
@@ -452,7 +465,7 @@ void PaymentService::book(const store::PaymentRecord& p, const store::BankAccoun
   }
 }
 
-namespace {
+namespace detail {
 
 // Credits the creditor when the sandbank holds the account (same currency).
 void credit_creditor(store::BankRepository& bank, const store::PaymentRecord& p,
@@ -481,7 +494,7 @@ void credit_creditor(store::BankRepository& bank, const store::PaymentRecord& p,
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 store::PaymentRecord PaymentService::approve(const std::string& payment_id,
                                              const std::string& debtor_account_id) {
@@ -509,11 +522,16 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
   auto profile = bank.find_profile(debtor->profile_id);
   auto scenario = profile ? profile->scenario : std::string();
   if (scenario == "payments_rejected" || scenario == "sca_fails") {
+    if (p.kind == "bulk") {
+      finish_bulk(p, "RJCT", scenario == "sca_fails" ? "AC07" : "MS03");
+      return p;
+    }
     p.status = "RJCT";
     p.status_reason = scenario == "sca_fails" ? "AC07" : "MS03";
     store_.payments().update(p);
     return p;
   }
+  if (p.kind == "bulk") return approve_bulk(p, *debtor);
   if (p.kind == "periodic") {
     p.status = "ACTV";
     p.next_execution_date = p.start_date;
@@ -530,7 +548,7 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
   auto execution_day = std::max(today(), p.requested_execution_date);
   if (p.instant) {
     book(p, *debtor, p.id, "booked", now);
-    credit_creditor(bank, p, *debtor, p.id, now);
+    detail::credit_creditor(bank, p, *debtor, p.id, now);
     p.status = "ACSC";
     store_.payments().update(p);
     return p;
@@ -557,14 +575,22 @@ store::PaymentRecord PaymentService::reject(const std::string& payment_id) {
                 fmt::format("Payment {} is {}; only a received payment can be rejected", payment_id,
                             p.status));
   }
+  p.updated_at = clock_.now();
+  if (p.kind == "bulk") {
+    finish_bulk(p, "RJCT", "MS02");
+    return p;
+  }
   p.status = "RJCT";
   p.status_reason = "MS02";  // refused by the customer
-  p.updated_at = clock_.now();
   store_.payments().update(p);
   return p;
 }
 
 void PaymentService::settle(store::PaymentRecord& p) {
+  if (p.kind == "bulk") {
+    settle_bulk(p);
+    return;
+  }
   auto& bank = store_.bank();
   auto debtor = bank.find_account(p.debtor_account_id);
   if (!debtor) {
@@ -573,7 +599,7 @@ void PaymentService::settle(store::PaymentRecord& p) {
   } else {
     auto when = p.settle_at.value_or(clock_.now());
     bank.book_transaction(debtor->id, p.id, when);
-    credit_creditor(bank, p, *debtor, p.id, when);
+    detail::credit_creditor(bank, p, *debtor, p.id, when);
     p.status = "ACSC";
   }
   p.settle_at.reset();
@@ -592,7 +618,7 @@ bool PaymentService::execute_occurrence(store::PaymentRecord& p, const std::stri
   bool already = bank.find_transaction(debtor->id, transaction_id).has_value();
   if (!already && !funds_available(debtor->id, p.amount_minor)) return false;
   book(p, *debtor, transaction_id, "booked", when);
-  credit_creditor(bank, p, *debtor, transaction_id, when);
+  detail::credit_creditor(bank, p, *debtor, transaction_id, when);
   return true;
 }
 

@@ -20,6 +20,10 @@
 // Single payments:   RCVD ─approve→ ACSC (instant) | ACCP ─settle_at→ ACSC
 //                    RCVD ─reject / insufficient funds / scenario→ RJCT;  RCVD ─cancel→ CANC
 // Periodic payments: RCVD ─approve→ ACTV ─end date passed→ EXPI;  RJCT;  CANC (cancel)
+// Bulk payments (bulk_payments.cpp): one authorization for the batch; each credit transfer
+//                    is accepted (ACCP/ACSC) or rejected (RJCT AM04) on its own, or all
+//                    together with batchBookingPreferred; the batch: RCVD ─approve→ ACCP |
+//                    ACSC (all accepted) | PART (some rejected, the rest settled) | RJCT.
 //
 // Error detail codes (sandbank::Error): 400 payment.* validation codes as InvalidField
 // (with the JSON path of the field), 404 payment.unknown, 422 payment.request_id_reused,
@@ -28,8 +32,8 @@ namespace sandbank::bank {
 
 inline constexpr std::string_view kScopeOrders = "payment-accounts:orders:create";
 
-enum class PaymentKind { Single, Periodic };
-std::string_view kind_name(PaymentKind kind);  // "single" | "periodic"
+enum class PaymentKind { Single, Periodic, Bulk };
+std::string_view kind_name(PaymentKind kind);  // "single" | "periodic" | "bulk"
 
 // ING's payment products (path segment {payment-product}).
 bool known_payment_product(std::string_view product);
@@ -84,6 +88,20 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
 // QUTR SEMI YEAR); month steps keep the start day, clamped to the month's end.
 std::string next_occurrence(const std::string& start_date, const std::string& frequency,
                             std::int64_t index);
+
+// A bulk payment request (BulkPaymentInitiationSct_json, v1 and v2): the batch as a
+// PaymentRecord of kind "bulk" (debtor, currency, requestedExecutionDate, the total as amount)
+// and its credit transfers. Every transfer is checked as a PaymentInstruction with the batch's
+// debtorAccount, requestedExecutionDate and localInstrumentCode; errors name
+// "payments[i].<field>". All transfers share one currency. At most 5000 (ING's maxItems).
+struct BulkRequest {
+  store::PaymentRecord batch;
+  std::vector<store::BulkEntry> entries;  // payment_id left empty
+};
+inline constexpr std::size_t kMaxBulkTransactions = 5000;
+BulkRequest parse_bulk_payment(std::string_view product, std::string_view body,
+                               const std::string& today, store::BankRepository& bank,
+                               const PaymentSettings& settings);
 bool known_frequency(std::string_view frequency);
 
 class PaymentService {
@@ -107,6 +125,8 @@ class PaymentService {
 
   // For the payment authorization page.
   std::optional<store::PaymentRecord> find(const std::string& payment_id);
+  // The credit transfers of a bulk payment, by position (empty for other kinds).
+  std::vector<store::BulkEntry> bulk_entries(const std::string& payment_id);
   // Accounts the customer may pay from: payment accounts of the profile in the payment's
   // currency (only the debtorAccount when the request named one).
   std::vector<store::BankAccount> debtor_accounts(const store::PaymentRecord& payment,
@@ -126,6 +146,12 @@ class PaymentService {
 
  private:
   store::PaymentRecord advance(store::PaymentRecord payment);  // under mutex_
+  // bulk_payments.cpp, under mutex_.
+  Initiation initiate_bulk(const InitiationRequest& request);
+  store::PaymentRecord approve_bulk(store::PaymentRecord batch, const store::BankAccount& debtor);
+  void settle_bulk(store::PaymentRecord& batch);
+  void finish_bulk(store::PaymentRecord& batch, const std::string& status,
+                   const std::string& reason);
   void settle(store::PaymentRecord& payment);
   bool execute_occurrence(store::PaymentRecord& payment, const std::string& date);
   void book(const store::PaymentRecord& payment, const store::BankAccount& debtor,

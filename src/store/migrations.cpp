@@ -350,6 +350,23 @@ CREATE TABLE payment_requests (
   PRIMARY KEY (client_id, request_id)
 );
 )sql"},
+    // 25: the credit transfers of bulk payments (the batch is a payments row of kind 'bulk').
+    Migration{25, "create_bulk_payment_entries", R"sql(
+CREATE TABLE bulk_payment_entries (
+  payment_id    TEXT NOT NULL,
+  position      INTEGER NOT NULL,
+  end_to_end_id TEXT NOT NULL,
+  amount        INTEGER NOT NULL,
+  currency      TEXT NOT NULL,
+  creditor_iban TEXT NOT NULL,
+  creditor_name TEXT NOT NULL,
+  creditor_bic  TEXT NOT NULL,
+  remittance    TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  PRIMARY KEY (payment_id, position)
+);
+)sql"},
     // The second wave of the OAuth layer owns 30..39 (versions must grow in this list, and an
     // older binary must see a newer store as too new, not as damaged).
     // 30: ING's pre-migration granting flow (GET /oauth2/authorization-server-url, the granting

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "store/bulk_records.hpp"
 #include "store/database.hpp"
 #include "store/payment_records.hpp"
 
@@ -9,5 +10,7 @@ namespace sandbank::store {
 
 // The SQLite PaymentRepository over the tables of migration 20 (see migrations.cpp).
 std::unique_ptr<PaymentRepository> make_sqlite_payment_repository(sqlite::Database& db);
+// The SQLite BulkEntryRepository over bulk_payment_entries (migration 25).
+std::unique_ptr<BulkEntryRepository> make_sqlite_bulk_entry_repository(sqlite::Database& db);
 
 }  // namespace sandbank::store

@@ -204,7 +204,8 @@ class SqliteStore final : public Store {
         consents_(make_sqlite_consent_repository(*db_)),
         references_(make_sqlite_granting_reference_repository(*db_)),
         bank_(make_sqlite_bank_repository(*db_)),
-        payments_(make_sqlite_payment_repository(*db_)) {}
+        payments_(make_sqlite_payment_repository(*db_)),
+        bulk_entries_(make_sqlite_bulk_entry_repository(*db_)) {}
 
   ApplicationRepository& applications() override { return applications_; }
   RevocationRepository& revocations() override { return revocations_; }
@@ -214,6 +215,7 @@ class SqliteStore final : public Store {
   GrantingReferenceRepository& granting_references() override { return *references_; }
   BankRepository& bank() override { return *bank_; }
   PaymentRepository& payments() override { return *payments_; }
+  BulkEntryRepository& bulk_entries() override { return *bulk_entries_; }
   int schema_version() override { return db_->schema_version(); }
   std::uint64_t change_counter() override { return db_->change_counter(); }
 
@@ -227,6 +229,7 @@ class SqliteStore final : public Store {
   std::unique_ptr<GrantingReferenceRepository> references_;
   std::unique_ptr<BankRepository> bank_;
   std::unique_ptr<PaymentRepository> payments_;
+  std::unique_ptr<BulkEntryRepository> bulk_entries_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/bank_repository.hpp"
+#include "store/bulk_records.hpp"
 #include "store/oauth_records.hpp"
 #include "store/payment_records.hpp"
 #include "store/records.hpp"
@@ -67,6 +68,8 @@ class Store {
   virtual BankRepository& bank() = 0;
   // Payments initiated through PIS and the idempotency keys of their requests.
   virtual PaymentRepository& payments() = 0;
+  // The credit transfers of bulk payments.
+  virtual BulkEntryRepository& bulk_entries() = 0;
   // Highest applied schema migration.
   virtual int schema_version() = 0;
   // Changes (grows) whenever this process or another one commits a change to the store,

@@ -138,9 +138,26 @@ http::Response PaymentPage::show(http::Request& request) {
   data.set("creditor_iban", payment->creditor_iban);
   if (!payment->remittance.empty()) data.set("remittance", payment->remittance);
   if (auto s = schedule_text(*payment); !s.empty()) data.set("schedule", s);
-  data.set("kind", payment->instant              ? std::string("Instant payment")
+  data.set("kind", payment->kind == "bulk"       ? std::string("Bulk payment")
+                   : payment->instant            ? std::string("Instant payment")
                    : payment->kind == "periodic" ? "Standing order"
                                                  : "Credit transfer");
+  if (payment->kind == "bulk") {
+    // One authorization for the whole batch: every credit transfer is shown.
+    mustache::data transfers{mustache::data::type::list};
+    for (const auto& e : payments_.bulk_entries(payment->id)) {
+      mustache::data t;
+      t.set("index", std::to_string(e.position + 1));
+      t.set("amount", bank::format_amount(e.amount_minor));
+      t.set("currency", e.currency);
+      t.set("creditor_name", e.creditor_name);
+      t.set("creditor_iban", e.creditor_iban);
+      if (!e.remittance.empty()) t.set("remittance", e.remittance);
+      transfers.push_back(t);
+    }
+    data.set("transfers", transfers);
+    data.set("bulk", true);
+  }
   data.set("action", fmt::format("/payment-initiation/{}/{}", id, country));
   data.set("csrf_token", session.csrf_token);
   if (!payment->debtor_iban.empty()) data.set("debtor_iban", payment->debtor_iban);

@@ -51,6 +51,7 @@ class CountingStore final : public store::Store {
     return inner_.bank();
   }
   store::PaymentRepository& payments() override { return inner_.payments(); }
+  store::BulkEntryRepository& bulk_entries() override { return inner_.bulk_entries(); }
   int schema_version() override { return inner_.schema_version(); }
   std::uint64_t change_counter() override { return inner_.change_counter(); }
 

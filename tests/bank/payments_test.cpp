@@ -276,6 +276,159 @@ TEST_F(PaymentsTest, FundsAvailableFollowsExecutedPayments) {
   EXPECT_FALSE(service_->funds_available(kAVanDijk, before));
 }
 
+// --- bulk payments ------------------------------------------------------------------------
+
+std::string transfer(const std::string& amount, const std::string& iban = kLaura,
+                     const std::string& extra = "") {
+  return R"({"instructedAmount":{"amount":")" + amount + R"(","currency":"EUR"},)" +
+         R"("creditorAccount":{"iban":")" + iban + R"("},"creditorName":"Laura Musterfrau")" +
+         extra + "}";
+}
+std::string bulk(const std::vector<std::string>& transfers, const std::string& batch = "") {
+  std::string list;
+  for (const auto& t : transfers) list += (list.empty() ? "" : ",") + t;
+  return "{" + batch + (batch.empty() ? "" : ",") + R"("payments":[)" + list + "]}";
+}
+
+TEST_F(PaymentsTest, BulkValidationNamesTheTransferAndTheField) {
+  auto field = [&](const std::string& text) { return field_of(text, PaymentKind::Bulk); };
+  EXPECT_EQ(field(bulk({transfer("1.00"), transfer("2.00")})), "accepted");
+  EXPECT_EQ(field(R"({"payments":[]})"), "payments payment.field_missing");
+  EXPECT_EQ(field(R"({"debtorName":"x"})"), "payments payment.field_missing");
+  EXPECT_EQ(field(bulk({transfer("1.00"), transfer("1.00", "NL00INGB0000000000")})),
+            "payments[1].creditorAccount.iban payment.iban_checksum");
+  EXPECT_EQ(field(bulk({transfer("1.00"), transfer("-3")})),
+            "payments[1].instructedAmount.amount payment.amount_invalid");
+  EXPECT_EQ(field(bulk({transfer("1.00")}, R"("batchBookingPreferred":"yes")")),
+            "batchBookingPreferred payment.field_invalid");
+  // A batch-level member is named as sent.
+  EXPECT_EQ(field(bulk({transfer("1.00")}, R"("requestedExecutionDate":"2001-01-01")")),
+            "requestedExecutionDate payment.date_in_past");
+  std::string usd = R"({"instructedAmount":{"amount":"1.00","currency":"USD"},)"
+                    R"("creditorAccount":{"iban":"DE89370400440532013000"},"creditorName":"X"})";
+  auto cross = request(bulk({transfer("1.00"), usd}), PaymentKind::Bulk);
+  cross.product = "cross-border-credit-transfers";
+  try {
+    service_->initiate(cross);
+    ADD_FAILURE() << "mixed currencies accepted";
+  } catch (const InvalidField& e) {
+    EXPECT_EQ(e.field(), "payments[1].instructedAmount.currency");
+  }
+  std::vector<std::string> many(kMaxBulkTransactions + 1, transfer("1.00"));
+  EXPECT_EQ(field(bulk(many)), "payments payment.bulk_too_large");
+}
+
+TEST_F(PaymentsTest, BulkTransfersAreAcceptedOneByOneWithPartialAcceptance) {
+  auto poor = account_of("nl-peter-smith");  // a few euros
+  auto start = expected(poor);
+  ASSERT_GT(start, 200);
+  ASSERT_LT(start, 50000);
+  auto laura_before = booked(laura_account());
+  auto p =
+      service_
+          ->initiate(request(bulk({transfer("1.00", kLaura, R"(,"endToEndIdentification":"E1")"),
+                                   transfer("500.00"), transfer("1.50")}),
+                             PaymentKind::Bulk))
+          .payment;
+  EXPECT_EQ(p.kind, "bulk");
+  EXPECT_EQ(p.amount_minor, 50250);
+  EXPECT_EQ(service_->bulk_entries(p.id).size(), 3u);
+  auto approved = service_->approve(p.id, poor);
+  EXPECT_EQ(approved.status, "ACCP");
+  auto entries = service_->bulk_entries(p.id);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].status, "ACCP");
+  EXPECT_EQ(entries[0].end_to_end_id, "E1");
+  EXPECT_EQ(entries[1].status, "RJCT");
+  EXPECT_EQ(entries[1].status_reason, "AM04");
+  EXPECT_EQ(entries[2].status, "ACCP");
+  EXPECT_EQ(expected(poor), start - 250);  // reserved: the two accepted transfers
+  // Settled by the bank's clock: each accepted transfer booked on its own, the batch PART.
+  clock_.advance(seconds(61));
+  service_->run_due();
+  auto done = service_->find(p.id);
+  EXPECT_EQ(done->status, "PART");
+  entries = service_->bulk_entries(p.id);
+  EXPECT_EQ(entries[0].status, "ACSC");
+  EXPECT_EQ(entries[1].status, "RJCT");
+  EXPECT_EQ(entries[2].status, "ACSC");
+  EXPECT_TRUE(store_->bank().find_transaction(poor, p.id + "-1"));
+  EXPECT_FALSE(store_->bank().find_transaction(poor, p.id + "-2"));
+  EXPECT_EQ(store_->bank().find_transaction(poor, p.id + "-3")->status, "booked");
+  EXPECT_EQ(booked(laura_account()), laura_before + 250);  // credited in the sandbank
+}
+
+TEST_F(PaymentsTest, BulkWithBatchBookingIsOneDebitOfAllOrNothing) {
+  auto before = booked(kAVanDijk);
+  auto p = service_
+               ->initiate(request(bulk({transfer("2.00"), transfer("3.00", kOutside)},
+                                       R"("batchBookingPreferred":true)"),
+                                  PaymentKind::Bulk))
+               .payment;
+  EXPECT_EQ(service_->approve(p.id, kAVanDijk).status, "ACCP");
+  clock_.advance(seconds(61));
+  service_->run_due();
+  EXPECT_EQ(service_->find(p.id)->status, "ACSC");
+  auto one = store_->bank().find_transaction(kAVanDijk, p.id);
+  ASSERT_TRUE(one);
+  EXPECT_EQ(one->amount_minor, -500);
+  EXPECT_FALSE(store_->bank().find_transaction(kAVanDijk, p.id + "-1"));
+  EXPECT_EQ(booked(kAVanDijk), before - 500);
+
+  auto poor = account_of("nl-peter-smith");
+  auto start = expected(poor);
+  auto q = service_
+               ->initiate(request(
+                   bulk({transfer("1.00"), transfer("500.00")}, R"("batchBookingPreferred":true)"),
+                   PaymentKind::Bulk))
+               .payment;
+  auto rejected = service_->approve(q.id, poor);
+  EXPECT_EQ(rejected.status, "RJCT");
+  EXPECT_EQ(rejected.status_reason, "AM04");
+  for (const auto& e : service_->bulk_entries(q.id)) EXPECT_EQ(e.status, "RJCT");
+  EXPECT_EQ(expected(poor), start);
+}
+
+TEST_F(PaymentsTest, InstantBulkSettlesAtOnceAndRejectAndCancelCoverEveryTransfer) {
+  auto before = booked(kAVanDijk);
+  auto p = service_
+               ->initiate(request(
+                   bulk({transfer("1.00"), transfer("2.00")}, R"("localInstrumentCode":"INST")"),
+                   PaymentKind::Bulk))
+               .payment;
+  EXPECT_EQ(service_->approve(p.id, kAVanDijk).status, "ACSC");
+  EXPECT_EQ(booked(kAVanDijk), before - 300);
+
+  auto refused = service_->initiate(request(bulk({transfer("1.00")}), PaymentKind::Bulk)).payment;
+  EXPECT_EQ(service_->reject(refused.id).status, "RJCT");
+  EXPECT_EQ(service_->bulk_entries(refused.id)[0].status_reason, "MS02");
+  auto cancelled = service_->initiate(request(bulk({transfer("1.00")}), PaymentKind::Bulk)).payment;
+  EXPECT_EQ(
+      service_->cancel("client-a", cancelled.id, PaymentKind::Bulk, "sepa-credit-transfers").status,
+      "CANC");
+  EXPECT_EQ(service_->bulk_entries(cancelled.id)[0].status, "CANC");
+  // A bulk payment is not a single one.
+  EXPECT_THROW(service_->get_for("client-a", p.id, PaymentKind::Single, "sepa-credit-transfers"),
+               Error);
+}
+
+TEST_F(PaymentsTest, BulkIsIdempotentOnTheRequestId) {
+  auto text = bulk({transfer("1.00"), transfer("2.00")});
+  auto first = service_->initiate(request(text, PaymentKind::Bulk, "bulk-1"));
+  EXPECT_TRUE(first.created);
+  auto again = service_->initiate(request(text, PaymentKind::Bulk, "bulk-1"));
+  EXPECT_FALSE(again.created);
+  EXPECT_EQ(again.payment.id, first.payment.id);
+  EXPECT_EQ(service_->bulk_entries(first.payment.id).size(), 2u);
+  try {
+    service_->initiate(request(bulk({transfer("9.00")}), PaymentKind::Bulk, "bulk-1"));
+    ADD_FAILURE() << "another body under the same X-Request-ID was accepted";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.status(), 422);
+    EXPECT_EQ(e.code(), "payment.request_id_reused");
+  }
+}
+
 TEST(NextOccurrence, StepsKeepTheDayClampedToTheMonth) {
   EXPECT_EQ(next_occurrence("2026-01-31", "MNTH", 1), "2026-02-28");
   EXPECT_EQ(next_occurrence("2026-01-31", "MNTH", 2), "2026-03-31");

@@ -146,6 +146,69 @@ int PisFlowTest::jars_ = 0;
 // Suite name matches `ctest -R pis`.
 using pis_flow = PisFlowTest;
 
+// A bulk payment: one authorization on the payment page for all its credit transfers, each
+// booked on its own (batchBookingPreferred false) and credited to the sandbank's account.
+TEST_F(pis_flow, InstantBulkPaymentBooksEveryTransferOnOneAuthorization) {
+  auto token = customer_token("Alice and Bob", kAisScopes);
+  ASSERT_FALSE(token.empty());
+  auto list = customer_get("/v3/accounts", token);
+  ASSERT_EQ(list.status, 200) << list.text;
+  std::string current_id, current_iban, savings_id, savings_iban;
+  for (const auto& acc : list.body.at("accounts").as_array()) {
+    if (acc.at("currency").as_string() != "EUR") continue;
+    bool current = acc.at("product").as_string() == "Betaalrekening";
+    (current ? current_id : savings_id) = std::string(acc.at("resourceId").as_string());
+    (current ? current_iban : savings_iban) = std::string(acc.at("iban").as_string());
+  }
+  auto debtor_before = balances(current_id, token);
+  auto transfer = [&](const std::string& amount, const std::string& e2e) {
+    return R"({"endToEndIdentification":")" + e2e + R"(","instructedAmount":{"amount":")" + amount +
+           R"(","currency":"EUR"},"creditorAccount":{"iban":")" + savings_iban +
+           R"("},"creditorName":"Alice and Bob"})";
+  };
+  std::string body = R"({"debtorAccount":{"iban":")" + current_iban +
+                     R"("},"localInstrumentCode":"INST","batchBookingPreferred":false,)"
+                     R"("payments":[)" +
+                     transfer("10.00", "BULK-1") + "," + transfer("2.50", "BULK-2") + "]}";
+  auto created =
+      guide_pis(*server_, tmp_->path(), "/v1/bulk-payments/sepa-credit-transfers", &body);
+  ASSERT_EQ(created.status, 201) << created.text;
+  auto payment_id = created.str("paymentId");
+  const auto& links = created.body.at("_links");
+  std::string sca(links.at("scaRedirect").as_string());
+  EXPECT_NE(sca.find("?type=bulk"), std::string::npos) << sca;
+  // The page lists both transfers.
+  auto page = curl({"--cacert", server_->cert("ca.cer").string(), sca});
+  EXPECT_NE(page.body.find("id=\"transfers\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("2.50 EUR"), std::string::npos) << page.body;
+  approve(sca, current_iban);
+
+  auto status = guide_pis(*server_, tmp_->path(),
+                          path_of(std::string(links.at("status").as_string())), nullptr, "get");
+  ASSERT_EQ(status.status, 200) << status.text;
+  EXPECT_EQ(status.str("transactionStatus"), "ACSC") << status.text;
+  const auto& transfers = status.body.at("payments").as_array();
+  ASSERT_EQ(transfers.size(), 2u) << status.text;
+  EXPECT_EQ(transfers[1].at("endToEndIdentification").as_string(), "BULK-2");
+  EXPECT_EQ(transfers[1].at("transactionStatus").as_string(), "ACSC");
+
+  auto first = booked(current_id, payment_id + "-1", token);
+  ASSERT_TRUE(first.is_object());
+  EXPECT_EQ(cents(first.at("transactionAmount").at("amount")), -1000);
+  auto second = booked(current_id, payment_id + "-2", token);
+  ASSERT_TRUE(second.is_object());
+  EXPECT_EQ(cents(second.at("transactionAmount").at("amount")), -250);
+  EXPECT_TRUE(booked(savings_id, payment_id + "-2-CR", token).is_object());
+  auto debtor_after = balances(current_id, token);
+  EXPECT_EQ(debtor_after["interimBooked"], debtor_before["interimBooked"] - 1250);
+
+  // GET answers the bulk as submitted; the same X-Request-ID is idempotent elsewhere (unit).
+  auto details = guide_pis(*server_, tmp_->path(),
+                           path_of(std::string(links.at("self").as_string())), nullptr, "get");
+  EXPECT_EQ(details.status, 200) << details.text;
+  EXPECT_EQ(details.body.at("payments").as_array().size(), 2u) << details.text;
+}
+
 TEST_F(pis_flow, InstantPaymentShowsInAisOnDebtorAndCreditorAccounts) {
   auto token = customer_token("Alice and Bob", kAisScopes);
   ASSERT_FALSE(token.empty());
