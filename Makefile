@@ -3,12 +3,14 @@
 #   make test    install what is missing, build, run every test through ctest
 BUILD ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= 2
 SERVE_ARGS ?=
 
 CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release
 
-.PHONY: all deps test-deps build serve test test-asan bench format clean
+.PHONY: all deps test-deps fuzz-deps build serve test test-asan fuzz fuzz-build bench format clean
 
 all: build
 
@@ -38,6 +40,19 @@ test-asan: test-deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L 'unit|integration'
 
+fuzz-deps:
+	@./scripts/install-deps.sh --fuzz
+
+# The libFuzzer targets (clang, ASan + UBSan), each run for FUZZ_SECONDS from its seed corpus
+# (docs/reliability.md): `make fuzz FUZZ_SECONDS=600`, one target: `make fuzz FUZZ_TARGETS=digest`.
+fuzz-build: fuzz-deps
+	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DSANDBANK_FUZZ=ON -DSANDBANK_BUILD_TESTS=OFF -DSANDBANK_BUILD_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
+
+fuzz: fuzz-build
+	./fuzz/run.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 bench: build
 	./bench/run.sh
 
@@ -45,4 +60,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -16,10 +16,14 @@ packages=(
   openssl curl jq xxd sqlite3
 )
 # `--test`: also what only the tests need (a browser for the customer-app tests, npm tools).
+# `--fuzz`: clang with libFuzzer and the sanitizer runtimes (make fuzz).
 with_test_tools=0
 if [ "${1:-}" = "--test" ]; then
   with_test_tools=1
   packages+=(chromium)
+fi
+if [ "${1:-}" = "--fuzz" ]; then
+  packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

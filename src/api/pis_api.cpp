@@ -327,9 +327,11 @@ std::string sca_redirect_url(const std::string& web_base, const store::PaymentRe
 void add_pis_routes(http::Router& router, PisApi& api) {
   set_tpp_message_code("payment.product_unknown", "PRODUCT_UNKNOWN");
   set_tpp_message_code("payment.not_cancellable", "SERVICE_INVALID");
-  for (auto [prefix, kind] : {std::pair{"/v1/payments", PaymentKind::Single},
-                              std::pair{"/v1/periodic-payments", PaymentKind::Periodic}}) {
-    std::string base = std::string(prefix) + "/{product}";
+  for (auto entry : {std::pair{"/v1/payments", PaymentKind::Single},
+                     std::pair{"/v1/periodic-payments", PaymentKind::Periodic}}) {
+    // A plain variable, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const PaymentKind kind = entry.second;
+    std::string base = std::string(entry.first) + "/{product}";
     router.add("POST", base,
                handler(api, [kind](PisApi& a, http::Request& r) { return initiate(a, r, kind); }));
     router.add("GET", base + "/{paymentId}", handler(api, [kind](PisApi& a, http::Request& r) {
