@@ -350,6 +350,11 @@ CREATE TABLE payment_requests (
   PRIMARY KEY (client_id, request_id)
 );
 )sql"},
+    // pain.001 payments (POST /v1/payments/pain.001-{product}, docs/api.md "pain.001"): the
+    // document as submitted, which GET answers byte for byte; '' for a JSON payment.
+    Migration{21, "payments_request_xml", R"sql(
+ALTER TABLE payments ADD COLUMN request_xml TEXT NOT NULL DEFAULT '';
+)sql"},
     // The second wave of the OAuth layer owns 30..39 (versions must grow in this list, and an
     // older binary must see a newer store as too new, not as damaged).
     // 30: ING's pre-migration granting flow (GET /oauth2/authorization-server-url, the granting
