@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/pis_xml_api.hpp"
 #include "core/time_format.hpp"
 #include "http/message.hpp"
 
@@ -71,6 +72,18 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
   //   POST /v1/payments/{product}, GET|DELETE /v1/payments/{product}/{id}, GET .../{id}/status,
   //   the same under /v1/periodic-payments, POST /v1/funds-confirmations
   api::add_pis_routes(*router, services.pis_api);
+  // The same in ISO 20022 XML (docs/api.md "pain.001"): POST /v1/payments/pain.001-{product},
+  //   GET .../{id} (the pain.001), GET /v1|v2/payments/pain.001-{product}/{id}/status
+  //   (pain.002), POST|GET /v1/periodic-payments/pain.001-{product}[/{id}] (multipart)
+  api::add_pis_xml_routes(*router, services.pis_api);
+  // Errors raised before a handler (a body over the server's limit, 405) answer in ING's
+  // TPPMessages form on the pain.001 paths, in Sandbank's {message, detail} elsewhere.
+  router->set_error_renderer([r = router.get()](const http::Request& request, const Error& e) {
+    if (auto response = api::render_pain001_path_error(request, e, r->diagnostics())) {
+      return *response;
+    }
+    return http::render_error_json(e, r->diagnostics());
+  });
   return router;
 }
 
