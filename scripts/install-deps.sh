@@ -10,7 +10,7 @@ packages=(
   libssl-dev libsqlite3-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev
-  libcurl4-openssl-dev
+  libcurl4-openssl-dev libxml2-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # run: the guide's scripts use curl, openssl, xxd and jq
   openssl curl jq xxd sqlite3

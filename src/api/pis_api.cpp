@@ -59,6 +59,8 @@ bool has_scope(const std::string& scopes, std::string_view wanted) {
   return false;
 }
 
+}  // namespace
+
 // The application token of a PIS call, in either form api.md Part 1 accepts: a signed
 // application token with a draft-cavage `Signature` header, or an mTLS-only application
 // token with a detached JWS in `x-jws-signature` (the guide's migration table).
@@ -123,6 +125,8 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
   }
   return std::move(*app);
 }
+
+namespace {
 
 // The resource of a payment; a bulk payment under the version it was initiated with (v2 has
 // no status and no DELETE of its own: those links use v1).

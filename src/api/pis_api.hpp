@@ -45,6 +45,11 @@ struct PisApi {
 //   POST   /v1/funds-confirmations
 void add_pis_routes(http::Router& router, PisApi& api);
 
+// The application of a PIS call, authenticated in either form docs/api.md "PIS" lists (signed
+// application token + Signature, or mTLS-only token + x-jws-signature) and holding the scope
+// payment-accounts:orders:create. Throws Error 401/403.
+store::Application authenticate_pis(PisApi& api, const http::Request& request);
+
 // The payment authorization page of a payment: <web>/payment-initiation/{paymentId}/{CC}.
 std::string sca_redirect_url(const std::string& web_base, const store::PaymentRecord& payment);
 

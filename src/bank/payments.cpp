@@ -52,14 +52,6 @@ int months_of(std::string_view frequency) {
   return 0;
 }
 
-// ING's text fields: a-zA-Z0-9?:()./,'+ - (SDK-PIS).
-bool allowed_text(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           std::string_view("?:()./,'+ -").find(ch) != std::string_view::npos;
-  });
-}
-
 const json::object* object_member(const json::object& o, std::string_view name,
                                   std::string_view path, bool required) {
   const auto* v = o.if_contains(name);
@@ -106,16 +98,11 @@ std::string checked_text(const json::object& o, std::string_view name, std::stri
     throw InvalidField("payment.field_too_long", std::string(path),
                        fmt::format("{} is longer than {} characters", path, max_length));
   }
-  if (!allowed_text(*value)) {
+  if (!allowed_payment_text(*value)) {
     throw InvalidField("payment.field_charset", std::string(path),
                        fmt::format("{} may only contain a-z A-Z 0-9 and ?:()./,'+ -", path));
   }
   return *value;
-}
-
-bool valid_currency(std::string_view c) {
-  return c.size() == 3 &&
-         std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
 }
 
 // An IBAN of the request: valid (ISO 13616), or one the sandbank holds.
@@ -149,6 +136,23 @@ std::string checked_date(const json::object& o, std::string_view name, bool requ
 }
 
 }  // namespace
+
+// ING's text fields: a-zA-Z0-9?:()./,'+ - (SDK-PIS).
+bool allowed_payment_text(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           std::string_view("?:()./,'+ -").find(ch) != std::string_view::npos;
+  });
+}
+
+bool valid_currency_code(std::string_view c) {
+  return c.size() == 3 &&
+         std::all_of(c.begin(), c.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+}
+
+bool valid_payment_date(std::string_view text) {
+  return parse_date(text).has_value();
+}
 
 std::string_view kind_name(PaymentKind kind) {
   switch (kind) {
@@ -209,7 +213,7 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
 
   const auto* amount = object_member(o, "instructedAmount", "instructedAmount", true);
   auto currency = string_member(*amount, "currency", "instructedAmount.currency", true);
-  if (!valid_currency(*currency)) {
+  if (!valid_currency_code(*currency)) {
     throw InvalidField("payment.currency_invalid", "instructedAmount.currency",
                        "instructedAmount.currency must be an ISO 4217 code such as EUR");
   }
@@ -236,7 +240,7 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
   const auto* creditor = object_member(o, "creditorAccount", "creditorAccount", true);
   p.creditor_iban = checked_iban(*creditor, "creditorAccount.iban", bank);
   if (auto c = string_member(*creditor, "currency", "creditorAccount.currency", false);
-      c && !valid_currency(*c)) {
+      c && !valid_currency_code(*c)) {
     throw InvalidField("payment.currency_invalid", "creditorAccount.currency",
                        "creditorAccount.currency must be an ISO 4217 code");
   }
@@ -367,6 +371,7 @@ Initiation PaymentService::initiate(const InitiationRequest& request) {
   payment.id = random_.uuid();
   payment.client_id = request.client_id;
   payment.request_json = request.body;
+  payment.request_xml = request.xml;
   payment.status = "RCVD";
   payment.redirect_uri = request.redirect_uri;
   payment.psu_ip_address = request.psu_ip_address;
@@ -390,21 +395,22 @@ std::optional<store::PaymentRecord> PaymentService::find(const std::string& paym
 
 store::PaymentRecord PaymentService::get_for(const std::string& client_id,
                                              const std::string& payment_id, PaymentKind kind,
-                                             const std::string& product) {
+                                             const std::string& product, PaymentFormat format) {
   auto payment = find(payment_id);
+  bool pain001 = format == PaymentFormat::Pain001;
   if (!payment || payment->client_id != client_id || payment->kind != kind_name(kind) ||
-      payment->product != product) {
+      payment->product != product || payment->request_xml.empty() == pain001) {
     throw Error(404, "payment.unknown",
-                fmt::format("No {} payment {} of this application under {}", kind_name(kind),
-                            payment_id, product));
+                fmt::format("No {} payment {} of this application under {}{}", kind_name(kind),
+                            payment_id, pain001 ? "pain.001-" : "", product));
   }
   return *payment;
 }
 
 store::PaymentRecord PaymentService::cancel(const std::string& client_id,
                                             const std::string& payment_id, PaymentKind kind,
-                                            const std::string& product) {
-  get_for(client_id, payment_id, kind, product);
+                                            const std::string& product, PaymentFormat format) {
+  get_for(client_id, payment_id, kind, product, format);
   std::lock_guard lock(mutex_);
   auto payment = *store_.payments().find(payment_id);
   bool cancellable =

@@ -35,8 +35,20 @@ inline constexpr std::string_view kScopeOrders = "payment-accounts:orders:create
 enum class PaymentKind { Single, Periodic, Bulk };
 std::string_view kind_name(PaymentKind kind);  // "single" | "periodic" | "bulk"
 
+// How a payment was initiated: a JSON PaymentInstruction or a pain.001 document. Each is its
+// own resource: a payment is found only under the paths of its format.
+enum class PaymentFormat { Json, Pain001 };
+
 // ING's payment products (path segment {payment-product}).
 bool known_payment_product(std::string_view product);
+
+// The field rules every format of payment shares:
+// ING's text fields: a-z A-Z 0-9 and ?:()./,'+ - and space.
+bool allowed_payment_text(std::string_view text);
+// Three upper-case letters (ISO 4217 form).
+bool valid_currency_code(std::string_view code);
+// A calendar date "YYYY-MM-DD".
+bool valid_payment_date(std::string_view text);
 
 // A 400 about one field of the request body; `field` is its JSON path
 // ("instructedAmount.amount", "creditorAccount.iban", ...).
@@ -65,7 +77,8 @@ struct InitiationRequest {
   std::string product;
   std::string client_id;
   std::string request_id;  // X-Request-ID
-  std::string body;        // the JSON body as sent
+  std::string body;        // the JSON body as sent (a pain.001's: the instruction read from it)
+  std::string xml;         // the pain.001 document as sent; "" for a JSON initiation
   std::string body_hash;   // a digest of `body`, compared on a repeated X-Request-ID
   std::string redirect_uri;
   std::string psu_ip_address;
@@ -114,14 +127,16 @@ class PaymentService {
   // when the body differs: PIS documents no 409). Durable when it returns.
   Initiation initiate(const InitiationRequest& request);
 
-  // The payment of `client_id`, of this kind and product, after running its due work.
-  // 404 payment.unknown for a missing one or one of another TPP.
+  // The payment of `client_id`, of this kind, product and format, after running its due
+  // work. 404 payment.unknown for a missing one or one of another TPP.
   store::PaymentRecord get_for(const std::string& client_id, const std::string& payment_id,
-                               PaymentKind kind, const std::string& product);
+                               PaymentKind kind, const std::string& product,
+                               PaymentFormat format = PaymentFormat::Json);
   // DELETE: RCVD payments and unfinished periodic payments (RCVD, ACTV) become CANC; 400
   // payment.not_cancellable otherwise.
   store::PaymentRecord cancel(const std::string& client_id, const std::string& payment_id,
-                              PaymentKind kind, const std::string& product);
+                              PaymentKind kind, const std::string& product,
+                              PaymentFormat format = PaymentFormat::Json);
 
   // For the payment authorization page.
   std::optional<store::PaymentRecord> find(const std::string& payment_id);

@@ -28,9 +28,9 @@ int latest_sqlite_schema_version();
 // Checks, without writing anything, that `connection` holds a database these migrations can
 // own: an empty database, or one whose schema_migrations agrees with `migrations`. Throws
 // Error 500 "store.damaged" (tables but no schema_migrations, a known version under another
-// name, an unknown version between known ones) or "store.too_new" (a version newer than the
-// last migration). `label` names the database in messages. Returns the applied version (0
-// for an empty database).
+// name) or "store.too_new" (a version newer than the last migration, or one between known ones
+// that this binary lacks: a newer binary added it to its layer's range). `label` names the
+// database in messages. Returns the applied version (0 for an empty database).
 int check_schema(sqlite::Connection& connection, std::span<const Migration> migrations,
                  const std::string& label);
 

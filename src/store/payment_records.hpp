@@ -42,6 +42,9 @@ struct PaymentRecord {
   std::int64_t failed_executions = 0;
   // Single payments accepted but not settled: the moment they settle (ACCP → ACSC).
   std::optional<TimePoint> settle_at;
+  // A pain.001 payment: the document as submitted (GET .../pain.001-{product}/{paymentId});
+  // "" for a JSON one. request_json then holds the PaymentInstruction it was read as.
+  std::string request_xml;
   TimePoint created_at;
   TimePoint updated_at;
 

@@ -16,7 +16,7 @@ constexpr std::string_view kColumns =
     "psu_ip_address, amount, currency, creditor_iban, creditor_name, creditor_bic, "
     "debtor_iban, debtor_account_id, remittance, end_to_end_id, instant, "
     "requested_execution_date, start_date, end_date, frequency, next_execution_date, "
-    "executions, failed_executions, settle_at, created_at, updated_at";
+    "executions, failed_executions, settle_at, created_at, updated_at, request_xml";
 
 PaymentRecord payment_from_row(const Statement& st) {
   PaymentRecord p;
@@ -52,6 +52,7 @@ PaymentRecord payment_from_row(const Statement& st) {
   ++i;
   p.created_at = st.time(i++);
   p.updated_at = st.time(i++);
+  p.request_xml = st.text(i++);
   return p;
 }
 
@@ -95,7 +96,7 @@ class SqlitePaymentRepository final : public PaymentRepository {
       }
       static const std::string insert = fmt::format(
           "INSERT INTO payments ({}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           kColumns);
       auto st = c.query(insert, p.id, p.client_id, p.kind, p.product, p.request_json, p.status,
                         p.status_reason, p.country, p.redirect_uri, p.psu_ip_address,
@@ -107,6 +108,7 @@ class SqlitePaymentRepository final : public PaymentRepository {
       bind_settle_at(st, 28, p.settle_at);
       st.bind(29, p.created_at);
       st.bind(30, p.updated_at);
+      st.bind(31, std::string_view(p.request_xml));
       st.run();
       c.query(
            "INSERT INTO payment_requests (client_id, request_id, body_hash, payment_id, "

@@ -6,7 +6,8 @@
 # status on a last line.
 #   HOST, CERTS      sandbox URL; folder with example_client_{tls,signing}.{cer,key} and ca.cer
 #   CLIENT_ID        the application whose token is requested
-#   REQ_PATH, BODY   the payment path and JSON payload
+#   REQ_PATH, BODY   the payment path and payload
+#   CONTENT_TYPE     default application/json (application/xml for a pain.001)
 #   BREAK=signature  flip the JWS signature value; BREAK=header  a header without sigD
 set -euo pipefail
 certs="${CERTS:?}"
@@ -34,7 +35,7 @@ digest="SHA-256=$(echo -n "$payload" | openssl dgst -binary -sha256 | openssl ba
 lowerCaseHttpMethod=$(echo $httpMethod | tr '[:upper:]' '[:lower:]')
 signingString="(request-target): $lowerCaseHttpMethod $reqPath
 digest: $digest
-content-type: application/json"
+content-type: ${CONTENT_TYPE:-application/json}"
 inputForSignatureValueComputation="$jwsHeaderBase64URL.$signingString"
 jwsSignatureValue=$(printf %s "$inputForSignatureValueComputation" | openssl dgst -sha256 -sign "$signKey" -sigopt rsa_padding_mode:pss | openssl base64 -A | tr -d '=' | tr '/+' '_-' | tr -d '\n')
 if [ "${BREAK:-}" = signature ]; then
@@ -46,7 +47,7 @@ fi
 jwsSignature=$jwsHeaderBase64URL..$jwsSignatureValue
 
 curl -sS -X "$httpMethod" "$HOST$reqPath" "${tls[@]}" \
-  -H 'Content-Type: application/json' \
+  -H "Content-Type: ${CONTENT_TYPE:-application/json}" \
   -H "Digest: $digest" \
   -H "x-jws-signature: $jwsSignature" \
   -H "TPP-Signature-Certificate: $(tr -d "\n\r" < "$signCertificate")" \

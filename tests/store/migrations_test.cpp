@@ -130,6 +130,30 @@ TEST(Migrations, AKnownVersionUnderAnotherNameIsDamaged) {
             "store.damaged");
 }
 
+// Each layer owns a range of versions: a newer binary may add one below this binary's newest.
+// A store that has it was written by that newer binary.
+TEST(Migrations, AnUnknownVersionBetweenKnownOnesIsTooNew) {
+  std::vector<Migration> newer;
+  int gap = 0;
+  for (const auto& m : sqlite_migrations()) {
+    if (gap == 0 && !newer.empty() && m.version > newer.back().version + 1) {
+      gap = newer.back().version + 1;
+      newer.push_back({gap, "from_a_newer_binary", "CREATE TABLE newer_feature (x TEXT);"});
+    }
+    newer.push_back(m);
+  }
+  ASSERT_NE(gap, 0);
+  TempDir dir;
+  Database::open_file(dir / "s.db", true, newer).reset();
+  try {
+    Database::open_file(dir / "s.db", false);
+    ADD_FAILURE() << "opened";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), "store.too_new") << e.message();
+    EXPECT_NE(e.message().find(std::to_string(gap)), std::string::npos) << e.message();
+  }
+}
+
 TEST(Migrations, AListOutOfOrderIsRefused) {
   std::vector<Migration> list{{2, "b", "SELECT 1"}, {1, "a", "SELECT 1"}};
   EXPECT_EQ(error_code_of([&] { Database::open_memory(list); }), "store.bad_migrations");

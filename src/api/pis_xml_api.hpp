@@ -1,0 +1,34 @@
+#pragma once
+
+#include <optional>
+
+#include "api/pis_api.hpp"
+#include "core/error.hpp"
+#include "http/message.hpp"
+#include "http/router.hpp"
+
+// The pain.001 (ISO 20022 XML) operations of the Payment Initiation API (docs/api.md
+// "pain.001"). Authentication, idempotency, the SCA page and the payment's life are the JSON
+// API's (api/pis_api, bank::PaymentService); documents are read and written by api/pain001.
+namespace sandbank::api {
+
+// Registers, for each product (sepa-credit-transfers, cross-border-credit-transfers,
+// domestic-credit-transfers):
+//   POST   /v1/payments/pain.001-{product}                      application/xml → 201 JSON
+//   GET    /v1/payments/pain.001-{product}/{paymentId}          the document as submitted
+//   GET    /v1/payments/pain.001-{product}/{paymentId}/status   pain.002.001.03
+//   GET    /v2/payments/pain.001-{product}/{paymentId}/status   pain.002.001.11
+//   POST   /v1/periodic-payments/pain.001-{product}             multipart/form-data → 201 JSON
+//   GET    /v1/periodic-payments/pain.001-{product}/{paymentId} multipart/form-data
+//   GET    /v1/periodic-payments/pain.001-{product}/{paymentId}/status  JSON (its status link)
+// and DELETE on the two resources, which ING does not offer for pain.001: 405.
+void add_pis_xml_routes(http::Router& router, PisApi& api);
+
+// For the API router's error renderer: an error raised before any handler (by the HTTP server
+// or the router) on a pain.001 path, as the TPPMessages body ING's specification declares
+// there. A body over the server's limit is the 400 of a document over the parser's limit
+// (pain001.too_large). nullopt for other paths.
+std::optional<http::Response> render_pain001_path_error(const http::Request& request,
+                                                        const Error& error, bool diagnostics);
+
+}  // namespace sandbank::api
