@@ -7,6 +7,8 @@
 #include "core/error.hpp"
 #include "core/time_format.hpp"
 #include "http/message.hpp"
+#include "web/api_reference.hpp"
+#include "web/assets.hpp"
 
 namespace sandbank::app {
 namespace {
@@ -17,6 +19,11 @@ http::Response json(unsigned status, const boost::json::value& body) {
 
 http::Response health(http::Request&) {
   return json(200, {{"status", "ok"}});
+}
+
+// GET /openapi.json on both listeners: docs/openapi.json as compiled in, byte for byte.
+http::Response openapi_document(http::Request&) {
+  return http::Response::json(200, std::string(web::assets::kOpenApiDocument));
 }
 
 // Wraps a handler so that it runs only for an authenticated mTLS client.
@@ -68,6 +75,8 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
     return api::render_api_listener_error(request, error, r->diagnostics());
   });
   router->add("GET", "/health", health);
+  // Sandbank's OpenAPI document (docs/openapi.json); like /health, no client certificate needed.
+  router->add("GET", "/openapi.json", openapi_document);
   router->add("GET", "/sandbank/whoami",
               with_client(services, [&services](http::Request& r, const ClientIdentity& id) {
                 return whoami(services, r, id);
@@ -95,6 +104,10 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
 std::unique_ptr<http::Router> make_web_router(Services& services) {
   auto router = std::make_unique<http::Router>();
   router->add("GET", "/health", health);
+  // Sandbank's OpenAPI document and its reference page, rendered here, once.
+  router->add("GET", "/openapi.json", openapi_document);
+  router->add("GET", std::string(web::kApiReferencePath),
+              web::api_reference_handler(web::assets::kOpenApiDocument));
   // The customer authorization app (docs/authorize.md): GET /authorize/v2[/{country}],
   //   GET|POST /authorize/country, GET /authorize/profiles, POST /authorize/consent
   web::add_authorization_routes(*router, services.authorization_app);
