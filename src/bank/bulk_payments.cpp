@@ -153,10 +153,9 @@ Initiation PaymentService::initiate_bulk(const InitiationRequest& request) {
   batch.created_at = now;
   batch.updated_at = now;
   for (auto& e : parsed.entries) e.payment_id = batch.id;
-  // The entries first, the batch last: its creation (with the idempotency key) commits both.
-  store_.bulk_entries().insert_all(parsed.entries);
-  auto creation = store_.payments().create(batch, request.request_id, request.body_hash);
-  if (!creation.created) store_.bulk_entries().remove(batch.id);
+  // The batch, its idempotency key and its transfers in one transaction.
+  auto creation =
+      store_.payments().create(batch, request.request_id, request.body_hash, parsed.entries);
   if (!creation.created && creation.body_hash != request.body_hash) {
     throw Error(422, "payment.request_id_reused",
                 fmt::format("X-Request-ID {} was used before with another body (payment {})",

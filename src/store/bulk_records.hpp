@@ -28,15 +28,11 @@ struct BulkEntry {
 class BulkEntryRepository {
  public:
   virtual ~BulkEntryRepository() = default;
-  // Stores every entry of one bulk payment in one transaction (written before the batch's
-  // PaymentRecord, whose creation is the commit point: entries without it are never read).
-  virtual void insert_all(const std::vector<BulkEntry>& entries) = 0;
+  // (Entries are stored with their batch by PaymentRepository::create, in one transaction.)
   // The entries of a bulk payment by position.
   virtual std::vector<BulkEntry> of_payment(const std::string& payment_id) = 0;
   // Replaces the status and reason of every given entry in one transaction.
   virtual void update_statuses(const std::vector<BulkEntry>& entries) = 0;
-  // Removes the entries of a payment id that was never created (a repeated X-Request-ID).
-  virtual void remove(const std::string& payment_id) = 0;
 };
 
 }  // namespace sandbank::store

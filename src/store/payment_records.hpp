@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "store/bulk_records.hpp"
 
 // Payments initiated through PIS (single and periodic) and the idempotency keys of their
 // initiation requests. Plain values; the rules live in src/bank/payments.
@@ -66,8 +67,11 @@ class PaymentRepository {
   // hash, in one transaction. When the key exists already, nothing is written and the
   // payment of the first request is returned with created = false (also when several
   // processes or threads race: exactly one creates).
+  // A bulk payment's credit transfers are stored in the same transaction (`entries`, their
+  // payment_id that of `payment`), so a batch never exists without them, nor they without it.
   virtual PaymentCreation create(const PaymentRecord& payment, const std::string& request_id,
-                                 const std::string& body_hash) = 0;
+                                 const std::string& body_hash,
+                                 const std::vector<BulkEntry>& entries = {}) = 0;
   virtual std::optional<PaymentRecord> find(const std::string& id) = 0;
   // Replaces every mutable field. 404 "store.not_found" when missing.
   virtual void update(const PaymentRecord& payment) = 0;

@@ -12,20 +12,6 @@ class SqliteBulkEntryRepository final : public BulkEntryRepository {
  public:
   explicit SqliteBulkEntryRepository(Database& db) : db_(db) {}
 
-  void insert_all(const std::vector<BulkEntry>& entries) override {
-    db_.write([&](Connection& c) {
-      for (const auto& e : entries) {
-        c.query(
-             "INSERT INTO bulk_payment_entries (payment_id, position, end_to_end_id, amount, "
-             "currency, creditor_iban, creditor_name, creditor_bic, remittance, status, "
-             "status_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-             e.payment_id, e.position, e.end_to_end_id, e.amount_minor, e.currency, e.creditor_iban,
-             e.creditor_name, e.creditor_bic, e.remittance, e.status, e.status_reason)
-            .run();
-      }
-    });
-  }
-
   std::vector<BulkEntry> of_payment(const std::string& payment_id) override {
     return db_.read([&](Connection& c) {
       std::vector<BulkEntry> out;
@@ -65,17 +51,21 @@ class SqliteBulkEntryRepository final : public BulkEntryRepository {
     });
   }
 
-  void remove(const std::string& payment_id) override {
-    db_.write([&](Connection& c) {
-      c.query("DELETE FROM bulk_payment_entries WHERE payment_id = ?", payment_id).run();
-    });
-  }
-
  private:
   Database& db_;
 };
 
 }  // namespace
+
+void insert_bulk_entry(Connection& c, const BulkEntry& e) {
+  c.query(
+       "INSERT INTO bulk_payment_entries (payment_id, position, end_to_end_id, amount, currency, "
+       "creditor_iban, creditor_name, creditor_bic, remittance, status, status_reason) "
+       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+       e.payment_id, e.position, e.end_to_end_id, e.amount_minor, e.currency, e.creditor_iban,
+       e.creditor_name, e.creditor_bic, e.remittance, e.status, e.status_reason)
+      .run();
+}
 
 std::unique_ptr<BulkEntryRepository> make_sqlite_bulk_entry_repository(Database& db) {
   return std::make_unique<SqliteBulkEntryRepository>(db);

@@ -76,7 +76,8 @@ class SqlitePaymentRepository final : public PaymentRepository {
   explicit SqlitePaymentRepository(Database& db) : db_(db) {}
 
   PaymentCreation create(const PaymentRecord& p, const std::string& request_id,
-                         const std::string& body_hash) override {
+                         const std::string& body_hash,
+                         const std::vector<BulkEntry>& entries) override {
     return db_.write([&](Connection& c) {
       {
         auto st = c.query(
@@ -115,6 +116,7 @@ class SqlitePaymentRepository final : public PaymentRepository {
            "created_at) VALUES (?, ?, ?, ?, ?)",
            p.client_id, request_id, body_hash, p.id, p.created_at)
           .run();
+      for (const auto& e : entries) insert_bulk_entry(c, e);
       return PaymentCreation{p, true, body_hash};
     });
   }

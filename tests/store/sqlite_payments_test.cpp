@@ -81,6 +81,40 @@ TEST(SqlitePayments, APain001PaymentKeepsItsDocumentByteForByte) {
   EXPECT_EQ(payments->find("p-xml")->status, "ACSC");
 }
 
+// A bulk payment's transfers are written in the batch's transaction: a repeated request adds
+// none, and the batch never exists without them.
+TEST(SqlitePayments, ABulkPaymentIsStoredWithItsTransfersInOneTransaction) {
+  auto db = Database::open_memory();
+  auto payments = make_sqlite_payment_repository(*db);
+  auto entries = make_sqlite_bulk_entry_repository(*db);
+  auto batch = payment("bulk-1");
+  batch.kind = "bulk";
+  std::vector<BulkEntry> transfers(3);
+  for (int i = 0; i < 3; ++i) {
+    transfers[i].payment_id = "bulk-1";
+    transfers[i].position = i;
+    transfers[i].amount_minor = 100 * (i + 1);
+    transfers[i].currency = "EUR";
+    transfers[i].status = "RCVD";
+  }
+  ASSERT_TRUE(payments->create(batch, "req-b", "hash-b", transfers).created);
+  EXPECT_EQ(entries->of_payment("bulk-1"), transfers);
+  auto other = batch;
+  other.id = "bulk-2";
+  for (auto& t : transfers) t.payment_id = "bulk-2";
+  EXPECT_FALSE(payments->create(other, "req-b", "hash-b", transfers).created);
+  EXPECT_TRUE(entries->of_payment("bulk-2").empty());
+  EXPECT_FALSE(payments->find("bulk-2"));
+  // A transfer that cannot be written (the same position twice) leaves no batch behind.
+  auto broken = batch;
+  broken.id = "bulk-3";
+  std::vector<BulkEntry> twice(2, transfers[0]);
+  for (auto& t : twice) t.payment_id = "bulk-3";
+  EXPECT_THROW(payments->create(broken, "req-c", "hash-c", twice), Error);
+  EXPECT_FALSE(payments->find("bulk-3"));
+  EXPECT_TRUE(entries->of_payment("bulk-3").empty());
+}
+
 // Every schema a released binary can have left behind (each prefix of the migration list)
 // upgrades to the latest: the payments written before keep their fields and read as JSON
 // payments, and pain.001 payments can be stored next to them.
