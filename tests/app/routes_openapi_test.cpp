@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "api/tpp_messages.hpp"
 #include "app/routes.hpp"
@@ -53,6 +54,72 @@ json::value document() {
   return json::parse(web::assets::kOpenApiDocument);
 }
 
+// A parameter of the document, its $ref resolved.
+const json::object& resolved(const json::value& doc, const json::value& parameter) {
+  const auto& p = parameter.as_object();
+  if (const auto* ref = p.if_contains("$ref")) {
+    std::string name(ref->as_string());
+    name = name.substr(name.rfind('/') + 1);
+    return doc.at("components").at("parameters").at(name).as_object();
+  }
+  return p;
+}
+
+// The enum of the path parameter `name` of an operation (path-level or its own), if any.
+std::vector<std::string> path_enum(const json::value& doc, const json::object& item,
+                                   const json::object& operation, const std::string& name) {
+  std::vector<std::string> out;
+  for (const auto* owner : {&item, &operation}) {
+    const auto* list = owner->if_contains("parameters");
+    if (list == nullptr) continue;
+    for (const auto& parameter : list->as_array()) {
+      const auto& p = resolved(doc, parameter);
+      if (p.at("in").as_string() != "path" || p.at("name").as_string() != name) continue;
+      const auto* schema = p.if_contains("schema");
+      const auto* values = schema ? schema->as_object().if_contains("enum") : nullptr;
+      if (values == nullptr) continue;
+      out.clear();
+      for (const auto& v : values->as_array()) out.emplace_back(v.as_string());
+    }
+  }
+  return out;
+}
+
+// The router paths of one documented path template: a segment that mixes a literal with a
+// parameter (`pain.001-{payment-product}`) is routed once per value of the parameter's enum
+// (the router matches such segments literally); the other parameters become "{}".
+std::vector<std::string> routed_forms(const json::value& doc, const std::string& path,
+                                      const json::object& item, const json::object& operation) {
+  std::vector<std::string> forms{""};
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    std::string segment = path.substr(start, end - start);
+    auto open = segment.find('{');
+    auto close = segment.find('}');
+    std::vector<std::string> choices{shape(segment)};
+    if (open != std::string::npos && close != std::string::npos &&
+        (open != 0 || close != segment.size() - 1)) {
+      auto name = segment.substr(open + 1, close - open - 1);
+      auto values = path_enum(doc, item, operation, name);
+      EXPECT_FALSE(values.empty()) << path << ": the parameter " << name
+                                   << " of a mixed segment has no enum";
+      choices.clear();
+      for (const auto& v : values) {
+        choices.push_back(segment.substr(0, open) + v + segment.substr(close + 1));
+      }
+    }
+    std::vector<std::string> next;
+    for (const auto& f : forms) {
+      for (const auto& c : choices) next.push_back(f + "/" + c);
+    }
+    forms = std::move(next);
+    start = end + 1;
+  }
+  return forms;
+}
+
 // "GET /v3/accounts/{}/balances" of every operation the document places on `listener`.
 std::set<std::string> documented(const std::string& listener) {
   std::set<std::string> out;
@@ -61,8 +128,10 @@ std::set<std::string> documented(const std::string& listener) {
     for (const auto& [method, operation] : item.as_object()) {
       if (!operation.is_object() || !operation.as_object().contains("responses")) continue;
       for (const auto& l : operation.at("x-sandbank-listener").as_array()) {
-        if (l.as_string() == listener) {
-          out.insert(upper(std::string(method)) + " " + shape(std::string(path)));
+        if (l.as_string() != listener) continue;
+        for (const auto& form :
+             routed_forms(doc, std::string(path), item.as_object(), operation.as_object())) {
+          out.insert(upper(std::string(method)) + " " + form);
         }
       }
     }
@@ -148,6 +217,13 @@ TEST_F(RoutesOpenApiTest, EveryApiRouteIsDocumentedAndEveryDocumentedOperationIs
   EXPECT_TRUE(unrouted.empty()) << "documented on the API listener but not routed:\n"
                                 << listing(unrouted);
   EXPECT_GE(routes.size(), 24u);
+  // pain.001 (3 products × single POST, GET, DELETE, v1 and v2 status; periodic POST, GET,
+  // DELETE, status) and bulk payments (v1 POST, GET, DELETE, status; v2 POST, GET).
+  EXPECT_TRUE(routes.count("POST /v1/payments/pain.001-sepa-credit-transfers"));
+  EXPECT_TRUE(routes.count("GET /v2/payments/pain.001-domestic-credit-transfers/{}/status"));
+  EXPECT_TRUE(routes.count("DELETE /v1/periodic-payments/pain.001-cross-border-credit-transfers/{}"));
+  EXPECT_TRUE(routes.count("GET /v1/bulk-payments/{}/{}/status"));
+  EXPECT_TRUE(routes.count("GET /v2/bulk-payments/{}/{}"));
 }
 
 TEST_F(RoutesOpenApiTest, EveryWebRouteIsDocumentedAndEveryDocumentedOperationIsARoute) {
@@ -184,7 +260,13 @@ TEST(OpenApiDocument, DetailCodesIncludeEverySigningCodeAndTheRoutersOwn) {
   }
   for (const char* code :
        {"route.not_found", "route.method_not_allowed", "http.malformed", "http.request_timeout",
-        "http.body_too_large", "http.header_too_large", "internal", "store.busy"}) {
+        "http.body_too_large", "http.header_too_large", "internal", "store.busy",
+        // pain.001 documents (api/pain001, api/pis_xml_api) and bulk payments.
+        "pain001.too_large", "pain001.malformed", "pain001.doctype", "pain001.entity",
+        "pain001.external_entity", "pain001.too_deep", "pain001.too_many_elements",
+        "pain001.not_pain001", "pain001.namespace", "pain001.element_repeated",
+        "pain001.not_single", "pain001.count_mismatch", "pain001.control_sum_mismatch",
+        "pain001.parser", "pain001.writer", "payment.form_malformed", "payment.bulk_too_large"}) {
     EXPECT_TRUE(codes.count(code)) << code << " is not in DetailCode";
   }
 }
