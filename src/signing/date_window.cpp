@@ -15,8 +15,20 @@ std::string make_date(const Clock& clock) {
   return format_imf_fixdate(clock.now());
 }
 
+namespace {
+
+// t - now in seconds. Subtracting the time points themselves would overflow their nanosecond
+// count for dates centuries apart (a Date of 1699 is a valid HTTP date).
+std::chrono::seconds seconds_between(TimePoint t, TimePoint now) {
+  using std::chrono::duration_cast;
+  return duration_cast<std::chrono::seconds>(t.time_since_epoch()) -
+         duration_cast<std::chrono::seconds>(now.time_since_epoch());
+}
+
+}  // namespace
+
 std::string describe_skew(TimePoint t, TimePoint now) {
-  auto diff = std::chrono::duration_cast<std::chrono::seconds>(t - now).count();
+  auto diff = seconds_between(t, now).count();
   if (diff == 0) return "equal to";
   if (diff > 0) return fmt::format("{} s ahead of", diff);
   return fmt::format("{} s behind", -diff);
@@ -108,7 +120,7 @@ Diagnosis check_date_value(std::string_view value, TimePoint now, Seconds window
     d.fact("example", format_imf_fixdate(now));
     return d;
   }
-  auto skew = std::chrono::duration_cast<std::chrono::seconds>(parsed->time - now);
+  auto skew = seconds_between(parsed->time, now);
   if (skew > window || skew < -window) {
     auto d = Diagnosis::unauthorized(
         std::string(codes::kDateOutsideWindow),

@@ -17,6 +17,16 @@ Message dated(std::string date) {
   return m;
 }
 
+// Found by fuzz/dates: a valid HTTP date centuries away overflowed the nanosecond difference.
+TEST(DateWindow, DatesCenturiesAwayAreOutsideTheWindowWithoutOverflow) {
+  for (const char* date : {"Mon, 16 Mar 1699 10:00:00 GMT", "Sat, 01 Jan 1678 00:00:00 GMT",
+                           "Tue, 31 Dec 2261 23:59:59 GMT"}) {
+    auto d = check_date_value(date, t0());
+    EXPECT_EQ(d.code, "date.outside_window") << date;
+    EXPECT_NE(d.message.find(" s "), std::string::npos) << d.message;
+  }
+}
+
 TEST(DateWindow, MakesTheGuidesFormat) {
   ManualClock clock(t0());
   EXPECT_EQ(make_date(clock), "Tue, 24 Nov 2026 10:00:00 GMT");
