@@ -190,6 +190,8 @@ class RequestParser final : public bhttp::basic_parser<true> {
   unsigned version = 11;
   std::vector<Header> headers;
   std::string body;
+  // Why the body's length is uncertain (the request is then refused), or empty.
+  std::string framing_error;
 
   std::string_view header(std::string_view name) const {
     for (const auto& h : headers) {
@@ -208,10 +210,40 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_response_impl(int, beast::string_view, int, error_code& ec) override {
     ec = bhttp::error::bad_method;  // never called for a request parser
   }
-  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
-                     error_code&) override {
+  void on_field_impl(bhttp::field field, beast::string_view name, beast::string_view value,
+                     error_code& ec) override {
+    const std::string_view text(value.data(), value.size());
+    if (field == bhttp::field::transfer_encoding) {
+      // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
+      // HTTP/1.0. Anything else leaves the body's length uncertain, and what follows could be
+      // read as a request of its own (request smuggling).
+      if (version < 11) {
+        return refuse_framing(ec, "An HTTP/1.0 request must not carry Transfer-Encoding");
+      }
+      if (has_transfer_encoding_) {
+        return refuse_framing(ec, "The request carries Transfer-Encoding more than once");
+      }
+      if (has_content_length_) {
+        return refuse_framing(ec, "The request carries both Content-Length and Transfer-Encoding");
+      }
+      if (!iequals(trim_ows(text), "chunked")) {
+        return refuse_framing(ec,
+                              "Transfer-Encoding must be exactly chunked, the only transfer "
+                              "coding this server reads");
+      }
+      has_transfer_encoding_ = true;
+    } else if (field == bhttp::field::content_length) {
+      if (has_transfer_encoding_) {
+        return refuse_framing(ec, "The request carries both Transfer-Encoding and Content-Length");
+      }
+      has_content_length_ = true;
+    }
     headers.push_back(
-        Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});
+  }
+  void refuse_framing(error_code& ec, std::string_view why) {
+    framing_error.assign(why.data(), why.size());
+    ec = bhttp::error::bad_transfer_encoding;
   }
   void on_header_impl(error_code&) override {}
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
@@ -229,6 +261,9 @@ class RequestParser final : public bhttp::basic_parser<true> {
     return data.size();
   }
   void on_finish_impl(error_code&) override {}
+
+  bool has_transfer_encoding_ = false;
+  bool has_content_length_ = false;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -745,6 +780,19 @@ class Connection final : public ConnectionBase {
       return respond_with_error(
           Error(413, "http.body_too_large",
                 fmt::format("The request body exceeds {} bytes", limits_.max_body_bytes)));
+    }
+    if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
+        ec == bhttp::error::multiple_content_length) {
+      std::string why = parser_ ? parser_->framing_error : std::string();
+      if (why.empty()) {
+        why = ec == bhttp::error::bad_transfer_encoding
+                  ? "Transfer-Encoding is sent twice or together with Content-Length"
+                  : "Content-Length is not one number, or is sent again with another value, or "
+                    "together with Transfer-Encoding";
+      }
+      return respond_with_error(Error(400, "http.framing_invalid",
+                                      "The length of the request body is uncertain: " + why,
+                                      "RFC 9112 section 6.3"));
     }
     if (is_malformed(ec)) {
       return respond_with_error(

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "core/strings.hpp"
 #include "core/time_format.hpp"
 #include "http_test_support.hpp"
 
@@ -548,6 +549,79 @@ TEST_F(ServerTest, MalformedHttpGets400AndClose) {
   RawClient version(port("plain"), false);
   version.send("GET /health HTTP/9.9\r\n\r\n");
   EXPECT_EQ(parse_http_response(version.read_all(5s)).status, 400u);
+}
+
+// How many responses `raw` holds: each carries one X-ING-Response-ID.
+std::size_t response_count(const std::string& raw) {
+  std::string lower = to_lower(raw);
+  std::size_t n = 0;
+  for (auto at = lower.find("x-ing-response-id:"); at != std::string::npos;
+       at = lower.find("x-ing-response-id:", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// RFC 9112 §6.1/§6.3: a request whose body length is not certain is refused with 400 and the
+// connection closed, so that what follows it is never read as a request of its own.
+TEST_F(ServerTest, AmbiguousFramingIs400AndTheSmuggledRequestIsNeverAnswered) {
+  const std::string smuggled = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  const std::vector<std::string> framings = {
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: chunked, gzip\r\n",
+      "Transfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: xchunked\r\n",
+      "Transfer-Encoding: \"chunked\"\r\n",
+      "Transfer-Encoding: chunked, chunked\r\n",
+      "Transfer-Encoding: chunked;ext=1\r\n",
+      "Transfer-Encoding:\r\n",
+      "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+      "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: gzip\r\nContent-Length: 0\r\n",
+      "Content-Length: 0\r\nTransfer-Encoding: gzip\r\n",
+      "Content-Length: 0\r\nContent-Length: 5\r\n",
+      "Content-Length: 0, 5\r\n",
+  };
+  for (std::string listener : {"plain", "api"}) {
+    for (const auto& framing : framings) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\n" + framing + "\r\n" + smuggled);
+      bool closed = false;
+      std::string raw = client.read_all(3s, &closed);
+      CurlResult r = parse_http_response(raw);
+      EXPECT_EQ(r.status, 400u) << listener << " " << framing << raw;
+      if (r.status == 400) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.framing_invalid") << framing;
+      }
+      EXPECT_EQ(response_count(raw), 1u) << listener << " " << framing << raw;
+      EXPECT_EQ(r.header("Connection").value_or(""), "close") << framing;
+      EXPECT_TRUE(closed) << listener << " " << framing;
+    }
+  }
+  // HTTP/1.0 has no chunked coding: its framing is faulty (RFC 9112 §6.1).
+  RawClient old(port("plain"), false);
+  old.send("POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+  bool closed = false;
+  std::string raw = old.read_all(3s, &closed);
+  EXPECT_EQ(parse_http_response(raw).status, 400u) << raw;
+  EXPECT_EQ(response_count(raw), 1u) << raw;
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, ChunkedInAnyCaseStaysAccepted) {
+  for (std::string coding : {"chunked", "Chunked", "CHUNKED"}) {
+    RawClient client(port("plain"), false);
+    client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: " + coding +
+                "\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: localhost\r\n"
+                "Connection: close\r\n\r\n");
+    std::string raw = client.read_all(3s);
+    EXPECT_EQ(parse_http_response(raw).status, 200u) << coding << raw;
+    EXPECT_NE(raw.find(R"({"size":3,"prefix":"abc"})"), std::string::npos) << raw;
+    EXPECT_EQ(response_count(raw), 2u) << raw;
+  }
 }
 
 TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
