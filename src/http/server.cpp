@@ -57,6 +57,9 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
 // Response buffers above this size are freed after the response is sent.
 constexpr std::size_t kKeptBufferBytes = 16 * 1024;
+// What an incomplete chunk-size line may hold beyond the chunk extensions' budget: the size
+// digits and the line ends.
+constexpr std::size_t kChunkLineSlack = 64;
 // What one read from a socket (or one SSL_read) asks for at most.
 constexpr std::size_t kReadChunk = 16 * 1024 + 512;
 
@@ -192,6 +195,10 @@ class RequestParser final : public bhttp::basic_parser<true> {
   std::string body;
   // Why the body's length is uncertain (the request is then refused), or empty.
   std::string framing_error;
+  // What the chunk extensions and trailer fields of a chunked body may still take: they count
+  // against the header limit, with the request line and headers. Beyond it put() fails with
+  // header_limit. Set by the connection once the header is parsed.
+  std::size_t metadata_budget = 0;
 
   std::string_view header(std::string_view name) const {
     for (const auto& h : headers) {
@@ -213,6 +220,11 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_field_impl(bhttp::field field, beast::string_view name, beast::string_view value,
                      error_code& ec) override {
     const std::string_view text(value.data(), value.size());
+    if (is_header_done()) {
+      // A trailer field: counted, then dropped. It is not merged into the headers (RFC 9110
+      // §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
+      return charge(name.size() + value.size() + 4, ec);
+    }
     if (field == bhttp::field::transfer_encoding) {
       // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
       // HTTP/1.0. Anything else leaves the body's length uncertain, and what follows could be
@@ -255,7 +267,17 @@ class RequestParser final : public bhttp::basic_parser<true> {
     body.append(data.data(), data.size());
     return data.size();
   }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  void on_chunk_header_impl(std::uint64_t, beast::string_view extensions, error_code& ec) override {
+    charge(extensions.size(), ec);  // skipped, but counted
+  }
+  void charge(std::size_t bytes, error_code& ec) {
+    if (bytes > metadata_budget) {
+      metadata_budget = 0;
+      ec = bhttp::error::header_limit;
+      return;
+    }
+    metadata_budget -= bytes;
+  }
   std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) override {
     body.append(data.data(), data.size());
     return data.size();
@@ -586,6 +608,7 @@ class Connection final : public ConnectionBase {
   void do_read_request() {
     if (server_.stopping || stop_requested_) return close_now();
     parser_.emplace();
+    header_bytes_ = 0;
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(limits_.max_body_bytes);
@@ -731,10 +754,13 @@ class Connection final : public ConnectionBase {
     while (buffer_.size() > 0 && !parser_->is_header_done()) {
       std::size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
+      header_bytes_ += used;
       if (ec || used == 0) break;
     }
     if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
     if (!parser_->is_header_done()) return read_more(&Connection::parse_header);
+    parser_->metadata_budget =
+        limits_.max_header_bytes > header_bytes_ ? limits_.max_header_bytes - header_bytes_ : 0;
     if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
         !parser_->is_done()) {
       return do_write_continue();
@@ -758,7 +784,14 @@ class Connection final : public ConnectionBase {
       if (ec || used == 0) break;
     }
     if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
-    if (!parser_->is_done()) return read_more(&Connection::parse_body);
+    if (!parser_->is_done()) {
+      // What the parser left in buffer_ is an incomplete chunk header (size and extensions) or
+      // trailer section: it waits for its end within the header limit, not without bound.
+      if (buffer_.size() > parser_->metadata_budget + kChunkLineSlack) {
+        return on_read_error(bhttp::error::header_limit);
+      }
+      return read_more(&Connection::parse_body);
+    }
     clear_deadline();
     handle_request();
   }
@@ -772,9 +805,11 @@ class Connection final : public ConnectionBase {
           fmt::format("The request was not received within {} s", limits_.read_timeout.count())));
     }
     if (ec == bhttp::error::header_limit) {
-      return respond_with_error(Error(
-          431, "http.header_too_large",
-          fmt::format("The request line and headers exceed {} bytes", limits_.max_header_bytes)));
+      return respond_with_error(
+          Error(431, "http.header_too_large",
+                fmt::format("The request line and headers (with the chunk extensions and trailer "
+                            "fields of a chunked body) exceed {} bytes",
+                            limits_.max_header_bytes)));
     }
     if (ec == bhttp::error::body_limit) {
       return respond_with_error(
@@ -1117,9 +1152,10 @@ class Connection final : public ConnectionBase {
   bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  std::string head_;     // the response being written: status line, header and body
-  std::string body_;     // or its body apart (TLS, longer than kCopiedBodyBytes)
-  std::string tls_out_;  // the TLS records of the response (write_tls_direct)
+  std::size_t header_bytes_ = 0;  // what the request line and headers of parser_ took
+  std::string head_;              // the response being written: status line, header and body
+  std::string body_;              // or its body apart (TLS, longer than kCopiedBodyBytes)
+  std::string tls_out_;           // the TLS records of the response (write_tls_direct)
   struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
   };

@@ -624,6 +624,55 @@ TEST_F(ServerTest, ChunkedInAnyCaseStaysAccepted) {
   }
 }
 
+// Chunk extensions and trailer fields count against the header limit: neither is buffered
+// without bound, and a request that exceeds it is refused at once (the read timeout is 5 s).
+TEST_F(ServerTest, OversizedChunkExtensionsAndTrailersAreRefusedAtOnce) {
+  const std::string head =
+      "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string many_extensions;  // 40 chunks, each under the limit, together over it
+  for (int i = 0; i < 40; ++i) many_extensions += "1;e=" + std::string(500, 'x') + "\r\na\r\n";
+  const std::vector<std::pair<std::string, bool>> starts = {
+      {"5;ext=", true},                          // one endless extension
+      {"0;ext=", true},                          // the last chunk's
+      {"5\r\nabcde\r\n0\r\nX-Trailer: ", true},  // one endless trailer field
+      {many_extensions, false},                  // many extensions, each one small
+  };
+  for (std::string listener : {"plain", "api"}) {
+    for (const auto& [start, endless] : starts) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      auto started = std::chrono::steady_clock::now();
+      client.send(head + start);
+      if (endless) {
+        const std::string filler(16 * 1024, 'a');
+        for (int i = 0; i < 32 && client.send(filler); ++i) {
+        }
+      }
+      bool closed = false;
+      CurlResult r = parse_http_response(client.read_all(4s, &closed));
+      EXPECT_EQ(r.status, 431u) << listener << " " << start.substr(0, 40);
+      if (r.status != 0) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.header_too_large");
+      }
+      EXPECT_TRUE(closed);
+      EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << listener << " " << start;
+    }
+  }
+  expect_healthy();
+}
+
+TEST_F(ServerTest, ChunkExtensionsAreSkippedAndTrailersNeverBecomeHeaders) {
+  RawClient client(port("plain"), false);
+  client.send(
+      "GET /headers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3;name=value;q=\"quoted\"\r\nabc\r\n0\r\nX-Trailer: late\r\nHost: evil\r\n\r\n");
+  CurlResult r = parse_http_response(client.read_response(3s));
+  ASSERT_EQ(r.status, 200u);
+  auto names = json_of(r.body).at("names").as_array();
+  EXPECT_EQ(names.size(), 2u) << r.body;  // Host, Transfer-Encoding
+  EXPECT_EQ(r.body.find("X-Trailer"), std::string::npos) << r.body;
+}
+
 TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
   RawClient client(port("api"), false);
   ASSERT_TRUE(client.ok());
