@@ -92,6 +92,18 @@ std::string serial_hex(X509* cert) {
   return out.substr(first);
 }
 
+// The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form; "" when unknown.
+std::string peer_address(const tcp::socket& socket) {
+  error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return {};
+  auto address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
+}
+
 unsigned valid_status(unsigned status) {
   return status >= 100 && status <= 599 ? status : 500;
 }
@@ -293,8 +305,67 @@ class RequestParser final : public bhttp::basic_parser<true> {
 // ~Server stops and joins the threads, and the registry is declared before the io_context so it
 // outlives the handlers the io_context destroys.
 
-class ConnectionBase;
 class Listener;
+
+// What the server's bookkeeping sees of a connection, from any thread.
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  // Where the connection stands; changed on its strand, except to kShed (State::admit).
+  enum Activity : int {
+    kBusy,       // reading, handling or writing a request, closing
+    kSilent,     // accepted, nothing of a request yet (TLS handshake or waiting for a byte)
+    kKeptAlive,  // waiting for the next request
+    kShed,       // told to close to make room for a new connection
+  };
+
+  explicit ConnectionBase(std::string client) : client_(std::move(client)) {}
+  virtual ~ConnectionBase() = default;
+  // Both post onto the connection's strand; callable from any thread.
+  virtual void server_stopping() = 0;
+  virtual void force_close() = 0;
+
+  // The peer's IP address ("127.0.0.1"; an IPv4-mapped IPv6 address in its IPv4 form).
+  const std::string& client() const { return client_; }
+  Activity activity() const { return static_cast<Activity>(activity_.load(kRelaxed)); }
+  std::chrono::steady_clock::time_point idle_since() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(idle_since_.load(kRelaxed)));
+  }
+  // kSilent or kKeptAlive → kShed; false when the connection is no longer `from`.
+  bool try_shed(Activity from) {
+    int expected = from;
+    return activity_.compare_exchange_strong(expected, kShed, kRelaxed);
+  }
+
+  // Guarded by State::mu.
+  bool registered = false;    // counted in State::connections and State::per_client
+  bool shed_counted = false;  // counted in State::shedding
+
+ protected:
+  // Before a request is read. False when the connection has been shed: it must close.
+  bool become_busy() {
+    int a = activity_.load(kRelaxed);
+    while (a != kBusy) {
+      if (a == kShed) return false;
+      if (activity_.compare_exchange_weak(a, kBusy, kRelaxed)) break;
+    }
+    return true;
+  }
+  // After a response, waiting for the next request. False when shed: it must close.
+  bool become_kept_alive() {
+    idle_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(), kRelaxed);
+    int expected = kBusy;
+    return activity_.compare_exchange_strong(expected, kKeptAlive, kRelaxed) ||
+           expected == kKeptAlive;
+  }
+
+ private:
+  static constexpr auto kRelaxed = std::memory_order_relaxed;
+  const std::string client_;
+  std::atomic<int> activity_{kSilent};
+  std::atomic<std::chrono::steady_clock::rep> idle_since_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
+};
 
 struct Server::State {
   Limits limits;
@@ -305,8 +376,10 @@ struct Server::State {
   const Clock* clock = &default_clock;
   RandomSource* random = &default_random;
 
-  mutable std::mutex mu;  // guards connections
+  mutable std::mutex mu;  // guards connections, per_client, shedding
   std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> connections;
+  std::unordered_map<std::string, std::size_t> per_client;  // open connections per address
+  std::size_t shedding = 0;  // connections shed to make room that have not closed yet
   std::atomic<bool> stopping{false};
   std::atomic<bool> started{false};
 
@@ -350,13 +423,71 @@ struct Server::State {
     std::lock_guard lock(mu);
     return connections.size();
   }
-  void add(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
-    std::lock_guard lock(mu);
-    connections.emplace(c, std::move(w));
+  enum class Admission { kAdmitted, kClientFull, kServerFull };
+  // Counts a new connection in, or says why not: its client holds max_connections_per_client
+  // connections, or the server max_connections and none of them is idle. At the global limit
+  // an idle connection is shed to make room: the longest idle kept-alive one, else the oldest
+  // that has sent nothing.
+  Admission admit(const std::shared_ptr<ConnectionBase>& c) {
+    std::shared_ptr<ConnectionBase> shed;
+    {
+      std::lock_guard lock(mu);
+      auto mine = per_client.find(c->client());
+      if (mine != per_client.end() && mine->second >= limits.max_connections_per_client) {
+        return Admission::kClientFull;
+      }
+      if (connections.size() - shedding >= limits.max_connections) {
+        shed = shed_one_locked();
+        if (!shed) return Admission::kServerFull;
+      }
+      connections.emplace(c.get(), c);
+      ++per_client[c->client()];
+      c->registered = true;
+    }
+    if (shed) shed->force_close();
+    return Admission::kAdmitted;
+  }
+  // Caller holds mu.
+  std::shared_ptr<ConnectionBase> shed_one_locked() {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      std::shared_ptr<ConnectionBase> best;
+      ConnectionBase::Activity best_activity = ConnectionBase::kBusy;
+      std::chrono::steady_clock::time_point best_since;
+      for (auto& [raw, weak] : connections) {
+        auto c = weak.lock();
+        if (!c) continue;  // on its way out
+        auto activity = c->activity();
+        if (activity != ConnectionBase::kKeptAlive && activity != ConnectionBase::kSilent) {
+          continue;
+        }
+        auto since = c->idle_since();
+        bool better =
+            !best ||
+            (activity == ConnectionBase::kKeptAlive && best_activity == ConnectionBase::kSilent) ||
+            (activity == best_activity && since < best_since);
+        if (!better) continue;
+        best = std::move(c);
+        best_activity = activity;
+        best_since = since;
+      }
+      if (!best) return nullptr;
+      if (best->try_shed(best_activity)) {
+        best->shed_counted = true;
+        ++shedding;
+        return best;
+      }
+      // It started a request meanwhile: look again.
+    }
+    return nullptr;
   }
   void remove(ConnectionBase* c) {
     std::lock_guard lock(mu);
+    if (!c->registered) return;
     connections.erase(c);
+    if (auto mine = per_client.find(c->client()); mine != per_client.end() && --mine->second == 0) {
+      per_client.erase(mine);
+    }
+    if (c->shed_counted) --shedding;
   }
   std::vector<std::shared_ptr<ConnectionBase>> live_connections() const {
     std::vector<std::shared_ptr<ConnectionBase>> out;
@@ -375,14 +506,6 @@ struct Server::State {
     }
   }
   void on_stop_poll(error_code ec);
-};
-
-class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
- public:
-  virtual ~ConnectionBase() = default;
-  // Both post onto the connection's strand; callable from any thread.
-  virtual void server_stopping() = 0;
-  virtual void force_close() = 0;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -492,14 +615,16 @@ class Connection final : public ConnectionBase {
   enum class Phase { Handshake, Idle, Reading, Handling, Writing, Closing };
 
  public:
-  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket)
-      : server_(listener->server()),
+  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket, std::string client)
+      : ConnectionBase(std::move(client)),
+        server_(listener->server()),
         limits_(server_.limits),
         listener_(std::move(listener)),
         stream_(make_stream(std::move(socket), *listener_)),
         timer_(stream_.get_executor()),
         tick_(std::min({limits_.read_timeout, limits_.keep_alive_timeout, limits_.handshake_timeout,
-                        limits_.write_timeout})) {
+                        limits_.first_request_timeout, limits_.write_timeout})),
+        remote_address_(ConnectionBase::client()) {
     if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
     if constexpr (kTls) {
       // Asio asks OpenSSL to free its record buffers whenever they are empty, that is after
@@ -507,21 +632,12 @@ class Connection final : public ConnectionBase {
       // kept-alive connection keeps them instead (about 34 KB).
       SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     }
-    error_code ec;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) {
-      auto address = remote.address();
-      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
-      }
-      remote_address_ = address.to_string();
-    }
   }
 
   ~Connection() override { server_.remove(this); }
 
+  // After State::admit counted it in.
   void run() {
-    server_.add(this, weak_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_self()] { self->on_run(); });
   }
 
@@ -569,7 +685,7 @@ class Connection final : public ConnectionBase {
 
   void do_handshake() {
     phase_ = Phase::Handshake;
-    set_deadline(limits_.handshake_timeout);
+    set_deadline(std::min(limits_.handshake_timeout, limits_.first_request_timeout));
     stream_.async_handshake(ssl::stream_base::server,
                             beast::bind_front_handler(&Connection::on_handshake, shared_self()));
   }
@@ -618,7 +734,13 @@ class Connection final : public ConnectionBase {
 
   void do_wait_first_byte() {
     phase_ = Phase::Idle;
-    set_deadline(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
+    if (served_ == 0) {
+      // A connection that has sent nothing yet: counted from the accept, TLS handshake included.
+      set_deadline(accepted_at_ + limits_.first_request_timeout - std::chrono::steady_clock::now());
+    } else {
+      if (!become_kept_alive()) return close_now();
+      set_deadline(limits_.keep_alive_timeout);
+    }
     read_more(&Connection::on_first_byte);
   }
 
@@ -742,6 +864,7 @@ class Connection final : public ConnectionBase {
   }
 
   void do_read_header() {
+    if (!become_busy()) return close_now();  // shed to make room while it waited
     phase_ = Phase::Reading;
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
@@ -1171,10 +1294,11 @@ class Connection final : public ConnectionBase {
   bool linger_ = false;
   std::size_t linger_budget_ = 0;
   std::size_t served_ = 0;
+  const std::chrono::steady_clock::time_point accepted_at_{std::chrono::steady_clock::now()};
   std::chrono::steady_clock::time_point started_steady_{std::chrono::steady_clock::now()};
   TimePoint started_time_{};
 
-  std::string remote_address_;
+  const std::string& remote_address_;
   std::vector<Bytes> client_chain_;
   std::string client_serial_;
   std::shared_ptr<detail::ClientCertificateCache> certificate_cache_;
@@ -1193,17 +1317,30 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  if (server_.connection_count() >= server_.limits.max_connections) {
-    spdlog::debug("http: {} refused a connection: {} connections open", config_.name,
-                  server_.limits.max_connections);
-    socket.close(ignored);
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::string client = peer_address(socket);
+  std::shared_ptr<ConnectionBase> connection;
+  if (tls_) {
+    connection = std::make_shared<Connection<true>>(shared_from_this(), std::move(socket), client);
   } else {
-    socket.set_option(tcp::no_delay(true), ignored);
-    if (tls_) {
-      std::make_shared<Connection<true>>(shared_from_this(), std::move(socket))->run();
-    } else {
-      std::make_shared<Connection<false>>(shared_from_this(), std::move(socket))->run();
-    }
+    connection = std::make_shared<Connection<false>>(shared_from_this(), std::move(socket), client);
+  }
+  switch (server_.admit(connection)) {
+    case Server::State::Admission::kAdmitted:
+      if (tls_) {
+        std::static_pointer_cast<Connection<true>>(connection)->run();
+      } else {
+        std::static_pointer_cast<Connection<false>>(connection)->run();
+      }
+      break;
+    case Server::State::Admission::kClientFull:
+      spdlog::debug("http: {} refused a connection from {}: it has {} open", config_.name, client,
+                    server_.limits.max_connections_per_client);
+      break;  // closed with the connection object
+    case Server::State::Admission::kServerFull:
+      spdlog::debug("http: {} refused a connection from {}: {} connections open, none idle",
+                    config_.name, client, server_.limits.max_connections);
+      break;
   }
   do_accept();
 }

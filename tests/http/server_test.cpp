@@ -760,6 +760,7 @@ TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
   Limits limits;
   limits.read_timeout = 1s;
   limits.keep_alive_timeout = 1s;
+  limits.first_request_timeout = 1s;
   OwnServer own(limits);
   own.server->start();
   auto started = std::chrono::steady_clock::now();
@@ -802,6 +803,36 @@ TEST(ServerTimeoutTest, SilentTlsClientIsClosedAfterTheHandshakeTimeout) {
   EXPECT_LT(took, 3s);
 }
 
+// A connection that has sent nothing (no TLS handshake, or no request after it) is closed after
+// Limits::first_request_timeout, counted from the accept; a kept-alive one waits longer.
+TEST(ServerTimeoutTest, SilentConnectionsAreClosedAfterTheFirstRequestTimeout) {
+  Limits limits;
+  limits.first_request_timeout = 1s;
+  limits.handshake_timeout = 5s;
+  limits.read_timeout = 5s;
+  limits.keep_alive_timeout = 5s;
+  OwnServer own(limits);
+  own.server->start();
+  auto started = std::chrono::steady_clock::now();
+  RawClient tcp_only(own.server->port("api"), false);
+  RawClient handshaken(own.server->port("api"), true);
+  RawClient plain(own.server->port("plain"), false);
+  RawClient kept(own.server->port("plain"), false);
+  ASSERT_TRUE(tcp_only.ok() && handshaken.ok() && plain.ok() && kept.ok());
+  kept.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  ASSERT_EQ(parse_http_response(kept.read_response(3s)).status, 200u);
+  for (RawClient* client : {&tcp_only, &handshaken, &plain}) {
+    bool closed = false;
+    EXPECT_EQ(client->read_all(4s, &closed), "");
+    EXPECT_TRUE(closed);
+  }
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 3s);
+  kept.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(kept.read_response(3s)).status, 200u);
+}
+
 // The read deadline of a request that starts late in a long keep-alive wait still holds: a
 // shorter timeout set after a longer one is not served late.
 TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
@@ -826,15 +857,32 @@ TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
   EXPECT_LT(took, 2500ms);
 }
 
+bool wait_for_connections(Server& server, std::size_t n) {
+  for (int i = 0; i < 300 && server.connection_count() != n; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  return server.connection_count() == n;
+}
+
+// Whether the connection was closed without an answer (read_all returns at once then).
+bool closed_unanswered(RawClient& client) {
+  bool closed = false;
+  std::string got = client.read_all(2s, &closed);
+  return closed && got.empty();
+}
+
 TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   Limits limits;
   limits.max_connections = 1;
   OwnServer own(limits, {"plain"});
   own.server->start();
+  // A connection in the middle of a request is never closed to make room (an idle one would
+  // be, see AtTheLimitIdleConnectionsMakeRoomBusyOnesDoNot).
   auto holder = std::make_unique<RawClient>(own.server->port("plain"), false);
   ASSERT_TRUE(holder->ok());
-  for (int i = 0; i < 100 && own.server->connection_count() < 1; ++i)
-    std::this_thread::sleep_for(10ms);
+  holder->send("GET /health HTTP/1.1\r\nHost: loc");
+  ASSERT_TRUE(wait_for_connections(*own.server, 1));
+  std::this_thread::sleep_for(100ms);  // the server has read the partial request
   RawClient extra(own.server->port("plain"), false);
   extra.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
   bool closed = false;
@@ -845,6 +893,94 @@ TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   for (int i = 0; i < 200 && own.server->connection_count() > 0; ++i)
     std::this_thread::sleep_for(10ms);
   EXPECT_EQ(curl(own.url("plain", "/health")).status, 200u);
+}
+
+// One client address may hold Limits::max_connections_per_client connections; beyond it its new
+// connections are closed at once while other clients are still served.
+TEST(ServerLimitTest, OneClientCannotTakeEveryConnection) {
+  Limits limits;
+  limits.max_connections = 8;
+  limits.max_connections_per_client = 3;
+  OwnServer own(limits);
+  own.server->start();
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(own.server->port("plain"), false));
+    ASSERT_TRUE(held.back()->ok());
+  }
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  for (std::string listener : {"plain", "api"}) {
+    RawClient extra(own.server->port(listener), false);
+    ASSERT_TRUE(extra.ok());
+    extra.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_TRUE(closed_unanswered(extra)) << listener;
+  }
+  RawClient other(own.server->port("plain"), false, 0, "127.0.0.2");
+  ASSERT_TRUE(other.ok());
+  other.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(other.read_response(3s)).status, 200u);
+  RawClient other_tls(own.server->port("api"), true, 0, "127.0.0.2");
+  ASSERT_TRUE(other_tls.ok());
+  other_tls.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(other_tls.read_response(3s)).status, 200u);
+  // A connection given back is a place for that client again.
+  held.pop_back();
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  RawClient again(own.server->port("plain"), false);
+  again.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(again.read_response(3s)).status, 200u);
+}
+
+// At the global limit a new connection takes the place of an idle one: a kept-alive connection
+// waiting for its next request first (the longest idle), then one that has sent nothing yet
+// (the oldest). Connections in the middle of a request are never closed for it.
+TEST(ServerLimitTest, AtTheLimitIdleConnectionsMakeRoomBusyOnesDoNot) {
+  Limits limits;
+  limits.max_connections = 4;
+  limits.max_connections_per_client = 4;
+  OwnServer own(limits, {"plain"});
+  own.server->start();
+  const auto port = own.server->port("plain");
+  const std::string health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  RawClient kept1(port, false, 0, "127.0.0.1");
+  kept1.send(health);
+  ASSERT_EQ(parse_http_response(kept1.read_response(3s)).status, 200u);
+  std::this_thread::sleep_for(50ms);
+  RawClient kept2(port, false, 0, "127.0.0.1");
+  kept2.send(health);
+  ASSERT_EQ(parse_http_response(kept2.read_response(3s)).status, 200u);
+  RawClient silent1(port, false, 0, "127.0.0.2");
+  std::this_thread::sleep_for(50ms);
+  RawClient silent2(port, false, 0, "127.0.0.2");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+
+  // A newcomer is served, then closes: its place is free again.
+  auto serve_newcomer = [&] {
+    RawClient c(port, false, 0, "127.0.0.3");
+    c.send("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    return parse_http_response(c.read_all(3s)).status;
+  };
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(kept1));  // the longest idle kept-alive connection went first
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  RawClient silent3(port, false, 0, "127.0.0.2");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(kept2));  // kept-alive before silent, even a younger one
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  // No kept-alive connection left: the oldest silent one goes, never one in mid-request.
+  RawClient busy(port, false, 0, "127.0.0.4");
+  busy.send("GET /health HTTP/1.1\r\nHost: loc");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  std::this_thread::sleep_for(100ms);  // the server has read the partial request
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(silent1));
+  busy.send("calhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(busy.read_response(3s)).status, 200u);
+  for (RawClient* c : {&silent2, &silent3}) {
+    c->send(health);
+    EXPECT_EQ(parse_http_response(c->read_response(3s)).status, 200u);
+  }
 }
 
 TEST(ServerLimitTest, RequestsPerConnectionAreLimitedAndTheClockIsInjected) {
