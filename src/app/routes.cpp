@@ -20,12 +20,7 @@ http::Response health(http::Request&) {
 template <typename F>
 http::Handler with_client(Services& services, F handler) {
   return [&services, handler](http::Request& request) {
-    std::vector<crypto::Certificate> intermediates;
-    for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
-      intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
-    }
-    auto identity =
-        services.authenticator.authenticate(request.client_certificate(), intermediates);
+    auto identity = services.authenticator.authenticate(request);
     return handler(request, *identity);
   };
 }

@@ -701,20 +701,27 @@ class Connection final : public ConnectionBase {
     do_read_request();
   }
 
+  // Once per connection: the requests share the chain and its parsed form (certificate_cache_).
   void capture_client_chain() {
     SSL* ssl = stream_.native_handle();
     X509* leaf = SSL_get0_peer_certificate(ssl);
     if (!leaf) return;
-    client_chain_.push_back(certificate_der(leaf));
     client_serial_ = serial_hex(leaf);
     // On the server side the peer chain does not include the leaf.
-    if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
-      for (int i = 0; i < sk_X509_num(chain); ++i) {
-        X509* cert = sk_X509_value(chain, i);
-        if (i == 0 && X509_cmp(cert, leaf) == 0) continue;
-        client_chain_.push_back(certificate_der(cert));
-      }
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+    const int sent = chain ? sk_X509_num(chain) : 0;
+    const int first = sent > 0 && X509_cmp(sk_X509_value(chain, 0), leaf) == 0 ? 1 : 0;
+    const auto length = static_cast<std::size_t>(1 + sent - first);
+    if (length > limits_.max_client_chain) {
+      client_chain_refused_ = length;
+      spdlog::debug("http: {} client {} sent a chain of {} certificates", listener_->config().name,
+                    remote_address_, length);
+      return;
     }
+    client_chain_.reserve(length);
+    client_chain_.push_back(certificate_der(leaf));
+    for (int i = first; i < sent; ++i)
+      client_chain_.push_back(certificate_der(sk_X509_value(chain, i)));
     certificate_cache_ = std::make_shared<detail::ClientCertificateCache>();
   }
 
@@ -1001,6 +1008,7 @@ class Connection final : public ConnectionBase {
     request.remote_address = remote_address_;
     // Lent to the request and taken back after the answer (return_chain): no copy per request.
     request.client_chain_der = std::move(client_chain_);
+    request.client_chain_refused = client_chain_refused_;
     request.client_certificate_cache = certificate_cache_;
     request.response_id = server_.next_response_id();
     return request;
@@ -1300,6 +1308,7 @@ class Connection final : public ConnectionBase {
 
   const std::string& remote_address_;
   std::vector<Bytes> client_chain_;
+  std::size_t client_chain_refused_ = 0;  // the chain's length when it was too long
   std::string client_serial_;
   std::shared_ptr<detail::ClientCertificateCache> certificate_cache_;
 };

@@ -34,6 +34,9 @@ struct Limits {
   // Open connections from one client IP address; beyond: its new connections are closed at once.
   std::size_t max_connections_per_client = 256;
   std::size_t max_requests_per_connection = 0;  // 0 = unlimited
+  // Certificates a TLS client may send, its own included. A longer chain is not kept (nor
+  // verified in the handshake): the request carries Request::client_chain_refused instead.
+  std::size_t max_client_chain = 10;
 };
 
 struct TlsConfig {
@@ -41,7 +44,8 @@ struct TlsConfig {
   std::string certificate_chain_file;  // server certificate first, then intermediates
   std::string private_key_file;        // unencrypted PEM
   // Ask for a client certificate (API listener). The handshake never fails for want of one or
-  // for an untrusted one: the chain goes to Request::client_chain_der and the app decides.
+  // for an untrusted one, and does not verify it: the chain goes to Request::client_chain_der
+  // and the app decides.
   bool request_client_certificate = false;
 };
 

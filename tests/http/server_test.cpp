@@ -51,11 +51,16 @@ void add_test_routes(Router& router) {
   router.add("GET", "/cert", [](Request& r) {
     boost::json::object o{{"chain", r.client_chain_der.size()}};
     if (!r.client_chain_der.empty()) o["leaf"] = hex_encode(r.client_chain_der.front());
+    if (r.client_chain_refused != 0) o["refused"] = r.client_chain_refused;
 #ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
     if (auto cert = r.client_certificate()) {
       o["serial"] = cert->serial_hex();
       o["same_object"] = cert.get() == r.client_certificate().get();
     }
+    const auto& intermediates = r.client_intermediates();
+    o["intermediates"] = intermediates.size();
+    o["intermediates_at"] = std::to_string(reinterpret_cast<std::uintptr_t>(&intermediates));
+    if (!intermediates.empty()) o["first_intermediate"] = intermediates.front().subject();
 #endif
     return Response::json(200, boost::json::serialize(o));
   });
@@ -981,6 +986,62 @@ TEST(ServerLimitTest, AtTheLimitIdleConnectionsMakeRoomBusyOnesDoNot) {
     c->send(health);
     EXPECT_EQ(parse_http_response(c->read_response(3s)).status, 200u);
   }
+}
+
+// Limits::max_client_chain bounds the certificates a TLS client may send (its leaf included):
+// a longer chain is not kept at all, and the request says how long it was, for the application
+// to refuse. Whatever its length, the chain is parsed once per connection, not per request.
+TEST(ServerLimitTest, ALongClientChainIsNotKeptAndAChainIsParsedOncePerConnection) {
+  const auto& pki = TestPki::get();
+  std::string extras;
+  for (int i = 0; i < 2; ++i) {
+    auto file = (pki.dir / ("unrelated" + std::to_string(i) + ".pem")).string();
+    auto made =
+        test::run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj",
+                           "/CN=Unrelated " + std::to_string(i), "-days", "2", "-out", file});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    std::ifstream in(file);
+    extras += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  auto long_chain = (pki.dir / "long-chain.pem").string();
+  {
+    std::ifstream chain(pki.client_chain);
+    std::ofstream(long_chain) << std::string(std::istreambuf_iterator<char>(chain), {}) << extras;
+  }
+  Limits limits;
+  limits.max_client_chain = 3;
+  OwnServer own(limits, {"api"});
+  own.server->start();
+
+  CurlResult refused =
+      curl(own.url("api", "/cert"), {"--cert", long_chain, "--key", pki.client_key});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  auto r = json_of(refused.body);
+  EXPECT_EQ(r.at("chain").as_int64(), 0) << refused.body;
+  EXPECT_EQ(r.at("refused").as_int64(), 4) << refused.body;
+
+  // curl sends the three requests on one connection.
+  CurlResult kept =
+      curl(own.url("api", "/cert"), {"--cert", pki.client_chain, "--key", pki.client_key,
+                                     own.url("api", "/cert"), own.url("api", "/cert")});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_EQ(kept.body.find("refused"), std::string::npos) << kept.body;
+#ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
+  std::set<std::string> addresses;
+  std::size_t answers = 0;
+  for (std::size_t at = 0; (at = kept.body.find('{', at)) != std::string::npos; ++answers) {
+    auto end = kept.body.find('}', at);
+    auto o = json_of(kept.body.substr(at, end - at + 1));
+    EXPECT_EQ(o.at("intermediates").as_int64(), 1);
+    EXPECT_NE(string_of(o.at("first_intermediate")).find("Test CA"), std::string::npos)
+        << kept.body;
+    addresses.insert(string_of(o.at("intermediates_at")));
+    at = end;
+  }
+  EXPECT_EQ(answers, 3u) << kept.body;
+  EXPECT_EQ(addresses.size(), 1u) << kept.body;  // the same parsed chain for every request
+#endif
 }
 
 TEST(ServerLimitTest, RequestsPerConnectionAreLimitedAndTheClockIsInjected) {

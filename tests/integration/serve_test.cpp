@@ -133,6 +133,32 @@ TEST_F(ServeTest, CertificateFromAnotherCaIs401) {
   EXPECT_EQ(detail_of(r), "mtls.certificate_untrusted");
 }
 
+// A client chain longer than the listener keeps (the leaf and 9 more) is refused with a 401
+// naming the limit, not verified on every request.
+TEST_F(ServeTest, AClientChainOfMoreThanTenCertificatesIs401) {
+  TempDir tmp;
+  std::string script = "cat " + server_->cert("example_client_tls.cer").string() + " > long.pem";
+  for (int i = 0; i < 11; ++i) {
+    script +=
+        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+        "-keyout /dev/null -subj /CN=unrelated" +
+        std::to_string(i) + " -days 2 -out u.pem 2>/dev/null && cat u.pem >> long.pem";
+  }
+  script += " && cat " + server_->cert("example_client_tls.cer").string() + " " +
+            server_->cert("ca.cer").string() + " > short.pem";
+  ASSERT_EQ(run_bash(script, tmp.path()).exit_code, 0);
+  auto key = server_->cert("example_client_tls.key").string();
+  auto refused = curl(with_ca({"--cert", (tmp.path() / "long.pem").string(), "--key", key,
+                               server_->api_url() + "/sandbank/whoami"}));
+  ASSERT_EQ(refused.curl_exit, 0) << refused.curl_stderr;
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(detail_of(refused), "mtls.certificate_chain_too_long");
+  EXPECT_NE(refused.body.find("12 certificates"), std::string::npos) << refused.body;
+  auto accepted = curl(with_ca({"--cert", (tmp.path() / "short.pem").string(), "--key", key,
+                                server_->api_url() + "/sandbank/whoami"}));
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+}
+
 TEST_F(ServeTest, IssuedThenRevokedCertificateIsRefusedWithoutRestart) {
   TempDir out;
   auto issued = sandbank({"certs", "issue", "--data", server_->data_dir().string(), "--out",
