@@ -221,6 +221,19 @@ TEST_F(caf, TokenWithoutTheFundsScopeIsForbidden) {
   expect_error(a, 403, "token.insufficient_scope");
 }
 
+// Boost.JSON keeps the last of a duplicated member; the signed body would say two things.
+TEST_F(caf, ABodyWithAMemberTwiceIsRefused) {
+  auto token = customer_token("Alice and Bob", kFundsAndBalances);
+  auto iban = current_account(token).first;
+  auto a = customer_call("POST", "/v1/funds-confirmations",
+                         R"({"account":{"iban":")" + iban +
+                             R"("},"instructedAmount":{"currency":"EUR","amount":"1.00",)"
+                             R"("amount":"999999.00"}})",
+                         token);
+  expect_error(a, 400, "request.duplicate_member");
+  EXPECT_NE(a.tpp("text").find("instructedAmount.amount"), std::string::npos) << a.text;
+}
+
 TEST_F(caf, MalformedRequestsNameTheField) {
   auto token = customer_token("Alice and Bob", kFundsAndBalances);
   auto iban = current_account(token).first;
