@@ -221,6 +221,10 @@ http::Response confirm_funds(PisApi& api, http::Request& request) {
   authenticate_signed_call(oauth, request, connection, oauth::TokenKind::Customer);
   auto access = oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(),
                                                bank::kScopeFunds);
+  if (auto type = request.header("Content-Type");
+      !type || !istarts_with(*type, "application/json")) {
+    throw Error(400, "request.content_type", "Content-Type must be application/json");
+  }
   boost::system::error_code ec;
   auto value = parse_request_json(request.body, ec);
   if (ec || !value.is_object()) {
