@@ -92,6 +92,45 @@ std::string serial_hex(X509* cert) {
   return out.substr(first);
 }
 
+// RFC 9112 §3.2 and RFC 3986 §3.2.2: uri-host [ ":" port ], where uri-host is an IP literal in
+// brackets, an IPv4 address or a reg-name (unreserved, sub-delims, percent-encoded bytes); an
+// empty Host is allowed.
+bool valid_host(std::string_view value) {
+  auto is_unreserved_or_sub_delim = [](unsigned char c) {
+    return std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
+  };
+  std::string_view port;
+  if (!value.empty() && value.front() == '[') {
+    auto close = value.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (unsigned char c : value.substr(1, close - 1)) {
+      // IPv6 (with an RFC 6874 zone "%25..."), or IPvFuture.
+      if (c == '\0' || !(is_unreserved_or_sub_delim(c) || c == ':' || c == '%')) return false;
+    }
+    auto rest = value.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return false;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    auto colon = value.find(':');
+    auto name = value.substr(0, colon);
+    if (colon != std::string_view::npos) port = value.substr(colon + 1);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      auto c = static_cast<unsigned char>(name[i]);
+      if (c == '%') {
+        if (i + 2 >= name.size() || !std::isxdigit(static_cast<unsigned char>(name[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
+          return false;
+        }
+        i += 2;
+      } else if (c == '\0' || !is_unreserved_or_sub_delim(c)) {
+        return false;
+      }
+    }
+  }
+  return std::all_of(port.begin(), port.end(),
+                     [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
 // The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form; "" when unknown.
 std::string peer_address(const tcp::socket& socket) {
   error_code ec;
@@ -205,8 +244,10 @@ class RequestParser final : public bhttp::basic_parser<true> {
   unsigned version = 11;
   std::vector<Header> headers;
   std::string body;
-  // Why the body's length is uncertain (the request is then refused), or empty.
-  std::string framing_error;
+  // Why the request is refused while its header is parsed (put() then fails with bad_value):
+  // a detail code and its message; empty when it is not.
+  std::string refusal_code;
+  std::string refusal_message;
   // What the chunk extensions and trailer fields of a chunked body may still take: they count
   // against the header limit, with the request line and headers. Beyond it put() fails with
   // header_limit. Set by the connection once the header is parsed.
@@ -261,15 +302,37 @@ class RequestParser final : public bhttp::basic_parser<true> {
         return refuse_framing(ec, "The request carries both Transfer-Encoding and Content-Length");
       }
       has_content_length_ = true;
+    } else if (field == bhttp::field::host) {
+      // RFC 9112 §3.2: one Host, a valid one.
+      if (has_host_) {
+        return refuse(ec, "http.host_duplicate",
+                      "The request carries the Host header more than once (RFC 9112 section 3.2)");
+      }
+      if (!valid_host(text)) {
+        return refuse(ec, "http.host_invalid",
+                      "The Host header is not a host name or IP address with an optional port "
+                      "(RFC 9112 section 3.2)");
+      }
+      has_host_ = true;
     }
     headers.push_back(
         Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});
   }
   void refuse_framing(error_code& ec, std::string_view why) {
-    framing_error.assign(why.data(), why.size());
-    ec = bhttp::error::bad_transfer_encoding;
+    refuse(ec, "http.framing_invalid",
+           "The length of the request body is uncertain: " + std::string(why));
   }
-  void on_header_impl(error_code&) override {}
+  void refuse(error_code& ec, std::string code, std::string message) {
+    refusal_code = std::move(code);
+    refusal_message = std::move(message);
+    ec = bhttp::error::bad_value;
+  }
+  void on_header_impl(error_code& ec) override {
+    if (version >= 11 && !has_host_) {
+      refuse(ec, "http.host_missing",
+             "An HTTP/1.1 request must carry a Host header (RFC 9112 section 3.2)");
+    }
+  }
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override {
     // The basic_parser has checked content_length against the body limit.
@@ -298,6 +361,7 @@ class RequestParser final : public bhttp::basic_parser<true> {
 
   bool has_transfer_encoding_ = false;
   bool has_content_length_ = false;
+  bool has_host_ = false;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -946,18 +1010,19 @@ class Connection final : public ConnectionBase {
           Error(413, "http.body_too_large",
                 fmt::format("The request body exceeds {} bytes", limits_.max_body_bytes)));
     }
+    if (parser_ && !parser_->refusal_code.empty()) {
+      return respond_with_error(Error(400, parser_->refusal_code, parser_->refusal_message));
+    }
     if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
         ec == bhttp::error::multiple_content_length) {
-      std::string why = parser_ ? parser_->framing_error : std::string();
-      if (why.empty()) {
-        why = ec == bhttp::error::bad_transfer_encoding
-                  ? "Transfer-Encoding is sent twice or together with Content-Length"
-                  : "Content-Length is not one number, or is sent again with another value, or "
-                    "together with Transfer-Encoding";
-      }
-      return respond_with_error(Error(400, "http.framing_invalid",
-                                      "The length of the request body is uncertain: " + why,
-                                      "RFC 9112 section 6.3"));
+      return respond_with_error(
+          Error(400, "http.framing_invalid",
+                ec == bhttp::error::bad_transfer_encoding
+                    ? "The length of the request body is uncertain: Transfer-Encoding is sent "
+                      "twice or together with Content-Length (RFC 9112 section 6.3)"
+                    : "The length of the request body is uncertain: Content-Length is not one "
+                      "number, or is sent again with another value, or together with "
+                      "Transfer-Encoding (RFC 9112 section 6.3)"));
     }
     if (is_malformed(ec)) {
       return respond_with_error(

@@ -678,6 +678,45 @@ TEST_F(ServerTest, ChunkExtensionsAreSkippedAndTrailersNeverBecomeHeaders) {
   EXPECT_EQ(r.body.find("X-Trailer"), std::string::npos) << r.body;
 }
 
+// RFC 9112 §3.2: an HTTP/1.1 request without Host, any request with two Host fields or with an
+// invalid one is answered 400 (and the connection closed, as for every request the server
+// refuses itself). HTTP/1.0 may leave Host out (see Http10ClosesUnlessAskedToKeepAlive).
+TEST_F(ServerTest, AMissingDuplicatedOrInvalidHostIs400) {
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"GET /health HTTP/1.1\r\n\r\n", "http.host_missing"},
+      {"GET /health HTTP/1.1\r\nX-Host: localhost\r\n\r\n", "http.host_missing"},
+      {"GET /health HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\n\r\n", "http.host_duplicate"},
+      {"GET /health HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n", "http.host_duplicate"},
+      {"GET /health HTTP/1.0\r\nHost: a.example\r\nHOST: a.example\r\n\r\n", "http.host_duplicate"},
+  };
+  std::vector<std::pair<std::string, std::string>> cases = refused;
+  for (std::string bad :
+       {"exa mple.com", "a/b", "user@host", "a:b:c", "[::1", "[::1]x", "[::1]:x", "host:8x", "a%zz",
+        "a%4", "\xc3\xa9.example", "a\"b", "<script>", "a,b\\c", "[]"}) {
+    cases.push_back({"GET /health HTTP/1.1\r\nHost: " + bad + "\r\n\r\n", "http.host_invalid"});
+  }
+  for (std::string listener : {"plain", "api", "web"}) {
+    for (const auto& [request, detail] : cases) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      client.send(request);
+      bool closed = false;
+      CurlResult r = parse_http_response(client.read_all(3s, &closed));
+      EXPECT_EQ(r.status, 400u) << listener << " " << request;
+      if (r.status == 400) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), detail) << request;
+      }
+      EXPECT_TRUE(closed) << request;
+    }
+  }
+  for (std::string good : {"", "localhost", "localhost:8443", "127.0.0.1:1", "[::1]:8443",
+                           "[fe80::1%25eth0]", "EXAMPLE.com.", "a_b~c-d!$&'()*+,;=%41", "host:"}) {
+    RawClient client(port("plain"), false);
+    client.send("GET /health HTTP/1.1\r\nHost: " + good + "\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(parse_http_response(client.read_all(3s)).status, 200u) << good;
+  }
+}
+
 TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
   RawClient client(port("api"), false);
   ASSERT_TRUE(client.ok());
