@@ -717,6 +717,23 @@ TEST_F(ServerTest, AMissingDuplicatedOrInvalidHostIs400) {
   }
 }
 
+// An error that names what the request sent stays valid JSON: invalid UTF-8 in it is replaced.
+TEST_F(ServerTest, ErrorsEchoingInvalidUtf8AreStillJson) {
+  for (std::string listener : {"plain", "api"}) {
+    RawClient client(port(listener), listener != "plain");
+    client.send("GET /no/\xFF\xFE\xC3 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CurlResult r = parse_http_response(client.read_response(3s));
+    EXPECT_EQ(r.status, 404u);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r.body, ec);  // refuses invalid UTF-8
+    EXPECT_FALSE(ec) << r.body;
+    if (!ec) {
+      EXPECT_EQ(string_of(v.at("message")),
+                "No resource at /no/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    }
+  }
+}
+
 TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
   RawClient client(port("api"), false);
   ASSERT_TRUE(client.ok());

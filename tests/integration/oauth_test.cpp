@@ -208,6 +208,11 @@ TEST_F(OAuthTest, TokenEndpointErrorsFollowRfc6749) {
   EXPECT_EQ(subset.status, 200);
   EXPECT_EQ(member(subset, "scope"), "granting");
 
+  // The message names the grant_type sent; its invalid UTF-8 does not make the body invalid JSON.
+  auto bytes = post("grant_type=\xFF\xFE&client_id=x");
+  EXPECT_EQ(bytes.status, 400);
+  EXPECT_EQ(member(bytes, "error"), "unsupported_grant_type") << bytes.body;
+
   auto no_grant = post("client_id=x");
   EXPECT_EQ(no_grant.status, 400);
   EXPECT_EQ(member(no_grant, "error"), "invalid_request");
