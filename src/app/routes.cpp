@@ -71,6 +71,10 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
 
 std::unique_ptr<http::Router> make_web_router(Services& services) {
   auto router = std::make_unique<http::Router>();
+  // Error pages for the browser, JSON for the listener's JSON API (/grantssupport/).
+  router->set_error_renderer([r = router.get()](const http::Request& request, const Error& error) {
+    return web::render_web_error(request, error, r->diagnostics());
+  });
   router->add("GET", "/health", health);
   // The customer authorization app (docs/authorize.md): GET /authorize/v2[/{country}],
   //   GET|POST /authorize/country, GET /authorize/profiles, POST /authorize/consent

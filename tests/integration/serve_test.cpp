@@ -190,6 +190,49 @@ TEST_F(ServeTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
   EXPECT_NE(b.header("allow").value_or("").find("GET"), std::string::npos) << b.headers;
 }
 
+// The web listener serves a browser: its errors are pages in the authorization app's style,
+// except under /grantssupport/, the JSON API that ING's CLI calls.
+TEST_F(ServeTest, WebListenerErrorsAreHtmlPagesExceptItsJsonApi) {
+  auto is_error_page = [](const HttpResult& r, const std::string& code) {
+    return r.header("content-type").value_or("").starts_with("text/html") &&
+           r.body.find("data-outcome=\"error\"") != std::string::npos &&
+           r.body.find("<code id=\"error-code\">" + code + "</code>") != std::string::npos &&
+           r.header("content-security-policy").has_value();
+  };
+  auto missing = curl(with_ca({server_->web_url() + "/no/such/page"}));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(is_error_page(missing, "route.not_found")) << missing.headers << missing.body;
+  EXPECT_NE(missing.body.find("Page not found"), std::string::npos) << missing.body;
+
+  auto method = curl(with_ca({"-X", "DELETE", server_->web_url() + "/health"}));
+  EXPECT_EQ(method.status, 405);
+  EXPECT_TRUE(is_error_page(method, "route.method_not_allowed")) << method.body;
+  EXPECT_NE(method.header("allow").value_or("").find("GET"), std::string::npos);
+
+  TempDir tmp;
+  auto body_file = tmp.path() / "body";
+  std::ofstream(body_file) << std::string(1024 * 1024 + 10, 'x');
+  auto large = curl(with_ca({"-X", "POST", "--data-binary", "@" + body_file.string(),
+                             server_->web_url() + "/authorize/consent"}));
+  EXPECT_EQ(large.status, 413) << large.curl_stderr;
+  EXPECT_TRUE(is_error_page(large, "http.body_too_large")) << large.body;
+
+  auto headers = curl(with_ca(
+      {"-H", "X-Big: " + std::string(20 * 1024, 'a'), server_->web_url() + "/authorize/v2/NL"}));
+  EXPECT_EQ(headers.status, 431);
+  EXPECT_TRUE(is_error_page(headers, "http.header_too_large")) << headers.body;
+
+  // The JSON API of the web listener keeps JSON errors, known route or not.
+  auto api = curl(with_ca({server_->web_url() + "/grantssupport/no/such/route"}));
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(detail_of(api), "route.not_found");
+  auto token = curl(with_ca({server_->web_url() + "/grantssupport/accounts"}));
+  EXPECT_EQ(token.status, 401);
+  EXPECT_EQ(detail_of(token), "token.missing");
+  // The API listener answers JSON as always.
+  EXPECT_EQ(detail_of(curl(with_ca({server_->api_url() + "/no/such/page"}))), "route.not_found");
+}
+
 TEST_F(ServeTest, OversizeHeadersAre431AndOversizeBodyIs413) {
   auto big = std::string(20 * 1024, 'a');
   auto a = curl(with_ca({"-H", "X-Big: " + big, server_->api_url() + "/health"}));
