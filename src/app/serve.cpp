@@ -61,7 +61,7 @@ int run_serve(const ServeOptions& options) {
   auto trust = std::make_shared<crypto::TrustStore>();
   trust->add(dir.pki.ca);
   for (const auto& file : options.trust_files) trust->add_pem_file(file.string());
-  http::Limits limits;
+  const http::Limits& limits = options.limits;
   ClientAuthenticator authenticator(trust, *dir.store, clock, limits.max_client_chain);
 
   oauth::ApplicationRegistry registry(*dir.store, trust, clock, random);

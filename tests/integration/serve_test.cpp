@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "integration/sandbank_process.hpp"
 
@@ -330,6 +332,75 @@ TEST(ServeLifecycle, OptionsComeFromATomlConfigFile) {
   // JSON log lines: every line of output parses as an object.
   auto log = server.log();
   EXPECT_NE(log.find("{\"time\""), std::string::npos) << log;
+}
+
+// A TCP connection to 127.0.0.1:port; -1 when it cannot connect.
+int connect_to(unsigned short port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Seconds until the server closes the silent connection `fd` (-1: it did not in 5 s).
+double seconds_until_closed(int fd) {
+  auto started = std::chrono::steady_clock::now();
+  char buf[64];
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  if (n != 0) return -1;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+// The limits of docs/reliability.md are options of serve, from the command line or the TOML
+// file like any other.
+TEST(ServeLifecycle, LimitsComeFromTheCommandLineAndTheConfigFile) {
+  TempDir tmp;
+  auto config = tmp.path() / "sandbank.toml";
+  std::ofstream(config) << "max-connections-per-client = 2\nmax-body-bytes = 1000\n";
+  SandbankServer server(tmp.path() / "data",
+                        {"--config", config.string(), "--first-request-timeout", "1"});
+  server.start();
+  int first = connect_to(server.api_port());
+  int second = connect_to(server.web_port());  // the limit counts both listeners together
+  ASSERT_GE(first, 0);
+  ASSERT_GE(second, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  int third = connect_to(server.api_port());
+  ASSERT_GE(third, 0);
+  auto refused = seconds_until_closed(third);
+  EXPECT_GE(refused, 0);
+  EXPECT_LT(refused, 0.5);  // closed at once: the client has two connections open
+  auto silent = seconds_until_closed(first);
+  EXPECT_GT(silent, 0.5);  // closed by the first-request timeout, 1 s after the accept
+  EXPECT_LT(silent, 3);
+  close(second);
+
+  auto body = curl({"--cacert", server.cert("ca.cer").string(), "--data-binary",
+                    std::string(2000, 'x'), server.api_url() + "/health"});
+  EXPECT_EQ(body.status, 413);
+  EXPECT_EQ(server.terminate(), 0);
+
+  auto help = sandbank({"serve", "--help"});
+  for (const char* option :
+       {"--max-connections", "--max-connections-per-client", "--max-header-bytes",
+        "--max-body-bytes", "--handshake-timeout", "--first-request-timeout", "--read-timeout",
+        "--keep-alive-timeout", "--write-timeout", "--stop-timeout",
+        "--max-requests-per-connection", "--max-client-chain"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+  auto zero =
+      sandbank({"serve", "--data", (tmp.path() / "data").string(), "--max-connections", "0"});
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.err.find("--max-connections"), std::string::npos) << zero.err;
 }
 
 TEST(CertsCommand, ShowPrintsSerialFingerprintAndRoles) {
