@@ -493,7 +493,10 @@ struct Server::State {
   // an idle connection is shed to make room: the longest idle kept-alive one, else the oldest
   // that has sent nothing.
   Admission admit(const std::shared_ptr<ConnectionBase>& c) {
-    std::shared_ptr<ConnectionBase> shed;
+    // Connections locked while choosing, released after mu: the last reference to one may go
+    // here, and its destructor takes mu (remove).
+    std::vector<std::shared_ptr<ConnectionBase>> held;
+    ConnectionBase* shed = nullptr;
     {
       std::lock_guard lock(mu);
       auto mine = per_client.find(c->client());
@@ -501,7 +504,7 @@ struct Server::State {
         return Admission::kClientFull;
       }
       if (connections.size() - shedding >= limits.max_connections) {
-        shed = shed_one_locked();
+        shed = shed_one_locked(held);
         if (!shed) return Admission::kServerFull;
       }
       connections.emplace(c.get(), c);
@@ -511,30 +514,35 @@ struct Server::State {
     if (shed) shed->force_close();
     return Admission::kAdmitted;
   }
-  // Caller holds mu.
-  std::shared_ptr<ConnectionBase> shed_one_locked() {
+  // Caller holds mu. Marks the idle connection to shed and returns it, locked in `held`; null
+  // when none is idle. The scan reads through the raw pointers: a connection stays in the map
+  // until its destructor has taken mu to leave it, so each is alive while mu is held.
+  ConnectionBase* shed_one_locked(std::vector<std::shared_ptr<ConnectionBase>>& held) {
     for (int attempt = 0; attempt < 3; ++attempt) {
-      std::shared_ptr<ConnectionBase> best;
+      ConnectionBase* best = nullptr;
+      const std::weak_ptr<ConnectionBase>* best_weak = nullptr;
       ConnectionBase::Activity best_activity = ConnectionBase::kBusy;
       std::chrono::steady_clock::time_point best_since;
       for (auto& [raw, weak] : connections) {
-        auto c = weak.lock();
-        if (!c) continue;  // on its way out
-        auto activity = c->activity();
+        auto activity = raw->activity();
         if (activity != ConnectionBase::kKeptAlive && activity != ConnectionBase::kSilent) {
           continue;
         }
-        auto since = c->idle_since();
+        auto since = raw->idle_since();
         bool better =
             !best ||
             (activity == ConnectionBase::kKeptAlive && best_activity == ConnectionBase::kSilent) ||
             (activity == best_activity && since < best_since);
         if (!better) continue;
-        best = std::move(c);
+        best = raw;
+        best_weak = &weak;
         best_activity = activity;
         best_since = since;
       }
       if (!best) return nullptr;
+      auto locked = best_weak->lock();
+      if (!locked) return nullptr;  // on its way out: it leaves a place soon
+      held.push_back(std::move(locked));
       if (best->try_shed(best_activity)) {
         best->shed_counted = true;
         ++shedding;
