@@ -6,6 +6,7 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/strings.hpp"
 #include "oauth/scopes.hpp"
 #include "signing/signing.hpp"
@@ -95,7 +96,7 @@ std::vector<crypto::Certificate> jwk_certificates(const json::value& list, std::
 
 oauth::ApplicationRequest parse_application_request(std::string_view body) {
   boost::system::error_code ec;
-  auto value = json::parse(body, ec);
+  auto value = parse_request_json(body, ec);
   if (ec || !value.is_object()) {
     throw Error(400, "dcr.body_malformed", "The body must be a JSON object",
                 ec ? ec.message() : std::string());

@@ -10,6 +10,7 @@
 #include "bank/profiles.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
 #include "signing/signing.hpp"
@@ -247,8 +248,12 @@ http::Response confirm_funds(PisApi& api, http::Request& request) {
   authenticate_signed_call(oauth, request, connection, oauth::TokenKind::Customer);
   auto access = oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(),
                                                bank::kScopeFunds);
+  if (auto type = request.header("Content-Type");
+      !type || !istarts_with(*type, "application/json")) {
+    throw Error(400, "request.content_type", "Content-Type must be application/json");
+  }
   boost::system::error_code ec;
-  auto value = json::parse(request.body, ec);
+  auto value = parse_request_json(request.body, ec);
   if (ec || !value.is_object()) {
     throw bank::InvalidField("caf.body_malformed", "",
                              "The body must be a JSON object {account, instructedAmount}");

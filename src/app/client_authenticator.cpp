@@ -12,8 +12,22 @@ constexpr auto kVerdictLifetime = std::chrono::seconds(60);
 }  // namespace
 
 ClientAuthenticator::ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust,
-                                         store::Store& store, const Clock& clock)
-    : trust_(std::move(trust)), store_(store), clock_(clock) {}
+                                         store::Store& store, const Clock& clock,
+                                         std::size_t max_chain)
+    : trust_(std::move(trust)), store_(store), clock_(clock), max_chain_(max_chain) {}
+
+std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
+    const http::Request& request) {
+  if (request.client_chain_refused != 0) {
+    throw Error::unauthorized(
+        "mtls.certificate_chain_too_long",
+        "The TLS client sent a chain of " + std::to_string(request.client_chain_refused) +
+            " certificates; this sandbox takes at most " + std::to_string(max_chain_) +
+            ": the client certificate (QWAC) and the intermediate CAs that issued it, without "
+            "the root CA or unrelated certificates");
+  }
+  return authenticate(request.client_certificate(), request.client_intermediates());
+}
 
 bool ClientAuthenticator::is_revoked(const std::string& fingerprint) {
   // Caller holds mutex_.

@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/pki.hpp"
+#include "http/message.hpp"
 #include "store/store.hpp"
 
 namespace sandbank::app {
@@ -28,13 +29,20 @@ struct ClientIdentity {
 // Decides whether a TLS client certificate may use the API: present, chaining to a trusted
 // CA (the sandbox CA plus --trust bundles), within its validity, not revoked. Rejections are
 // 401 errors with detail codes mtls.certificate_missing / mtls.certificate_untrusted /
-// mtls.certificate_revoked / mtls.certificate_lifespan, so a newcomer reads what mutual TLS wants
+// mtls.certificate_revoked / mtls.certificate_lifespan / mtls.certificate_chain_too_long
+// (more certificates than the listener keeps), so a newcomer reads what mutual TLS wants
 // instead of a TLS alert. Revocations made by another process (`sandbank certs revoke`) take effect
 // on the next request: the revoked set is reloaded whenever the store's change counter moves.
 class ClientAuthenticator {
  public:
+  // max_chain: the listener's http::Limits::max_client_chain, for the message that refuses a
+  // longer chain.
   ClientAuthenticator(std::shared_ptr<const crypto::TrustStore> trust, store::Store& store,
-                      const Clock& clock);
+                      const Clock& clock, std::size_t max_chain = 10);
+
+  // The client of an API request: its certificate and intermediates as the connection parsed
+  // them, once for all its requests.
+  std::shared_ptr<const ClientIdentity> authenticate(const http::Request& request);
 
   // The identity is shared with the authenticator's cache (not copied per request).
   std::shared_ptr<const ClientIdentity> authenticate(
@@ -47,6 +55,7 @@ class ClientAuthenticator {
   std::shared_ptr<const crypto::TrustStore> trust_;
   store::Store& store_;
   const Clock& clock_;
+  const std::size_t max_chain_;
 
   std::mutex mutex_;
   std::uint64_t revocations_seen_at_ = ~std::uint64_t{0};

@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "http/server.hpp"
+
 namespace sandbank::app {
 
 struct ServeOptions {
@@ -20,6 +22,7 @@ struct ServeOptions {
   bool diagnostics = true;
   long long clock_offset_seconds = 0;  // the bank's clock = system clock + this
   std::string mode = "sandbox";        // "sandbox" | "production" (no pre-registered app)
+  http::Limits limits;                 // docs/reliability.md "Limits"
 };
 
 // `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.

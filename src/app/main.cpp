@@ -2,6 +2,7 @@
 // (`tpp`).
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 
@@ -62,6 +63,44 @@ int main(int argc, char** argv) {
                    "Seconds added to the system clock for the bank's clock (settlement, "
                    "periodic payments, expiry, signature Date windows)")
       ->capture_default_str();
+
+  // What one client may cost the server (docs/reliability.md "Limits").
+  auto& limits = serve.limits;
+  auto count = [&](const char* name, std::size_t& value, std::size_t min, std::size_t max,
+                   const char* what) {
+    serve_cmd->add_option(name, value, what)->check(CLI::Range(min, max))->capture_default_str();
+  };
+  auto seconds = [&](const char* name, std::chrono::seconds& value, const char* what) {
+    serve_cmd
+        ->add_option_function<long long>(
+            name, [&value](long long s) { value = std::chrono::seconds(s); }, what)
+        ->check(CLI::Range(1LL, 86400LL))
+        ->default_str(std::to_string(value.count()));
+  };
+  count("--max-connections", limits.max_connections, 1, 1000000,
+        "Open connections, both listeners together; at the limit a new one replaces an idle one, "
+        "or is closed when none is idle");
+  count("--max-connections-per-client", limits.max_connections_per_client, 1, 1000000,
+        "Open connections from one client IP address; beyond it new ones are closed at once");
+  count("--max-header-bytes", limits.max_header_bytes, 1024, 1024 * 1024,
+        "Request line and headers (with chunk extensions and trailers); beyond: 431");
+  count("--max-body-bytes", limits.max_body_bytes, 1, std::size_t{1} << 30,
+        "Request body; beyond: 413");
+  count("--max-requests-per-connection", limits.max_requests_per_connection, 0, 100000000,
+        "Requests on one kept-alive connection, then Connection: close (0: no limit)");
+  count("--max-client-chain", limits.max_client_chain, 1, 100,
+        "Certificates a TLS client may send, its own included; beyond: 401 "
+        "mtls.certificate_chain_too_long");
+  seconds("--handshake-timeout", limits.handshake_timeout, "Seconds for the TLS handshake");
+  seconds("--first-request-timeout", limits.first_request_timeout,
+          "Seconds from the accept to the first byte of a request, handshake included");
+  seconds("--read-timeout", limits.read_timeout,
+          "Seconds for a whole request (header and body) once its first byte came; then 408");
+  seconds("--keep-alive-timeout", limits.keep_alive_timeout,
+          "Seconds an idle kept-alive connection waits for its next request");
+  seconds("--write-timeout", limits.write_timeout, "Seconds for writing one response");
+  seconds("--stop-timeout", limits.stop_timeout,
+          "Seconds in-flight requests may take to finish after SIGTERM/SIGINT");
 
   // A scalar option given twice (config file, then command line): the last one wins.
   for (auto* option : serve_cmd->get_options()) {

@@ -30,12 +30,7 @@ http::Response openapi_document(http::Request&) {
 template <typename F>
 http::Handler with_client(Services& services, F handler) {
   return [&services, handler](http::Request& request) {
-    std::vector<crypto::Certificate> intermediates;
-    for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
-      intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
-    }
-    auto identity =
-        services.authenticator.authenticate(request.client_certificate(), intermediates);
+    auto identity = services.authenticator.authenticate(request);
     return handler(request, *identity);
   };
 }
@@ -103,6 +98,10 @@ std::unique_ptr<http::Router> make_api_router(Services& services) {
 
 std::unique_ptr<http::Router> make_web_router(Services& services) {
   auto router = std::make_unique<http::Router>();
+  // Error pages for the browser, JSON for the listener's JSON API (/grantssupport/).
+  router->set_error_renderer([r = router.get()](const http::Request& request, const Error& error) {
+    return web::render_web_error(request, error, r->diagnostics());
+  });
   router->add("GET", "/health", health);
   // Sandbank's OpenAPI document and its reference page, rendered here, once.
   router->add("GET", "/openapi.json", openapi_document);

@@ -61,24 +61,20 @@ int run_serve(const ServeOptions& options) {
   auto trust = std::make_shared<crypto::TrustStore>();
   trust->add(dir.pki.ca);
   for (const auto& file : options.trust_files) trust->add_pem_file(file.string());
-  ClientAuthenticator authenticator(trust, *dir.store, clock);
+  const http::Limits& limits = options.limits;
+  ClientAuthenticator authenticator(trust, *dir.store, clock, limits.max_client_chain);
 
   oauth::ApplicationRegistry registry(*dir.store, trust, clock, random);
   oauth::TokenService tokens(*dir.store, clock, random);
   oauth::Authorizations authorizations(*dir.store, clock, random);
-  api::OAuthApi oauth_api{
-      registry,
-      tokens,
-      clock,
-      [&authenticator](http::Request& request) {
-        std::vector<crypto::Certificate> intermediates;
-        for (std::size_t i = 1; i < request.client_chain_der.size(); ++i) {
-          intermediates.push_back(crypto::Certificate::from_der(request.client_chain_der[i]));
-        }
-        return authenticator.authenticate(request.client_certificate(), intermediates)->certificate;
-      },
-      api::certificate_jwk(dir.pki.server),
-      [&options] { return options.diagnostics; }};
+  api::OAuthApi oauth_api{registry,
+                          tokens,
+                          clock,
+                          [&authenticator](http::Request& request) {
+                            return authenticator.authenticate(request)->certificate;
+                          },
+                          api::certificate_jwk(dir.pki.server),
+                          [&options] { return options.diagnostics; }};
   web::AuthorizationApp authorization_app(
       [&registry](const std::string& client_id) { return registry.find(client_id); },
       [](const store::Application& application) {
@@ -115,7 +111,7 @@ int run_serve(const ServeOptions& options) {
   listeners.push_back(http::ListenerConfig{"web", web_address.host, web_address.port,
                                            http::TlsConfig{server_cert, server_key, false},
                                            web_router.get()});
-  http::Server server(std::move(listeners), http::Limits{}, threads,
+  http::Server server(std::move(listeners), limits, threads,
                       http::make_access_log_sink(options.log_format == "json"));
   server.start();
 

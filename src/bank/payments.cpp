@@ -9,6 +9,7 @@
 #include "bank/iban.hpp"
 #include "bank/money.hpp"
 #include "bank/profiles.hpp"
+#include "core/json.hpp"
 #include "core/time_format.hpp"
 
 namespace sandbank::bank {
@@ -201,7 +202,7 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
                             product));
   }
   boost::system::error_code ec;
-  auto value = json::parse(body, ec);
+  auto value = parse_request_json(body, ec);
   if (ec || !value.is_object()) {
     throw InvalidField("payment.body_malformed", "",
                        "The body must be a JSON object (a PaymentInstruction)");

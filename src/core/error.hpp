@@ -3,6 +3,8 @@
 #include <exception>
 #include <string>
 
+#include "core/strings.hpp"
+
 namespace sandbank {
 
 // The one error type that travels up through every layer. The HTTP layer alone
@@ -12,13 +14,15 @@ namespace sandbank {
 //  - message: one sentence for a human, free of quotes and backslashes
 //  - diagnostic: optional longer help (for example the signing string the server built);
 //    omitted from responses when detailed diagnostics are switched off.
+// Message and diagnostic are kept valid UTF-8 (invalid sequences become U+FFFD): they may quote
+// what a request sent, and the JSON they go into must stay valid.
 class Error : public std::exception {
  public:
   Error(int status, std::string code, std::string message, std::string diagnostic = {})
       : status_(status),
         code_(std::move(code)),
-        message_(std::move(message)),
-        diagnostic_(std::move(diagnostic)) {}
+        message_(valid_utf8(std::move(message))),
+        diagnostic_(valid_utf8(std::move(diagnostic))) {}
 
   int status() const noexcept { return status_; }
   const std::string& code() const noexcept { return code_; }

@@ -51,4 +51,62 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
   return parts;
 }
 
+namespace {
+
+// The length of the valid UTF-8 sequence at text[i], or 0 when it is invalid; `*bad` is then the
+// length of its maximal invalid subpart (at least 1), the bytes one U+FFFD replaces.
+std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t* bad) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  const unsigned char lead = byte(i);
+  *bad = 1;
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // no overlong forms
+    if (lead == 0xED) high = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // no overlong forms
+    if (lead == 0xF4) high = 0x8F;  // nothing beyond U+10FFFF
+  } else {
+    return 0;  // a continuation byte, C0, C1 or F5..FF
+  }
+  for (std::size_t k = 1; k < length; ++k) {
+    if (i + k >= text.size()) return 0;
+    const unsigned char c = byte(i + k);
+    if (c < (k == 1 ? low : 0x80) || c > (k == 1 ? high : 0xBF)) return 0;
+    *bad = k + 1;
+  }
+  return length;
+}
+
+}  // namespace
+
+std::string valid_utf8(std::string text) {
+  std::size_t i = 0, bad = 0;
+  while (i < text.size()) {  // the common case: valid, returned as it is
+    const std::size_t n = utf8_sequence(text, i, &bad);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == text.size()) return text;
+  std::string out(text, 0, i);
+  out.reserve(text.size() + 8);
+  while (i < text.size()) {
+    const std::size_t n = utf8_sequence(text, i, &bad);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";
+      i += bad;
+    } else {
+      out.append(text, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 }  // namespace sandbank

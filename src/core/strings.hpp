@@ -13,5 +13,8 @@ bool istarts_with(std::string_view s, std::string_view prefix);
 // Trims SP and HTAB only (HTTP optional whitespace).
 std::string_view trim_ows(std::string_view s);
 std::vector<std::string_view> split(std::string_view s, char sep);
+// `text` when it is valid UTF-8; else a copy with each invalid sequence replaced by U+FFFD
+// (one per maximal invalid subpart, as the Unicode standard recommends).
+std::string valid_utf8(std::string text);
 
 }  // namespace sandbank

@@ -23,11 +23,12 @@ struct Header {
 };
 
 namespace detail {
-// One per TLS connection: the parsed client certificate, shared by that connection's requests
-// so the chain is parsed at most once per connection.
+// One per TLS connection: the parsed client certificate and intermediates, shared by that
+// connection's requests so the chain is parsed at most once per connection.
 struct ClientCertificateCache {
   std::once_flag once;
   std::shared_ptr<const crypto::Certificate> certificate;
+  std::shared_ptr<const std::vector<crypto::Certificate>> intermediates;
 };
 }  // namespace detail
 
@@ -57,6 +58,13 @@ struct Request {
   // The leaf of client_chain_der, parsed once per connection; nullptr when there is none or it
   // cannot be parsed. Defined only when sandbank_crypto is linked.
   std::shared_ptr<const crypto::Certificate> client_certificate() const;
+  // The rest of client_chain_der (the intermediates the client sent), parsed with the leaf once
+  // per connection; empty when there are none. Defined only when sandbank_crypto is linked.
+  const std::vector<crypto::Certificate>& client_intermediates() const;
+  // How many certificates the client sent when they were more than the listener keeps
+  // (Limits::max_client_chain), else 0. client_chain_der is then empty: the application
+  // refuses such a client rather than verify its chain.
+  std::size_t client_chain_refused = 0;
 
   std::unordered_map<std::string, std::string> path_params;  // set by the Router
   std::string response_id;  // the X-ING-Response-ID this request's response carries

@@ -57,6 +57,9 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
 // Response buffers above this size are freed after the response is sent.
 constexpr std::size_t kKeptBufferBytes = 16 * 1024;
+// What an incomplete chunk-size line may hold beyond the chunk extensions' budget: the size
+// digits and the line ends.
+constexpr std::size_t kChunkLineSlack = 64;
 // What one read from a socket (or one SSL_read) asks for at most.
 constexpr std::size_t kReadChunk = 16 * 1024 + 512;
 
@@ -87,6 +90,57 @@ std::string serial_hex(X509* cert) {
   std::size_t first = out.find_first_not_of('0');
   if (first == std::string::npos) return out.empty() ? out : "0";
   return out.substr(first);
+}
+
+// RFC 9112 §3.2 and RFC 3986 §3.2.2: uri-host [ ":" port ], where uri-host is an IP literal in
+// brackets, an IPv4 address or a reg-name (unreserved, sub-delims, percent-encoded bytes); an
+// empty Host is allowed.
+bool valid_host(std::string_view value) {
+  auto is_unreserved_or_sub_delim = [](unsigned char c) {
+    return std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
+  };
+  std::string_view port;
+  if (!value.empty() && value.front() == '[') {
+    auto close = value.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (unsigned char c : value.substr(1, close - 1)) {
+      // IPv6 (with an RFC 6874 zone "%25..."), or IPvFuture.
+      if (c == '\0' || !(is_unreserved_or_sub_delim(c) || c == ':' || c == '%')) return false;
+    }
+    auto rest = value.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return false;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    auto colon = value.find(':');
+    auto name = value.substr(0, colon);
+    if (colon != std::string_view::npos) port = value.substr(colon + 1);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      auto c = static_cast<unsigned char>(name[i]);
+      if (c == '%') {
+        if (i + 2 >= name.size() || !std::isxdigit(static_cast<unsigned char>(name[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
+          return false;
+        }
+        i += 2;
+      } else if (c == '\0' || !is_unreserved_or_sub_delim(c)) {
+        return false;
+      }
+    }
+  }
+  return std::all_of(port.begin(), port.end(),
+                     [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+// The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form; "" when unknown.
+std::string peer_address(const tcp::socket& socket) {
+  error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (ec) return {};
+  auto address = remote.address();
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
+  }
+  return address.to_string();
 }
 
 unsigned valid_status(unsigned status) {
@@ -190,6 +244,14 @@ class RequestParser final : public bhttp::basic_parser<true> {
   unsigned version = 11;
   std::vector<Header> headers;
   std::string body;
+  // Why the request is refused while its header is parsed (put() then fails with bad_value):
+  // a detail code and its message; empty when it is not.
+  std::string refusal_code;
+  std::string refusal_message;
+  // What the chunk extensions and trailer fields of a chunked body may still take: they count
+  // against the header limit, with the request line and headers. Beyond it put() fails with
+  // header_limit. Set by the connection once the header is parsed.
+  std::size_t metadata_budget = 0;
 
   std::string_view header(std::string_view name) const {
     for (const auto& h : headers) {
@@ -208,12 +270,69 @@ class RequestParser final : public bhttp::basic_parser<true> {
   void on_response_impl(int, beast::string_view, int, error_code& ec) override {
     ec = bhttp::error::bad_method;  // never called for a request parser
   }
-  void on_field_impl(bhttp::field, beast::string_view name, beast::string_view value,
-                     error_code&) override {
+  void on_field_impl(bhttp::field field, beast::string_view name, beast::string_view value,
+                     error_code& ec) override {
+    const std::string_view text(value.data(), value.size());
+    if (is_header_done()) {
+      // A trailer field: counted, then dropped. It is not merged into the headers (RFC 9110
+      // §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
+      return charge(name.size() + value.size() + 4, ec);
+    }
+    if (field == bhttp::field::transfer_encoding) {
+      // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
+      // HTTP/1.0. Anything else leaves the body's length uncertain, and what follows could be
+      // read as a request of its own (request smuggling).
+      if (version < 11) {
+        return refuse_framing(ec, "An HTTP/1.0 request must not carry Transfer-Encoding");
+      }
+      if (has_transfer_encoding_) {
+        return refuse_framing(ec, "The request carries Transfer-Encoding more than once");
+      }
+      if (has_content_length_) {
+        return refuse_framing(ec, "The request carries both Content-Length and Transfer-Encoding");
+      }
+      if (!iequals(trim_ows(text), "chunked")) {
+        return refuse_framing(ec,
+                              "Transfer-Encoding must be exactly chunked, the only transfer "
+                              "coding this server reads");
+      }
+      has_transfer_encoding_ = true;
+    } else if (field == bhttp::field::content_length) {
+      if (has_transfer_encoding_) {
+        return refuse_framing(ec, "The request carries both Transfer-Encoding and Content-Length");
+      }
+      has_content_length_ = true;
+    } else if (field == bhttp::field::host) {
+      // RFC 9112 §3.2: one Host, a valid one.
+      if (has_host_) {
+        return refuse(ec, "http.host_duplicate",
+                      "The request carries the Host header more than once (RFC 9112 section 3.2)");
+      }
+      if (!valid_host(text)) {
+        return refuse(ec, "http.host_invalid",
+                      "The Host header is not a host name or IP address with an optional port "
+                      "(RFC 9112 section 3.2)");
+      }
+      has_host_ = true;
+    }
     headers.push_back(
-        Header{std::string(name.data(), name.size()), std::string(value.data(), value.size())});
+        Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});
   }
-  void on_header_impl(error_code&) override {}
+  void refuse_framing(error_code& ec, std::string_view why) {
+    refuse(ec, "http.framing_invalid",
+           "The length of the request body is uncertain: " + std::string(why));
+  }
+  void refuse(error_code& ec, std::string code, std::string message) {
+    refusal_code = std::move(code);
+    refusal_message = std::move(message);
+    ec = bhttp::error::bad_value;
+  }
+  void on_header_impl(error_code& ec) override {
+    if (version >= 11 && !has_host_) {
+      refuse(ec, "http.host_missing",
+             "An HTTP/1.1 request must carry a Host header (RFC 9112 section 3.2)");
+    }
+  }
   void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
                          error_code&) override {
     // The basic_parser has checked content_length against the body limit.
@@ -223,12 +342,26 @@ class RequestParser final : public bhttp::basic_parser<true> {
     body.append(data.data(), data.size());
     return data.size();
   }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view, error_code&) override {}
+  void on_chunk_header_impl(std::uint64_t, beast::string_view extensions, error_code& ec) override {
+    charge(extensions.size(), ec);  // skipped, but counted
+  }
+  void charge(std::size_t bytes, error_code& ec) {
+    if (bytes > metadata_budget) {
+      metadata_budget = 0;
+      ec = bhttp::error::header_limit;
+      return;
+    }
+    metadata_budget -= bytes;
+  }
   std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) override {
     body.append(data.data(), data.size());
     return data.size();
   }
   void on_finish_impl(error_code&) override {}
+
+  bool has_transfer_encoding_ = false;
+  bool has_content_length_ = false;
+  bool has_host_ = false;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -236,8 +369,67 @@ class RequestParser final : public bhttp::basic_parser<true> {
 // ~Server stops and joins the threads, and the registry is declared before the io_context so it
 // outlives the handlers the io_context destroys.
 
-class ConnectionBase;
 class Listener;
+
+// What the server's bookkeeping sees of a connection, from any thread.
+class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
+ public:
+  // Where the connection stands; changed on its strand, except to kShed (State::admit).
+  enum Activity : int {
+    kBusy,       // reading, handling or writing a request, closing
+    kSilent,     // accepted, nothing of a request yet (TLS handshake or waiting for a byte)
+    kKeptAlive,  // waiting for the next request
+    kShed,       // told to close to make room for a new connection
+  };
+
+  explicit ConnectionBase(std::string client) : client_(std::move(client)) {}
+  virtual ~ConnectionBase() = default;
+  // Both post onto the connection's strand; callable from any thread.
+  virtual void server_stopping() = 0;
+  virtual void force_close() = 0;
+
+  // The peer's IP address ("127.0.0.1"; an IPv4-mapped IPv6 address in its IPv4 form).
+  const std::string& client() const { return client_; }
+  Activity activity() const { return static_cast<Activity>(activity_.load(kRelaxed)); }
+  std::chrono::steady_clock::time_point idle_since() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(idle_since_.load(kRelaxed)));
+  }
+  // kSilent or kKeptAlive → kShed; false when the connection is no longer `from`.
+  bool try_shed(Activity from) {
+    int expected = from;
+    return activity_.compare_exchange_strong(expected, kShed, kRelaxed);
+  }
+
+  // Guarded by State::mu.
+  bool registered = false;    // counted in State::connections and State::per_client
+  bool shed_counted = false;  // counted in State::shedding
+
+ protected:
+  // Before a request is read. False when the connection has been shed: it must close.
+  bool become_busy() {
+    int a = activity_.load(kRelaxed);
+    while (a != kBusy) {
+      if (a == kShed) return false;
+      if (activity_.compare_exchange_weak(a, kBusy, kRelaxed)) break;
+    }
+    return true;
+  }
+  // After a response, waiting for the next request. False when shed: it must close.
+  bool become_kept_alive() {
+    idle_since_.store(std::chrono::steady_clock::now().time_since_epoch().count(), kRelaxed);
+    int expected = kBusy;
+    return activity_.compare_exchange_strong(expected, kKeptAlive, kRelaxed) ||
+           expected == kKeptAlive;
+  }
+
+ private:
+  static constexpr auto kRelaxed = std::memory_order_relaxed;
+  const std::string client_;
+  std::atomic<int> activity_{kSilent};
+  std::atomic<std::chrono::steady_clock::rep> idle_since_{
+      std::chrono::steady_clock::now().time_since_epoch().count()};
+};
 
 struct Server::State {
   Limits limits;
@@ -248,8 +440,10 @@ struct Server::State {
   const Clock* clock = &default_clock;
   RandomSource* random = &default_random;
 
-  mutable std::mutex mu;  // guards connections
+  mutable std::mutex mu;  // guards connections, per_client, shedding
   std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> connections;
+  std::unordered_map<std::string, std::size_t> per_client;  // open connections per address
+  std::size_t shedding = 0;  // connections shed to make room that have not closed yet
   std::atomic<bool> stopping{false};
   std::atomic<bool> started{false};
 
@@ -293,13 +487,79 @@ struct Server::State {
     std::lock_guard lock(mu);
     return connections.size();
   }
-  void add(ConnectionBase* c, std::weak_ptr<ConnectionBase> w) {
-    std::lock_guard lock(mu);
-    connections.emplace(c, std::move(w));
+  enum class Admission { kAdmitted, kClientFull, kServerFull };
+  // Counts a new connection in, or says why not: its client holds max_connections_per_client
+  // connections, or the server max_connections and none of them is idle. At the global limit
+  // an idle connection is shed to make room: the longest idle kept-alive one, else the oldest
+  // that has sent nothing.
+  Admission admit(const std::shared_ptr<ConnectionBase>& c) {
+    // Connections locked while choosing, released after mu: the last reference to one may go
+    // here, and its destructor takes mu (remove).
+    std::vector<std::shared_ptr<ConnectionBase>> held;
+    ConnectionBase* shed = nullptr;
+    {
+      std::lock_guard lock(mu);
+      auto mine = per_client.find(c->client());
+      if (mine != per_client.end() && mine->second >= limits.max_connections_per_client) {
+        return Admission::kClientFull;
+      }
+      if (connections.size() - shedding >= limits.max_connections) {
+        shed = shed_one_locked(held);
+        if (!shed) return Admission::kServerFull;
+      }
+      connections.emplace(c.get(), c);
+      ++per_client[c->client()];
+      c->registered = true;
+    }
+    if (shed) shed->force_close();
+    return Admission::kAdmitted;
+  }
+  // Caller holds mu. Marks the idle connection to shed and returns it, locked in `held`; null
+  // when none is idle. The scan reads through the raw pointers: a connection stays in the map
+  // until its destructor has taken mu to leave it, so each is alive while mu is held.
+  ConnectionBase* shed_one_locked(std::vector<std::shared_ptr<ConnectionBase>>& held) {
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      ConnectionBase* best = nullptr;
+      const std::weak_ptr<ConnectionBase>* best_weak = nullptr;
+      ConnectionBase::Activity best_activity = ConnectionBase::kBusy;
+      std::chrono::steady_clock::time_point best_since;
+      for (auto& [raw, weak] : connections) {
+        auto activity = raw->activity();
+        if (activity != ConnectionBase::kKeptAlive && activity != ConnectionBase::kSilent) {
+          continue;
+        }
+        auto since = raw->idle_since();
+        bool better =
+            !best ||
+            (activity == ConnectionBase::kKeptAlive && best_activity == ConnectionBase::kSilent) ||
+            (activity == best_activity && since < best_since);
+        if (!better) continue;
+        best = raw;
+        best_weak = &weak;
+        best_activity = activity;
+        best_since = since;
+      }
+      if (!best) return nullptr;
+      auto locked = best_weak->lock();
+      if (!locked) return nullptr;  // on its way out: it leaves a place soon
+      held.push_back(std::move(locked));
+      if (best->try_shed(best_activity)) {
+        best->shed_counted = true;
+        ++shedding;
+        return best;
+      }
+      // It started a request meanwhile: look again.
+    }
+    return nullptr;
   }
   void remove(ConnectionBase* c) {
     std::lock_guard lock(mu);
+    if (!c->registered) return;
     connections.erase(c);
+    if (auto mine = per_client.find(c->client()); mine != per_client.end() && --mine->second == 0) {
+      per_client.erase(mine);
+    }
+    if (c->shed_counted) --shedding;
   }
   std::vector<std::shared_ptr<ConnectionBase>> live_connections() const {
     std::vector<std::shared_ptr<ConnectionBase>> out;
@@ -318,14 +578,6 @@ struct Server::State {
     }
   }
   void on_stop_poll(error_code ec);
-};
-
-class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
- public:
-  virtual ~ConnectionBase() = default;
-  // Both post onto the connection's strand; callable from any thread.
-  virtual void server_stopping() = 0;
-  virtual void force_close() = 0;
 };
 
 // --------------------------------------------------------------------------------------------
@@ -435,14 +687,16 @@ class Connection final : public ConnectionBase {
   enum class Phase { Handshake, Idle, Reading, Handling, Writing, Closing };
 
  public:
-  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket)
-      : server_(listener->server()),
+  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket, std::string client)
+      : ConnectionBase(std::move(client)),
+        server_(listener->server()),
         limits_(server_.limits),
         listener_(std::move(listener)),
         stream_(make_stream(std::move(socket), *listener_)),
         timer_(stream_.get_executor()),
         tick_(std::min({limits_.read_timeout, limits_.keep_alive_timeout, limits_.handshake_timeout,
-                        limits_.write_timeout})) {
+                        limits_.first_request_timeout, limits_.write_timeout})),
+        remote_address_(ConnectionBase::client()) {
     if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
     if constexpr (kTls) {
       // Asio asks OpenSSL to free its record buffers whenever they are empty, that is after
@@ -450,21 +704,12 @@ class Connection final : public ConnectionBase {
       // kept-alive connection keeps them instead (about 34 KB).
       SSL_clear_mode(stream_.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     }
-    error_code ec;
-    auto remote = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    if (!ec) {
-      auto address = remote.address();
-      if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-        address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
-      }
-      remote_address_ = address.to_string();
-    }
   }
 
   ~Connection() override { server_.remove(this); }
 
+  // After State::admit counted it in.
   void run() {
-    server_.add(this, weak_from_this());
     net::dispatch(stream_.get_executor(), [self = shared_self()] { self->on_run(); });
   }
 
@@ -512,7 +757,7 @@ class Connection final : public ConnectionBase {
 
   void do_handshake() {
     phase_ = Phase::Handshake;
-    set_deadline(limits_.handshake_timeout);
+    set_deadline(std::min(limits_.handshake_timeout, limits_.first_request_timeout));
     stream_.async_handshake(ssl::stream_base::server,
                             beast::bind_front_handler(&Connection::on_handshake, shared_self()));
   }
@@ -528,20 +773,27 @@ class Connection final : public ConnectionBase {
     do_read_request();
   }
 
+  // Once per connection: the requests share the chain and its parsed form (certificate_cache_).
   void capture_client_chain() {
     SSL* ssl = stream_.native_handle();
     X509* leaf = SSL_get0_peer_certificate(ssl);
     if (!leaf) return;
-    client_chain_.push_back(certificate_der(leaf));
     client_serial_ = serial_hex(leaf);
     // On the server side the peer chain does not include the leaf.
-    if (STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl)) {
-      for (int i = 0; i < sk_X509_num(chain); ++i) {
-        X509* cert = sk_X509_value(chain, i);
-        if (i == 0 && X509_cmp(cert, leaf) == 0) continue;
-        client_chain_.push_back(certificate_der(cert));
-      }
+    STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
+    const int sent = chain ? sk_X509_num(chain) : 0;
+    const int first = sent > 0 && X509_cmp(sk_X509_value(chain, 0), leaf) == 0 ? 1 : 0;
+    const auto length = static_cast<std::size_t>(1 + sent - first);
+    if (length > limits_.max_client_chain) {
+      client_chain_refused_ = length;
+      spdlog::debug("http: {} client {} sent a chain of {} certificates", listener_->config().name,
+                    remote_address_, length);
+      return;
     }
+    client_chain_.reserve(length);
+    client_chain_.push_back(certificate_der(leaf));
+    for (int i = first; i < sent; ++i)
+      client_chain_.push_back(certificate_der(sk_X509_value(chain, i)));
     certificate_cache_ = std::make_shared<detail::ClientCertificateCache>();
   }
 
@@ -551,6 +803,7 @@ class Connection final : public ConnectionBase {
   void do_read_request() {
     if (server_.stopping || stop_requested_) return close_now();
     parser_.emplace();
+    header_bytes_ = 0;
     parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
         limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(limits_.max_body_bytes);
@@ -560,7 +813,13 @@ class Connection final : public ConnectionBase {
 
   void do_wait_first_byte() {
     phase_ = Phase::Idle;
-    set_deadline(served_ == 0 ? limits_.read_timeout : limits_.keep_alive_timeout);
+    if (served_ == 0) {
+      // A connection that has sent nothing yet: counted from the accept, TLS handshake included.
+      set_deadline(accepted_at_ + limits_.first_request_timeout - std::chrono::steady_clock::now());
+    } else {
+      if (!become_kept_alive()) return close_now();
+      set_deadline(limits_.keep_alive_timeout);
+    }
     read_more(&Connection::on_first_byte);
   }
 
@@ -684,6 +943,7 @@ class Connection final : public ConnectionBase {
   }
 
   void do_read_header() {
+    if (!become_busy()) return close_now();  // shed to make room while it waited
     phase_ = Phase::Reading;
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
@@ -696,10 +956,13 @@ class Connection final : public ConnectionBase {
     while (buffer_.size() > 0 && !parser_->is_header_done()) {
       std::size_t used = parser_->put(buffer_.data(), ec);
       buffer_.consume(used);
+      header_bytes_ += used;
       if (ec || used == 0) break;
     }
     if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
     if (!parser_->is_header_done()) return read_more(&Connection::parse_header);
+    parser_->metadata_budget =
+        limits_.max_header_bytes > header_bytes_ ? limits_.max_header_bytes - header_bytes_ : 0;
     if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
         !parser_->is_done()) {
       return do_write_continue();
@@ -723,7 +986,14 @@ class Connection final : public ConnectionBase {
       if (ec || used == 0) break;
     }
     if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
-    if (!parser_->is_done()) return read_more(&Connection::parse_body);
+    if (!parser_->is_done()) {
+      // What the parser left in buffer_ is an incomplete chunk header (size and extensions) or
+      // trailer section: it waits for its end within the header limit, not without bound.
+      if (buffer_.size() > parser_->metadata_budget + kChunkLineSlack) {
+        return on_read_error(bhttp::error::header_limit);
+      }
+      return read_more(&Connection::parse_body);
+    }
     clear_deadline();
     handle_request();
   }
@@ -737,14 +1007,30 @@ class Connection final : public ConnectionBase {
           fmt::format("The request was not received within {} s", limits_.read_timeout.count())));
     }
     if (ec == bhttp::error::header_limit) {
-      return respond_with_error(Error(
-          431, "http.header_too_large",
-          fmt::format("The request line and headers exceed {} bytes", limits_.max_header_bytes)));
+      return respond_with_error(
+          Error(431, "http.header_too_large",
+                fmt::format("The request line and headers (with the chunk extensions and trailer "
+                            "fields of a chunked body) exceed {} bytes",
+                            limits_.max_header_bytes)));
     }
     if (ec == bhttp::error::body_limit) {
       return respond_with_error(
           Error(413, "http.body_too_large",
                 fmt::format("The request body exceeds {} bytes", limits_.max_body_bytes)));
+    }
+    if (parser_ && !parser_->refusal_code.empty()) {
+      return respond_with_error(Error(400, parser_->refusal_code, parser_->refusal_message));
+    }
+    if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
+        ec == bhttp::error::multiple_content_length) {
+      return respond_with_error(
+          Error(400, "http.framing_invalid",
+                ec == bhttp::error::bad_transfer_encoding
+                    ? "The length of the request body is uncertain: Transfer-Encoding is sent "
+                      "twice or together with Content-Length (RFC 9112 section 6.3)"
+                    : "The length of the request body is uncertain: Content-Length is not one "
+                      "number, or is sent again with another value, or together with "
+                      "Transfer-Encoding (RFC 9112 section 6.3)"));
     }
     if (is_malformed(ec)) {
       return respond_with_error(
@@ -795,6 +1081,7 @@ class Connection final : public ConnectionBase {
     request.remote_address = remote_address_;
     // Lent to the request and taken back after the answer (return_chain): no copy per request.
     request.client_chain_der = std::move(client_chain_);
+    request.client_chain_refused = client_chain_refused_;
     request.client_certificate_cache = certificate_cache_;
     request.response_id = server_.next_response_id();
     return request;
@@ -1069,9 +1356,10 @@ class Connection final : public ConnectionBase {
   bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  std::string head_;     // the response being written: status line, header and body
-  std::string body_;     // or its body apart (TLS, longer than kCopiedBodyBytes)
-  std::string tls_out_;  // the TLS records of the response (write_tls_direct)
+  std::size_t header_bytes_ = 0;  // what the request line and headers of parser_ took
+  std::string head_;              // the response being written: status line, header and body
+  std::string body_;              // or its body apart (TLS, longer than kCopiedBodyBytes)
+  std::string tls_out_;           // the TLS records of the response (write_tls_direct)
   struct BioFree {
     void operator()(BIO* b) const { BIO_free(b); }
   };
@@ -1087,11 +1375,13 @@ class Connection final : public ConnectionBase {
   bool linger_ = false;
   std::size_t linger_budget_ = 0;
   std::size_t served_ = 0;
+  const std::chrono::steady_clock::time_point accepted_at_{std::chrono::steady_clock::now()};
   std::chrono::steady_clock::time_point started_steady_{std::chrono::steady_clock::now()};
   TimePoint started_time_{};
 
-  std::string remote_address_;
+  const std::string& remote_address_;
   std::vector<Bytes> client_chain_;
+  std::size_t client_chain_refused_ = 0;  // the chain's length when it was too long
   std::string client_serial_;
   std::shared_ptr<detail::ClientCertificateCache> certificate_cache_;
 };
@@ -1109,17 +1399,30 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
     socket.close(ignored);
     return;
   }
-  if (server_.connection_count() >= server_.limits.max_connections) {
-    spdlog::debug("http: {} refused a connection: {} connections open", config_.name,
-                  server_.limits.max_connections);
-    socket.close(ignored);
+  socket.set_option(tcp::no_delay(true), ignored);
+  std::string client = peer_address(socket);
+  std::shared_ptr<ConnectionBase> connection;
+  if (tls_) {
+    connection = std::make_shared<Connection<true>>(shared_from_this(), std::move(socket), client);
   } else {
-    socket.set_option(tcp::no_delay(true), ignored);
-    if (tls_) {
-      std::make_shared<Connection<true>>(shared_from_this(), std::move(socket))->run();
-    } else {
-      std::make_shared<Connection<false>>(shared_from_this(), std::move(socket))->run();
-    }
+    connection = std::make_shared<Connection<false>>(shared_from_this(), std::move(socket), client);
+  }
+  switch (server_.admit(connection)) {
+    case Server::State::Admission::kAdmitted:
+      if (tls_) {
+        std::static_pointer_cast<Connection<true>>(connection)->run();
+      } else {
+        std::static_pointer_cast<Connection<false>>(connection)->run();
+      }
+      break;
+    case Server::State::Admission::kClientFull:
+      spdlog::debug("http: {} refused a connection from {}: it has {} open", config_.name, client,
+                    server_.limits.max_connections_per_client);
+      break;  // closed with the connection object
+    case Server::State::Admission::kServerFull:
+      spdlog::debug("http: {} refused a connection from {}: {} connections open, none idle",
+                    config_.name, client, server_.limits.max_connections);
+      break;
   }
   do_accept();
 }

@@ -14,16 +14,29 @@
 
 namespace sandbank::http {
 
+// What one client may cost the server (docs/reliability.md "Limits").
 struct Limits {
-  std::size_t max_header_bytes = 16 * 1024;  // request line + headers; beyond → 431, close
+  // Request line + headers, and a chunked body's chunk extensions and trailer fields with
+  // them; beyond → 431, close.
+  std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;  // beyond (Content-Length or chunked) → 413, close
   std::chrono::seconds read_timeout{30};     // whole request, once its first byte arrived → 408
   std::chrono::seconds keep_alive_timeout{60};  // idle wait for the next request → close
-  std::chrono::seconds handshake_timeout{10};   // TLS handshake
-  std::chrono::seconds write_timeout{30};       // writing one response
-  std::chrono::seconds stop_timeout{10};        // stop(): how long in-flight requests may finish
-  std::size_t max_connections = 1024;           // beyond: new connections are closed at once
+  std::chrono::seconds handshake_timeout{10};   // TLS handshake → close
+  // From the accept to the first byte of the first request, TLS handshake included → close.
+  std::chrono::seconds first_request_timeout{10};
+  std::chrono::seconds write_timeout{30};  // writing one response → close
+  std::chrono::seconds stop_timeout{10};   // stop(): how long in-flight requests may finish
+  // Open connections, all listeners together. A new connection beyond it takes the place of an
+  // idle one (the longest idle kept-alive connection, else the oldest that has sent nothing);
+  // when none is idle it is closed at once.
+  std::size_t max_connections = 1024;
+  // Open connections from one client IP address; beyond: its new connections are closed at once.
+  std::size_t max_connections_per_client = 256;
   std::size_t max_requests_per_connection = 0;  // 0 = unlimited
+  // Certificates a TLS client may send, its own included. A longer chain is not kept (nor
+  // verified in the handshake): the request carries Request::client_chain_refused instead.
+  std::size_t max_client_chain = 10;
 };
 
 struct TlsConfig {
@@ -31,7 +44,8 @@ struct TlsConfig {
   std::string certificate_chain_file;  // server certificate first, then intermediates
   std::string private_key_file;        // unencrypted PEM
   // Ask for a client certificate (API listener). The handshake never fails for want of one or
-  // for an untrusted one: the chain goes to Request::client_chain_der and the app decides.
+  // for an untrusted one, and does not verify it: the chain goes to Request::client_chain_der
+  // and the app decides.
   bool request_client_certificate = false;
 };
 

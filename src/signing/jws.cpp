@@ -6,9 +6,9 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <boost/json/basic_parser_impl.hpp>
 
 #include "core/encoding.hpp"
+#include "core/json.hpp"
 #include "core/strings.hpp"
 #include "core/time_format.hpp"
 #include "crypto/hash.hpp"
@@ -24,68 +24,6 @@ namespace json = boost::json;
 using crypto::HashAlgorithm;
 using crypto::SignatureScheme;
 using detail::Verifier;
-
-// ---------------------------------------------------------------------------------------------
-// Strict JSON: Boost.JSON keeps the last of duplicated members; a JWS header must be rejected
-// instead (RFC 7515 §4), so a first pass with basic_parser looks for duplicates.
-
-struct DuplicateFinder {
-  static constexpr std::size_t max_array_size = 1000;
-  static constexpr std::size_t max_object_size = 1000;
-  static constexpr std::size_t max_string_size = 100000;
-  static constexpr std::size_t max_key_size = 1000;
-
-  std::vector<std::vector<std::string>> keys;
-  std::string partial;
-  std::string duplicate;
-
-  bool on_document_begin(json::error_code&) { return true; }
-  bool on_document_end(json::error_code&) { return true; }
-  bool on_array_begin(json::error_code&) { return true; }
-  bool on_array_end(std::size_t, json::error_code&) { return true; }
-  bool on_object_begin(json::error_code&) {
-    keys.emplace_back();
-    return true;
-  }
-  bool on_object_end(std::size_t, json::error_code&) {
-    keys.pop_back();
-    return true;
-  }
-  bool on_string_part(json::string_view, std::size_t, json::error_code&) { return true; }
-  bool on_string(json::string_view, std::size_t, json::error_code&) { return true; }
-  bool on_key_part(json::string_view s, std::size_t, json::error_code&) {
-    partial.append(s.data(), s.size());
-    return true;
-  }
-  bool on_key(json::string_view s, std::size_t, json::error_code& ec) {
-    partial.append(s.data(), s.size());
-    auto& level = keys.back();
-    if (std::find(level.begin(), level.end(), partial) != level.end()) {
-      duplicate = partial;
-      ec = json::make_error_code(json::error::syntax);
-      return false;
-    }
-    level.push_back(std::move(partial));
-    partial.clear();
-    return true;
-  }
-  bool on_number_part(json::string_view, json::error_code&) { return true; }
-  bool on_int64(std::int64_t, json::string_view, json::error_code&) { return true; }
-  bool on_uint64(std::uint64_t, json::string_view, json::error_code&) { return true; }
-  bool on_double(double, json::string_view, json::error_code&) { return true; }
-  bool on_bool(bool, json::error_code&) { return true; }
-  bool on_null(json::error_code&) { return true; }
-  bool on_comment_part(json::string_view, json::error_code&) { return true; }
-  bool on_comment(json::string_view, json::error_code&) { return true; }
-};
-
-// The duplicated member name, or empty.
-std::string find_duplicate_member(std::string_view text) {
-  json::basic_parser<DuplicateFinder> p{json::parse_options{}};
-  json::error_code ec;
-  p.write_some(false, text.data(), text.size(), ec);
-  return p.handler().duplicate;
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -372,6 +310,8 @@ JwsResult verify_detached_jws(const MessageView& message, const JwsPolicy& polic
                            ec ? ec.message() : std::string("not an object"),
                            clean_message(result.protected_header.substr(0, 60))));
   }
+  // Boost.JSON keeps the last of a duplicated member; a JWS header must be rejected instead
+  // (RFC 7515 §4).
   if (auto dup = find_duplicate_member(result.protected_header); !dup.empty()) {
     return bad(codes::kJwsHeaderDuplicateMember,
                fmt::format("The JWS protected header has the member {} twice", dup));

@@ -101,6 +101,20 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
 
 }  // namespace
 
+http::Response render_web_error(const http::Request& request, const Error& error,
+                                bool diagnostics) {
+  auto path = request.path();
+  if (path == "/grantssupport" || path.starts_with("/grantssupport/")) {
+    return http::render_error_json(error, diagnostics);
+  }
+  const unsigned status =
+      error.status() >= 400 && error.status() <= 599 ? static_cast<unsigned>(error.status()) : 500;
+  return html(status,
+              render_http_error_page(status, error.code(), error.message(),
+                                     diagnostics ? error.diagnostic() : std::string()),
+              "");
+}
+
 AuthorizationApp::AuthorizationApp(ApplicationLookup lookup, AllowedScopes allowed_scopes,
                                    oauth::Authorizations& authorizations,
                                    const bank::Profiles& profiles, const Clock& clock,

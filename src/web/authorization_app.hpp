@@ -100,4 +100,8 @@ oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpe
 // Adds the routes above to the web listener's router.
 void add_authorization_routes(http::Router& router, AuthorizationApp& app);
 
+// The web listener's error renderer: an HTML error page in the app's style for a browser, JSON
+// ({"message", "detail", "diagnostic"?}) under /grantssupport/, the JSON API of the listener.
+http::Response render_web_error(const http::Request& request, const Error& error, bool diagnostics);
+
 }  // namespace sandbank::web

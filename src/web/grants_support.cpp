@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.hpp"
+#include "core/json.hpp"
 #include "crypto/hash.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
@@ -116,7 +117,7 @@ http::Response auth_code(GrantsSupport& support, http::Request& request) {
                 "This granting reference was issued to another application than the token's");
   }
   boost::system::error_code ec;
-  auto parsed = json::parse(request.body, ec);
+  auto parsed = parse_request_json(request.body, ec);
   if (ec || !parsed.is_object()) {
     throw Error(400, "grantssupport.body_malformed",
                 "The body must be a JSON object {\"id\", \"client_id\", \"scopes\", \"state\", "

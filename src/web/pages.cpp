@@ -119,9 +119,45 @@ std::string render_profiles_page(const std::string& csrf_token, const std::strin
 
 std::string render_error_page(const std::string& error, const std::string& description) {
   mustache::data data;
+  data.set("heading", "The authorization request cannot be served");
   data.set("error", error);
   data.set("description", description);
+  data.set("authorization", true);
   return render_layout("Authorization error", kOutcomeError, error,
+                       render_template(assets::kErrorTemplate, data));
+}
+
+std::string render_http_error_page(unsigned status, const std::string& error,
+                                   const std::string& description, const std::string& diagnostic) {
+  std::string heading;
+  switch (status) {
+    case 400:
+      heading = "Bad request";
+      break;
+    case 404:
+      heading = "Page not found";
+      break;
+    case 405:
+      heading = "Method not allowed";
+      break;
+    case 408:
+      heading = "Request timeout";
+      break;
+    case 413:
+      heading = "Request too large";
+      break;
+    case 431:
+      heading = "Request headers too large";
+      break;
+    default:
+      heading = status >= 500 ? "Internal error" : "Request refused";
+  }
+  mustache::data data;
+  data.set("heading", heading);
+  data.set("error", error);
+  data.set("description", description);
+  if (!diagnostic.empty()) data.set("diagnostic", diagnostic);
+  return render_layout(heading, kOutcomeError, error,
                        render_template(assets::kErrorTemplate, data));
 }
 

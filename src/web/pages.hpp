@@ -44,6 +44,10 @@ std::string render_profiles_page(const std::string& csrf_token, const std::strin
                                  const std::vector<const bank::ProfileSpec*>& profiles,
                                  const std::map<std::string, std::string>& scenarios);
 std::string render_error_page(const std::string& error, const std::string& description);
+// The page of an error that is not the authorization app's (an unknown page, another method, a
+// request the HTTP server refused): the same layout, headed by what the status means.
+std::string render_http_error_page(unsigned status, const std::string& error,
+                                   const std::string& description, const std::string& diagnostic);
 // The body of the 302 back to the application (outcome authorized, denied or rejected).
 std::string render_redirect_page(std::string_view outcome, const std::string& location);
 

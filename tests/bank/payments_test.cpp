@@ -114,6 +114,31 @@ TEST_F(PaymentsTest, ValidationNamesTheField) {
       "startDate payment.date_invalid");
 }
 
+// Boost.JSON keeps the last of a duplicated member: the bank would book one amount while the
+// signed body shows two. Such a body is refused before anything else is read from it.
+TEST_F(PaymentsTest, ABodyWithADuplicatedMemberIsRefused) {
+  auto code_of = [&](const std::string& text) {
+    try {
+      service_->initiate(request(text));
+    } catch (const Error& e) {
+      return e.code() + " " + e.message();
+    }
+    return std::string("accepted");
+  };
+  auto twice = R"({"instructedAmount":{"amount":"1.00","currency":"EUR"},)"
+               R"("instructedAmount":{"amount":"900.00","currency":"EUR"},)"
+               R"("creditorAccount":{"iban":"AT861921125678901234"},"creditorName":"L"})";
+  auto refused = code_of(twice);
+  EXPECT_EQ(refused.rfind("request.duplicate_member ", 0), 0u) << refused;
+  EXPECT_NE(refused.find("instructedAmount"), std::string::npos) << refused;
+  auto inner = code_of(R"({"instructedAmount":{"amount":"1.00","currency":"EUR"},)"
+                       R"("creditorAccount":{"iban":"AT861921125678901234",)"
+                       R"("iban":"DE89370400440532013000"},"creditorName":"L"})");
+  EXPECT_EQ(inner.rfind("request.duplicate_member ", 0), 0u) << inner;
+  EXPECT_NE(inner.find("creditorAccount.iban"), std::string::npos) << inner;
+  EXPECT_EQ(code_of(body("1.00")), "accepted");
+}
+
 TEST_F(PaymentsTest, RejectedRequestsStoreNothing) {
   auto r = request(body("1.001"));
   EXPECT_THROW(service_->initiate(r), InvalidField);

@@ -207,9 +207,17 @@ CurlResult curl(const std::string& url, const std::vector<std::string>& extra) {
   return r;
 }
 
-RawClient::RawClient(unsigned short port, bool tls, int max_tls_version) {
+RawClient::RawClient(unsigned short port, bool tls, int max_tls_version, const char* source) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd_ < 0) return;
+  if (source) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, source, &local.sin_addr) != 1 ||
+        ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      return;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(port);

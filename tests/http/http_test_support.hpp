@@ -53,8 +53,9 @@ CurlResult parse_http_response(const std::string& raw);
 class RawClient {
  public:
   // Connects to 127.0.0.1:port; with tls, completes a TLS handshake (no verification).
-  // ok() is false when connecting or the handshake failed.
-  RawClient(unsigned short port, bool tls, int max_tls_version = 0);
+  // ok() is false when connecting or the handshake failed. `source` is the client's own
+  // address, another loopback address such as "127.0.0.2" to play a second client.
+  RawClient(unsigned short port, bool tls, int max_tls_version = 0, const char* source = nullptr);
   ~RawClient();
   RawClient(const RawClient&) = delete;
   RawClient& operator=(const RawClient&) = delete;

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "core/strings.hpp"
 #include "core/time_format.hpp"
 #include "http_test_support.hpp"
 
@@ -50,11 +51,16 @@ void add_test_routes(Router& router) {
   router.add("GET", "/cert", [](Request& r) {
     boost::json::object o{{"chain", r.client_chain_der.size()}};
     if (!r.client_chain_der.empty()) o["leaf"] = hex_encode(r.client_chain_der.front());
+    if (r.client_chain_refused != 0) o["refused"] = r.client_chain_refused;
 #ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
     if (auto cert = r.client_certificate()) {
       o["serial"] = cert->serial_hex();
       o["same_object"] = cert.get() == r.client_certificate().get();
     }
+    const auto& intermediates = r.client_intermediates();
+    o["intermediates"] = intermediates.size();
+    o["intermediates_at"] = std::to_string(reinterpret_cast<std::uintptr_t>(&intermediates));
+    if (!intermediates.empty()) o["first_intermediate"] = intermediates.front().subject();
 #endif
     return Response::json(200, boost::json::serialize(o));
   });
@@ -550,6 +556,184 @@ TEST_F(ServerTest, MalformedHttpGets400AndClose) {
   EXPECT_EQ(parse_http_response(version.read_all(5s)).status, 400u);
 }
 
+// How many responses `raw` holds: each carries one X-ING-Response-ID.
+std::size_t response_count(const std::string& raw) {
+  std::string lower = to_lower(raw);
+  std::size_t n = 0;
+  for (auto at = lower.find("x-ing-response-id:"); at != std::string::npos;
+       at = lower.find("x-ing-response-id:", at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// RFC 9112 §6.1/§6.3: a request whose body length is not certain is refused with 400 and the
+// connection closed, so that what follows it is never read as a request of its own.
+TEST_F(ServerTest, AmbiguousFramingIs400AndTheSmuggledRequestIsNeverAnswered) {
+  const std::string smuggled = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  const std::vector<std::string> framings = {
+      "Transfer-Encoding: gzip\r\n",
+      "Transfer-Encoding: identity\r\n",
+      "Transfer-Encoding: chunked, gzip\r\n",
+      "Transfer-Encoding: gzip, chunked\r\n",
+      "Transfer-Encoding: xchunked\r\n",
+      "Transfer-Encoding: \"chunked\"\r\n",
+      "Transfer-Encoding: chunked, chunked\r\n",
+      "Transfer-Encoding: chunked;ext=1\r\n",
+      "Transfer-Encoding:\r\n",
+      "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n",
+      "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+      "Transfer-Encoding: gzip\r\nContent-Length: 0\r\n",
+      "Content-Length: 0\r\nTransfer-Encoding: gzip\r\n",
+      "Content-Length: 0\r\nContent-Length: 5\r\n",
+      "Content-Length: 0, 5\r\n",
+  };
+  for (std::string listener : {"plain", "api"}) {
+    for (const auto& framing : framings) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\n" + framing + "\r\n" + smuggled);
+      bool closed = false;
+      std::string raw = client.read_all(3s, &closed);
+      CurlResult r = parse_http_response(raw);
+      EXPECT_EQ(r.status, 400u) << listener << " " << framing << raw;
+      if (r.status == 400) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.framing_invalid") << framing;
+      }
+      EXPECT_EQ(response_count(raw), 1u) << listener << " " << framing << raw;
+      EXPECT_EQ(r.header("Connection").value_or(""), "close") << framing;
+      EXPECT_TRUE(closed) << listener << " " << framing;
+    }
+  }
+  // HTTP/1.0 has no chunked coding: its framing is faulty (RFC 9112 §6.1).
+  RawClient old(port("plain"), false);
+  old.send("POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n" + smuggled);
+  bool closed = false;
+  std::string raw = old.read_all(3s, &closed);
+  EXPECT_EQ(parse_http_response(raw).status, 400u) << raw;
+  EXPECT_EQ(response_count(raw), 1u) << raw;
+  EXPECT_TRUE(closed);
+}
+
+TEST_F(ServerTest, ChunkedInAnyCaseStaysAccepted) {
+  for (std::string coding : {"chunked", "Chunked", "CHUNKED"}) {
+    RawClient client(port("plain"), false);
+    client.send("POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: " + coding +
+                "\r\n\r\n3\r\nabc\r\n0\r\n\r\nGET /health HTTP/1.1\r\nHost: localhost\r\n"
+                "Connection: close\r\n\r\n");
+    std::string raw = client.read_all(3s);
+    EXPECT_EQ(parse_http_response(raw).status, 200u) << coding << raw;
+    EXPECT_NE(raw.find(R"({"size":3,"prefix":"abc"})"), std::string::npos) << raw;
+    EXPECT_EQ(response_count(raw), 2u) << raw;
+  }
+}
+
+// Chunk extensions and trailer fields count against the header limit: neither is buffered
+// without bound, and a request that exceeds it is refused at once (the read timeout is 5 s).
+TEST_F(ServerTest, OversizedChunkExtensionsAndTrailersAreRefusedAtOnce) {
+  const std::string head =
+      "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
+  std::string many_extensions;  // 40 chunks, each under the limit, together over it
+  for (int i = 0; i < 40; ++i) many_extensions += "1;e=" + std::string(500, 'x') + "\r\na\r\n";
+  const std::vector<std::pair<std::string, bool>> starts = {
+      {"5;ext=", true},                          // one endless extension
+      {"0;ext=", true},                          // the last chunk's
+      {"5\r\nabcde\r\n0\r\nX-Trailer: ", true},  // one endless trailer field
+      {many_extensions, false},                  // many extensions, each one small
+  };
+  for (std::string listener : {"plain", "api"}) {
+    for (const auto& [start, endless] : starts) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      auto started = std::chrono::steady_clock::now();
+      client.send(head + start);
+      if (endless) {
+        const std::string filler(16 * 1024, 'a');
+        for (int i = 0; i < 32 && client.send(filler); ++i) {
+        }
+      }
+      bool closed = false;
+      CurlResult r = parse_http_response(client.read_all(4s, &closed));
+      EXPECT_EQ(r.status, 431u) << listener << " " << start.substr(0, 40);
+      if (r.status != 0) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.header_too_large");
+      }
+      EXPECT_TRUE(closed);
+      EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << listener << " " << start;
+    }
+  }
+  expect_healthy();
+}
+
+TEST_F(ServerTest, ChunkExtensionsAreSkippedAndTrailersNeverBecomeHeaders) {
+  RawClient client(port("plain"), false);
+  client.send(
+      "GET /headers HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "3;name=value;q=\"quoted\"\r\nabc\r\n0\r\nX-Trailer: late\r\nHost: evil\r\n\r\n");
+  CurlResult r = parse_http_response(client.read_response(3s));
+  ASSERT_EQ(r.status, 200u);
+  auto names = json_of(r.body).at("names").as_array();
+  EXPECT_EQ(names.size(), 2u) << r.body;  // Host, Transfer-Encoding
+  EXPECT_EQ(r.body.find("X-Trailer"), std::string::npos) << r.body;
+}
+
+// RFC 9112 §3.2: an HTTP/1.1 request without Host, any request with two Host fields or with an
+// invalid one is answered 400 (and the connection closed, as for every request the server
+// refuses itself). HTTP/1.0 may leave Host out (see Http10ClosesUnlessAskedToKeepAlive).
+TEST_F(ServerTest, AMissingDuplicatedOrInvalidHostIs400) {
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {"GET /health HTTP/1.1\r\n\r\n", "http.host_missing"},
+      {"GET /health HTTP/1.1\r\nX-Host: localhost\r\n\r\n", "http.host_missing"},
+      {"GET /health HTTP/1.1\r\nHost: localhost\r\nHost: localhost\r\n\r\n", "http.host_duplicate"},
+      {"GET /health HTTP/1.1\r\nHost: a.example\r\nhost: b.example\r\n\r\n", "http.host_duplicate"},
+      {"GET /health HTTP/1.0\r\nHost: a.example\r\nHOST: a.example\r\n\r\n", "http.host_duplicate"},
+  };
+  std::vector<std::pair<std::string, std::string>> cases = refused;
+  for (std::string bad :
+       {"exa mple.com", "a/b", "user@host", "a:b:c", "[::1", "[::1]x", "[::1]:x", "host:8x", "a%zz",
+        "a%4", "\xc3\xa9.example", "a\"b", "<script>", "a,b\\c", "[]"}) {
+    cases.push_back({"GET /health HTTP/1.1\r\nHost: " + bad + "\r\n\r\n", "http.host_invalid"});
+  }
+  for (std::string listener : {"plain", "api", "web"}) {
+    for (const auto& [request, detail] : cases) {
+      RawClient client(port(listener), listener != "plain");
+      ASSERT_TRUE(client.ok());
+      client.send(request);
+      bool closed = false;
+      CurlResult r = parse_http_response(client.read_all(3s, &closed));
+      EXPECT_EQ(r.status, 400u) << listener << " " << request;
+      if (r.status == 400) {
+        EXPECT_EQ(string_of(json_of(r.body).at("detail")), detail) << request;
+      }
+      EXPECT_TRUE(closed) << request;
+    }
+  }
+  for (std::string good : {"", "localhost", "localhost:8443", "127.0.0.1:1", "[::1]:8443",
+                           "[fe80::1%25eth0]", "EXAMPLE.com.", "a_b~c-d!$&'()*+,;=%41", "host:"}) {
+    RawClient client(port("plain"), false);
+    client.send("GET /health HTTP/1.1\r\nHost: " + good + "\r\nConnection: close\r\n\r\n");
+    EXPECT_EQ(parse_http_response(client.read_all(3s)).status, 200u) << good;
+  }
+}
+
+// An error that names what the request sent stays valid JSON: invalid UTF-8 in it is replaced.
+TEST_F(ServerTest, ErrorsEchoingInvalidUtf8AreStillJson) {
+  for (std::string listener : {"plain", "api"}) {
+    RawClient client(port(listener), listener != "plain");
+    client.send("GET /no/\xFF\xFE\xC3 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    CurlResult r = parse_http_response(client.read_response(3s));
+    EXPECT_EQ(r.status, 404u);
+    boost::system::error_code ec;
+    auto v = boost::json::parse(r.body, ec);  // refuses invalid UTF-8
+    EXPECT_FALSE(ec) << r.body;
+    if (!ec) {
+      EXPECT_EQ(string_of(v.at("message")),
+                "No resource at /no/\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
+    }
+  }
+}
+
 TEST_F(ServerTest, GarbageOnTheTlsPortClosesTheConnection) {
   RawClient client(port("api"), false);
   ASSERT_TRUE(client.ok());
@@ -637,6 +821,7 @@ TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
   Limits limits;
   limits.read_timeout = 1s;
   limits.keep_alive_timeout = 1s;
+  limits.first_request_timeout = 1s;
   OwnServer own(limits);
   own.server->start();
   auto started = std::chrono::steady_clock::now();
@@ -679,6 +864,36 @@ TEST(ServerTimeoutTest, SilentTlsClientIsClosedAfterTheHandshakeTimeout) {
   EXPECT_LT(took, 3s);
 }
 
+// A connection that has sent nothing (no TLS handshake, or no request after it) is closed after
+// Limits::first_request_timeout, counted from the accept; a kept-alive one waits longer.
+TEST(ServerTimeoutTest, SilentConnectionsAreClosedAfterTheFirstRequestTimeout) {
+  Limits limits;
+  limits.first_request_timeout = 1s;
+  limits.handshake_timeout = 5s;
+  limits.read_timeout = 5s;
+  limits.keep_alive_timeout = 5s;
+  OwnServer own(limits);
+  own.server->start();
+  auto started = std::chrono::steady_clock::now();
+  RawClient tcp_only(own.server->port("api"), false);
+  RawClient handshaken(own.server->port("api"), true);
+  RawClient plain(own.server->port("plain"), false);
+  RawClient kept(own.server->port("plain"), false);
+  ASSERT_TRUE(tcp_only.ok() && handshaken.ok() && plain.ok() && kept.ok());
+  kept.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  ASSERT_EQ(parse_http_response(kept.read_response(3s)).status, 200u);
+  for (RawClient* client : {&tcp_only, &handshaken, &plain}) {
+    bool closed = false;
+    EXPECT_EQ(client->read_all(4s, &closed), "");
+    EXPECT_TRUE(closed);
+  }
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(took, 900ms);
+  EXPECT_LT(took, 3s);
+  kept.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(kept.read_response(3s)).status, 200u);
+}
+
 // The read deadline of a request that starts late in a long keep-alive wait still holds: a
 // shorter timeout set after a longer one is not served late.
 TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
@@ -703,15 +918,32 @@ TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
   EXPECT_LT(took, 2500ms);
 }
 
+bool wait_for_connections(Server& server, std::size_t n) {
+  for (int i = 0; i < 300 && server.connection_count() != n; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  return server.connection_count() == n;
+}
+
+// Whether the connection was closed without an answer (read_all returns at once then).
+bool closed_unanswered(RawClient& client) {
+  bool closed = false;
+  std::string got = client.read_all(2s, &closed);
+  return closed && got.empty();
+}
+
 TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   Limits limits;
   limits.max_connections = 1;
   OwnServer own(limits, {"plain"});
   own.server->start();
+  // A connection in the middle of a request is never closed to make room (an idle one would
+  // be, see AtTheLimitIdleConnectionsMakeRoomBusyOnesDoNot).
   auto holder = std::make_unique<RawClient>(own.server->port("plain"), false);
   ASSERT_TRUE(holder->ok());
-  for (int i = 0; i < 100 && own.server->connection_count() < 1; ++i)
-    std::this_thread::sleep_for(10ms);
+  holder->send("GET /health HTTP/1.1\r\nHost: loc");
+  ASSERT_TRUE(wait_for_connections(*own.server, 1));
+  std::this_thread::sleep_for(100ms);  // the server has read the partial request
   RawClient extra(own.server->port("plain"), false);
   extra.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
   bool closed = false;
@@ -722,6 +954,150 @@ TEST(ServerLimitTest, ConnectionsBeyondTheLimitAreClosedAtOnce) {
   for (int i = 0; i < 200 && own.server->connection_count() > 0; ++i)
     std::this_thread::sleep_for(10ms);
   EXPECT_EQ(curl(own.url("plain", "/health")).status, 200u);
+}
+
+// One client address may hold Limits::max_connections_per_client connections; beyond it its new
+// connections are closed at once while other clients are still served.
+TEST(ServerLimitTest, OneClientCannotTakeEveryConnection) {
+  Limits limits;
+  limits.max_connections = 8;
+  limits.max_connections_per_client = 3;
+  OwnServer own(limits);
+  own.server->start();
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 3; ++i) {
+    held.push_back(std::make_unique<RawClient>(own.server->port("plain"), false));
+    ASSERT_TRUE(held.back()->ok());
+  }
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  for (std::string listener : {"plain", "api"}) {
+    RawClient extra(own.server->port(listener), false);
+    ASSERT_TRUE(extra.ok());
+    extra.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+    EXPECT_TRUE(closed_unanswered(extra)) << listener;
+  }
+  RawClient other(own.server->port("plain"), false, 0, "127.0.0.2");
+  ASSERT_TRUE(other.ok());
+  other.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(other.read_response(3s)).status, 200u);
+  RawClient other_tls(own.server->port("api"), true, 0, "127.0.0.2");
+  ASSERT_TRUE(other_tls.ok());
+  other_tls.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(other_tls.read_response(3s)).status, 200u);
+  // A connection given back is a place for that client again.
+  held.pop_back();
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  RawClient again(own.server->port("plain"), false);
+  again.send("GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(again.read_response(3s)).status, 200u);
+}
+
+// At the global limit a new connection takes the place of an idle one: a kept-alive connection
+// waiting for its next request first (the longest idle), then one that has sent nothing yet
+// (the oldest). Connections in the middle of a request are never closed for it.
+TEST(ServerLimitTest, AtTheLimitIdleConnectionsMakeRoomBusyOnesDoNot) {
+  Limits limits;
+  limits.max_connections = 4;
+  limits.max_connections_per_client = 4;
+  OwnServer own(limits, {"plain"});
+  own.server->start();
+  const auto port = own.server->port("plain");
+  const std::string health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  RawClient kept1(port, false, 0, "127.0.0.1");
+  kept1.send(health);
+  ASSERT_EQ(parse_http_response(kept1.read_response(3s)).status, 200u);
+  std::this_thread::sleep_for(50ms);
+  RawClient kept2(port, false, 0, "127.0.0.1");
+  kept2.send(health);
+  ASSERT_EQ(parse_http_response(kept2.read_response(3s)).status, 200u);
+  RawClient silent1(port, false, 0, "127.0.0.2");
+  std::this_thread::sleep_for(50ms);
+  RawClient silent2(port, false, 0, "127.0.0.2");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+
+  // A newcomer is served, then closes: its place is free again.
+  auto serve_newcomer = [&] {
+    RawClient c(port, false, 0, "127.0.0.3");
+    c.send("GET /health HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    return parse_http_response(c.read_all(3s)).status;
+  };
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(kept1));  // the longest idle kept-alive connection went first
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  RawClient silent3(port, false, 0, "127.0.0.2");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(kept2));  // kept-alive before silent, even a younger one
+  ASSERT_TRUE(wait_for_connections(*own.server, 3));
+  // No kept-alive connection left: the oldest silent one goes, never one in mid-request.
+  RawClient busy(port, false, 0, "127.0.0.4");
+  busy.send("GET /health HTTP/1.1\r\nHost: loc");
+  ASSERT_TRUE(wait_for_connections(*own.server, 4));
+  std::this_thread::sleep_for(100ms);  // the server has read the partial request
+  EXPECT_EQ(serve_newcomer(), 200u);
+  EXPECT_TRUE(closed_unanswered(silent1));
+  busy.send("calhost\r\n\r\n");
+  EXPECT_EQ(parse_http_response(busy.read_response(3s)).status, 200u);
+  for (RawClient* c : {&silent2, &silent3}) {
+    c->send(health);
+    EXPECT_EQ(parse_http_response(c->read_response(3s)).status, 200u);
+  }
+}
+
+// Limits::max_client_chain bounds the certificates a TLS client may send (its leaf included):
+// a longer chain is not kept at all, and the request says how long it was, for the application
+// to refuse. Whatever its length, the chain is parsed once per connection, not per request.
+TEST(ServerLimitTest, ALongClientChainIsNotKeptAndAChainIsParsedOncePerConnection) {
+  const auto& pki = TestPki::get();
+  std::string extras;
+  for (int i = 0; i < 2; ++i) {
+    auto file = (pki.dir / ("unrelated" + std::to_string(i) + ".pem")).string();
+    auto made =
+        test::run_process({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:P-256", "-nodes", "-keyout", "/dev/null", "-subj",
+                           "/CN=Unrelated " + std::to_string(i), "-days", "2", "-out", file});
+    ASSERT_EQ(made.exit_code, 0) << made.err;
+    std::ifstream in(file);
+    extras += std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  auto long_chain = (pki.dir / "long-chain.pem").string();
+  {
+    std::ifstream chain(pki.client_chain);
+    std::ofstream(long_chain) << std::string(std::istreambuf_iterator<char>(chain), {}) << extras;
+  }
+  Limits limits;
+  limits.max_client_chain = 3;
+  OwnServer own(limits, {"api"});
+  own.server->start();
+
+  CurlResult refused =
+      curl(own.url("api", "/cert"), {"--cert", long_chain, "--key", pki.client_key});
+  ASSERT_EQ(refused.exit_code, 0) << refused.err;
+  auto r = json_of(refused.body);
+  EXPECT_EQ(r.at("chain").as_int64(), 0) << refused.body;
+  EXPECT_EQ(r.at("refused").as_int64(), 4) << refused.body;
+
+  // curl sends the three requests on one connection.
+  CurlResult kept =
+      curl(own.url("api", "/cert"), {"--cert", pki.client_chain, "--key", pki.client_key,
+                                     own.url("api", "/cert"), own.url("api", "/cert")});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_EQ(kept.body.find("refused"), std::string::npos) << kept.body;
+#ifdef SANDBANK_HTTP_TEST_HAS_CRYPTO
+  std::set<std::string> addresses;
+  std::size_t answers = 0;
+  for (std::size_t at = 0; (at = kept.body.find('{', at)) != std::string::npos; ++answers) {
+    auto end = kept.body.find('}', at);
+    auto o = json_of(kept.body.substr(at, end - at + 1));
+    EXPECT_EQ(o.at("intermediates").as_int64(), 1);
+    EXPECT_NE(string_of(o.at("first_intermediate")).find("Test CA"), std::string::npos)
+        << kept.body;
+    addresses.insert(string_of(o.at("intermediates_at")));
+    at = end;
+  }
+  EXPECT_EQ(answers, 3u) << kept.body;
+  EXPECT_EQ(addresses.size(), 1u) << kept.body;  // the same parsed chain for every request
+#endif
 }
 
 TEST(ServerLimitTest, RequestsPerConnectionAreLimitedAndTheClockIsInjected) {

@@ -61,6 +61,14 @@ class CafTest : public ::testing::Test {
                        {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
   }
 
+  // POST /v1/funds-confirmations with the customer token.
+  static Answer funds_call(const std::string& body, const std::string& token,
+                           const std::string& content_type = "application/json") {
+    return signed_call("POST", "/v1/funds-confirmations", body,
+                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId,
+                        "CONTENT_TYPE='" + content_type + "'"});
+  }
+
   static std::string app_token() {
     auto a = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
     EXPECT_EQ(a.status, 200) << a.text;
@@ -112,11 +120,9 @@ class CafTest : public ::testing::Test {
 
   static Answer funds(const std::string& iban, const std::string& amount, const std::string& token,
                       const std::string& currency = "EUR") {
-    return customer_call("POST", "/v1/funds-confirmations",
-                         R"({"account":{"iban":")" + iban +
-                             R"("},"instructedAmount":{"currency":")" + currency +
-                             R"(","amount":")" + amount + R"("}})",
-                         token);
+    return funds_call(R"({"account":{"iban":")" + iban + R"("},"instructedAmount":{"currency":")" +
+                          currency + R"(","amount":")" + amount + R"("}})",
+                      token);
   }
   static bool available(const std::string& iban, const std::string& amount,
                         const std::string& token) {
@@ -221,6 +227,30 @@ TEST_F(caf, TokenWithoutTheFundsScopeIsForbidden) {
   expect_error(a, 403, "token.insufficient_scope");
 }
 
+// Boost.JSON keeps the last of a duplicated member; the signed body would say two things.
+TEST_F(caf, ABodyWithAMemberTwiceIsRefused) {
+  auto token = customer_token("Alice and Bob", kFundsAndBalances);
+  auto iban = current_account(token).first;
+  auto a = funds_call(R"({"account":{"iban":")" + iban +
+                          R"("},"instructedAmount":{"currency":"EUR","amount":"1.00",)"
+                          R"("amount":"999999.00"}})",
+                      token);
+  expect_error(a, 400, "request.duplicate_member");
+  EXPECT_NE(a.tpp("text").find("instructedAmount.amount"), std::string::npos) << a.text;
+}
+
+// As PIS: the body is JSON and says so.
+TEST_F(caf, AnotherContentTypeThanJsonIsRefused) {
+  auto token = customer_token("Alice and Bob", kFundsAndBalances);
+  auto iban = current_account(token).first;
+  auto body = R"({"account":{"iban":")" + iban +
+              R"("},"instructedAmount":{"currency":"EUR","amount":"1.00"}})";
+  for (const char* type : {"application/x-www-form-urlencoded", "text/plain", ""}) {
+    expect_error(funds_call(body, token, type), 400, "request.content_type");
+  }
+  EXPECT_EQ(funds_call(body, token, "application/json; charset=utf-8").status, 200);
+}
+
 TEST_F(caf, MalformedRequestsNameTheField) {
   auto token = customer_token("Alice and Bob", kFundsAndBalances);
   auto iban = current_account(token).first;
@@ -230,13 +260,11 @@ TEST_F(caf, MalformedRequestsNameTheField) {
   expect_error(funds(iban, "1.00", token, "USD"), 400, "caf.currency_mismatch",
                "instructedAmount.currency");
   expect_error(
-      customer_call(
-          "POST", "/v1/funds-confirmations",
-          R"({"account":{"iban":")" + iban + R"("},"instructedAmount":{"amount":"1.00"}})", token),
+      funds_call(R"({"account":{"iban":")" + iban + R"("},"instructedAmount":{"amount":"1.00"}})",
+                 token),
       400, "caf.field_missing", "instructedAmount.currency");
-  expect_error(customer_call("POST", "/v1/funds-confirmations",
-                             R"({"instructedAmount":{"currency":"EUR","amount":"1.00"}})", token),
-               400, "caf.field_missing", "account.iban");
+  expect_error(funds_call(R"({"instructedAmount":{"currency":"EUR","amount":"1.00"}})", token), 400,
+               "caf.field_missing", "account.iban");
 }
 
 }  // namespace

@@ -110,6 +110,29 @@ TEST_F(OAuthTest, GuideStep2bUpdateIsVisibleInTheNextGet) {
   EXPECT_EQ(parse(get.body).at("contact"), "test@ingsandbox.com");
 }
 
+// The guide's update script, signed as the guide signs it, with a body naming contact twice:
+// Boost.JSON would keep the second.
+TEST_F(OAuthTest, ARegistrationBodyWithAMemberTwiceIsRefused) {
+  auto original = fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide/step2b_update.sh";
+  std::ifstream in(original);
+  std::string script((std::istreambuf_iterator<char>(in)), {});
+  auto line = script.find("updatePayload=");
+  ASSERT_NE(line, std::string::npos);
+  script.replace(
+      line, script.find('\n', line) - line,
+      R"(updatePayload='{"contact":"first@example.com","contact":"second@example.com"}')");
+  auto copy = tmp_->path() / "step2b_update_twice.sh";
+  std::ofstream(copy) << script;
+  auto r = run_bash("SANDBANK_HOST=" + server_->api_url() + " SANDBANK_CERTS=" +
+                        example_certs().string() + " bash " + copy.string() + " 2>/dev/null",
+                    tmp_->path());
+  EXPECT_NE(r.out.find("\"detail\": \"request.duplicate_member\""), std::string::npos) << r.out;
+  auto token = mtls_token(example_certs(), kSandboxClientId);
+  auto get = call(example_certs(), {server_->api_url() + "/oauth2/applications/" + kSandboxClientId,
+                                    "-H", "Authorization: Bearer " + token});
+  EXPECT_NE(parse(get.body).at("contact"), "second@example.com");
+}
+
 TEST_F(OAuthTest, GuideStep3cSignedApplicationToken) {
   auto r = guide("step3c_app_token.sh", example_certs());
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -184,6 +207,11 @@ TEST_F(OAuthTest, TokenEndpointErrorsFollowRfc6749) {
                      "&scope=granting");
   EXPECT_EQ(subset.status, 200);
   EXPECT_EQ(member(subset, "scope"), "granting");
+
+  // The message names the grant_type sent; its invalid UTF-8 does not make the body invalid JSON.
+  auto bytes = post("grant_type=\xFF\xFE&client_id=x");
+  EXPECT_EQ(bytes.status, 400);
+  EXPECT_EQ(member(bytes, "error"), "unsupported_grant_type") << bytes.body;
 
   auto no_grant = post("client_id=x");
   EXPECT_EQ(no_grant.status, 400);

@@ -175,6 +175,17 @@ TEST_F(PisTest, ValidationErrorsNameTheField) {
   EXPECT_NE(b.body.find("PRODUCT_UNKNOWN"), std::string::npos) << b.body;
 }
 
+// Boost.JSON keeps the last of a duplicated member: the bank would book 900.00 while the
+// signed body also says 1.00. Refused before anything is stored.
+TEST_F(PisTest, ABodyWithAMemberTwiceIsRefused) {
+  std::string body = R"({"instructedAmount":{"amount":"1.00","currency":"EUR"},)"
+                     R"("instructedAmount":{"amount":"900.00","currency":"EUR"},)"
+                     R"("creditorAccount":{"iban":"AT861921125678901234"},"creditorName":"L"})";
+  auto a = pis("/v1/payments/sepa-credit-transfers", &body);
+  EXPECT_EQ(a.status, 400) << a.body;
+  EXPECT_EQ(object(a.body)["detail"], "request.duplicate_member") << a.body;
+}
+
 TEST_F(PisTest, ConcurrentDuplicatesCreateOnePaymentAndAnotherBodyConflicts) {
   std::string body = R"({"instructedAmount":{"amount":"2.00","currency":"EUR"},)"
                      R"("creditorAccount":{"iban":"AT861921125678901234"},)"

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <fstream>
+#include <thread>
 
 #include "integration/sandbank_process.hpp"
 
@@ -133,6 +135,32 @@ TEST_F(ServeTest, CertificateFromAnotherCaIs401) {
   EXPECT_EQ(detail_of(r), "mtls.certificate_untrusted");
 }
 
+// A client chain longer than the listener keeps (the leaf and 9 more) is refused with a 401
+// naming the limit, not verified on every request.
+TEST_F(ServeTest, AClientChainOfMoreThanTenCertificatesIs401) {
+  TempDir tmp;
+  std::string script = "cat " + server_->cert("example_client_tls.cer").string() + " > long.pem";
+  for (int i = 0; i < 11; ++i) {
+    script +=
+        " && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+        "-keyout /dev/null -subj /CN=unrelated" +
+        std::to_string(i) + " -days 2 -out u.pem 2>/dev/null && cat u.pem >> long.pem";
+  }
+  script += " && cat " + server_->cert("example_client_tls.cer").string() + " " +
+            server_->cert("ca.cer").string() + " > short.pem";
+  ASSERT_EQ(run_bash(script, tmp.path()).exit_code, 0);
+  auto key = server_->cert("example_client_tls.key").string();
+  auto refused = curl(with_ca({"--cert", (tmp.path() / "long.pem").string(), "--key", key,
+                               server_->api_url() + "/sandbank/whoami"}));
+  ASSERT_EQ(refused.curl_exit, 0) << refused.curl_stderr;
+  EXPECT_EQ(refused.status, 401);
+  EXPECT_EQ(detail_of(refused), "mtls.certificate_chain_too_long");
+  EXPECT_NE(refused.body.find("12 certificates"), std::string::npos) << refused.body;
+  auto accepted = curl(with_ca({"--cert", (tmp.path() / "short.pem").string(), "--key", key,
+                                server_->api_url() + "/sandbank/whoami"}));
+  EXPECT_EQ(accepted.status, 200) << accepted.body;
+}
+
 TEST_F(ServeTest, IssuedThenRevokedCertificateIsRefusedWithoutRestart) {
   TempDir out;
   auto issued = sandbank({"certs", "issue", "--data", server_->data_dir().string(), "--out",
@@ -162,6 +190,49 @@ TEST_F(ServeTest, UnknownRouteIs404AndWrongMethodIs405WithAllow) {
   auto b = curl(with_ca({"-X", "DELETE", server_->api_url() + "/health"}));
   EXPECT_EQ(b.status, 405);
   EXPECT_NE(b.header("allow").value_or("").find("GET"), std::string::npos) << b.headers;
+}
+
+// The web listener serves a browser: its errors are pages in the authorization app's style,
+// except under /grantssupport/, the JSON API that ING's CLI calls.
+TEST_F(ServeTest, WebListenerErrorsAreHtmlPagesExceptItsJsonApi) {
+  auto is_error_page = [](const HttpResult& r, const std::string& code) {
+    return r.header("content-type").value_or("").starts_with("text/html") &&
+           r.body.find("data-outcome=\"error\"") != std::string::npos &&
+           r.body.find("<code id=\"error-code\">" + code + "</code>") != std::string::npos &&
+           r.header("content-security-policy").has_value();
+  };
+  auto missing = curl(with_ca({server_->web_url() + "/no/such/page"}));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_TRUE(is_error_page(missing, "route.not_found")) << missing.headers << missing.body;
+  EXPECT_NE(missing.body.find("Page not found"), std::string::npos) << missing.body;
+
+  auto method = curl(with_ca({"-X", "DELETE", server_->web_url() + "/health"}));
+  EXPECT_EQ(method.status, 405);
+  EXPECT_TRUE(is_error_page(method, "route.method_not_allowed")) << method.body;
+  EXPECT_NE(method.header("allow").value_or("").find("GET"), std::string::npos);
+
+  TempDir tmp;
+  auto body_file = tmp.path() / "body";
+  std::ofstream(body_file) << std::string(1024 * 1024 + 10, 'x');
+  auto large = curl(with_ca({"-X", "POST", "--data-binary", "@" + body_file.string(),
+                             server_->web_url() + "/authorize/consent"}));
+  EXPECT_EQ(large.status, 413) << large.curl_stderr;
+  EXPECT_TRUE(is_error_page(large, "http.body_too_large")) << large.body;
+
+  auto headers = curl(with_ca(
+      {"-H", "X-Big: " + std::string(20 * 1024, 'a'), server_->web_url() + "/authorize/v2/NL"}));
+  EXPECT_EQ(headers.status, 431);
+  EXPECT_TRUE(is_error_page(headers, "http.header_too_large")) << headers.body;
+
+  // The JSON API of the web listener keeps JSON errors, known route or not.
+  auto api = curl(with_ca({server_->web_url() + "/grantssupport/no/such/route"}));
+  EXPECT_EQ(api.status, 404);
+  EXPECT_EQ(detail_of(api), "route.not_found");
+  auto token = curl(with_ca({server_->web_url() + "/grantssupport/accounts"}));
+  EXPECT_EQ(token.status, 401);
+  EXPECT_EQ(detail_of(token), "token.missing");
+  // The API listener answers JSON as always.
+  EXPECT_EQ(detail_of(curl(with_ca({server_->api_url() + "/no/such/page"}))), "route.not_found");
 }
 
 TEST_F(ServeTest, OversizeHeadersAre431AndOversizeBodyIs413) {
@@ -261,6 +332,75 @@ TEST(ServeLifecycle, OptionsComeFromATomlConfigFile) {
   // JSON log lines: every line of output parses as an object.
   auto log = server.log();
   EXPECT_NE(log.find("{\"time\""), std::string::npos) << log;
+}
+
+// A TCP connection to 127.0.0.1:port; -1 when it cannot connect.
+int connect_to(unsigned short port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (fd < 0 || connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    if (fd >= 0) close(fd);
+    return -1;
+  }
+  timeval tv{5, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+// Seconds until the server closes the silent connection `fd` (-1: it did not in 5 s).
+double seconds_until_closed(int fd) {
+  auto started = std::chrono::steady_clock::now();
+  char buf[64];
+  ssize_t n = read(fd, buf, sizeof buf);
+  close(fd);
+  if (n != 0) return -1;
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+// The limits of docs/reliability.md are options of serve, from the command line or the TOML
+// file like any other.
+TEST(ServeLifecycle, LimitsComeFromTheCommandLineAndTheConfigFile) {
+  TempDir tmp;
+  auto config = tmp.path() / "sandbank.toml";
+  std::ofstream(config) << "max-connections-per-client = 2\nmax-body-bytes = 1000\n";
+  SandbankServer server(tmp.path() / "data",
+                        {"--config", config.string(), "--first-request-timeout", "1"});
+  server.start();
+  int first = connect_to(server.api_port());
+  int second = connect_to(server.web_port());  // the limit counts both listeners together
+  ASSERT_GE(first, 0);
+  ASSERT_GE(second, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  int third = connect_to(server.api_port());
+  ASSERT_GE(third, 0);
+  auto refused = seconds_until_closed(third);
+  EXPECT_GE(refused, 0);
+  EXPECT_LT(refused, 0.5);  // closed at once: the client has two connections open
+  auto silent = seconds_until_closed(first);
+  EXPECT_GT(silent, 0.5);  // closed by the first-request timeout, 1 s after the accept
+  EXPECT_LT(silent, 3);
+  close(second);
+
+  auto body = curl({"--cacert", server.cert("ca.cer").string(), "--data-binary",
+                    std::string(2000, 'x'), server.api_url() + "/health"});
+  EXPECT_EQ(body.status, 413);
+  EXPECT_EQ(server.terminate(), 0);
+
+  auto help = sandbank({"serve", "--help"});
+  for (const char* option :
+       {"--max-connections", "--max-connections-per-client", "--max-header-bytes",
+        "--max-body-bytes", "--handshake-timeout", "--first-request-timeout", "--read-timeout",
+        "--keep-alive-timeout", "--write-timeout", "--stop-timeout",
+        "--max-requests-per-connection", "--max-client-chain"}) {
+    EXPECT_NE(help.out.find(option), std::string::npos) << option;
+  }
+  auto zero =
+      sandbank({"serve", "--data", (tmp.path() / "data").string(), "--max-connections", "0"});
+  EXPECT_NE(zero.exit_code, 0);
+  EXPECT_NE(zero.err.find("--max-connections"), std::string::npos) << zero.err;
 }
 
 TEST(CertsCommand, ShowPrintsSerialFingerprintAndRoles) {

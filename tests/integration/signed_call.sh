@@ -8,6 +8,7 @@
 #   KEY_ID           default SN=49BA5C71
 #   REQ_DATE         the Date header (default: now, as the guide computes it)
 #   NO_DIGEST=1      leave the Digest header out (it is still signed)
+#   CONTENT_TYPE     the Content-Type header (default application/x-www-form-urlencoded)
 set -euo pipefail
 method="${METHOD:-POST}"
 lower=$(echo "$method" | tr '[:upper:]' '[:lower:]')
@@ -22,7 +23,7 @@ signature=$(printf %s "$signingString" | openssl dgst -sha256 -sign "$CERTS/exam
 params="keyId=\"$keyId\",algorithm=\"rsa-sha256\",headers=\"(request-target) date digest\",signature=\"$signature\""
 args=(-sS -X "$method" "$HOST$REQ_PATH" --cacert "$CERTS/ca.cer"
       --cert "$CERTS/example_client_tls.cer" --key "$CERTS/example_client_tls.key"
-      -H "Content-Type: application/x-www-form-urlencoded" -H "Date: $reqDate"
+      -H "Content-Type: ${CONTENT_TYPE:-application/x-www-form-urlencoded}" -H "Date: $reqDate"
       -w '\n%{http_code}')
 [ "${NO_DIGEST:-}" = 1 ] || args+=(-H "Digest: $digest")
 if [ -n "${BEARER:-}" ]; then

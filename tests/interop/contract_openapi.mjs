@@ -341,10 +341,16 @@ function validateResponse(name, call, answer, response) {
 
 // Unmatched paths have no operation: their 404 is the listener's error shape.
 function validateUnmatched(name, call, answer, schemaName) {
-  const response = { headers: {}, content: { 'application/json': { schema: doc.components.schemas[schemaName] } } };
+  const media = schemaName === 'HtmlPage' ? 'text/html' : 'application/json';
+  const response = { headers: {}, content: { [media]: { schema: doc.components.schemas[schemaName] } } };
   validateResponse(name, call, answer, response);
   let detail;
-  try { detail = JSON.parse(answer.text).detail; } catch { /* reported above */ }
+  if (media === 'text/html') {
+    // The web listener's error page names the detail code in data-error.
+    detail = answer.text.match(/data-error="([^"]+)"/)?.[1];
+  } else {
+    try { detail = JSON.parse(answer.text).detail; } catch { /* reported above */ }
+  }
   check(`${name}: 404 route.not_found`, answer.status === 404 && detail === 'route.not_found', answer.text);
 }
 
@@ -446,7 +452,7 @@ async function main({ api, web, certs, read }) {
   await call('whoami without a client certificate', 'api', 'GET', '/sandbank/whoami', { dispatcher: bare });
   await call('DELETE /health (web)', 'web', 'DELETE', '/health');
   await call('PUT /openapi.json (api)', 'api', 'PUT', '/openapi.json');
-  for (const [listener, target, schema] of [['api', '/nowhere', 'Error'], ['web', '/nowhere', 'Error'],
+  for (const [listener, target, schema] of [['api', '/nowhere', 'Error'], ['web', '/nowhere', 'HtmlPage'],
     ['api', '/v3/accounts/x/y/z', 'TppMessagesAis'], ['api', '/v1/payments/a/b/c/d', 'TppMessagesPis']]) {
     const answer = await send(listener, 'GET', target, { headers: { 'x-request-id': crypto.randomUUID() } });
     validateUnmatched(`unknown path ${target} (${listener})`, { listener, method: 'GET', target }, answer, schema);

@@ -5,7 +5,8 @@
 //   - a reference used once → the /granting page is a 400 error page and auth-code a 400
 //     granting.reference_used; an unknown one likewise;
 //   - auth-code without the X-XSRF-Token header, or with one that differs from the XSRF-TOKEN
-//     cookie → 403 grantssupport.xsrf_mismatch (and the reference stays usable);
+//     cookie → 403 grantssupport.xsrf_mismatch, with a body naming a member twice → 400
+//     request.duplicate_member (and the reference stays usable);
 //   - redirect URIs: only the empty path equals "/"; anything else that differs is refused at
 //     /authorize/v2 (error page, no redirect) and at the code exchange (grant.redirect_uri_mismatch);
 //   - ING's migration guide, "RedirectURIs backwards compatibility": once the TPP registered
@@ -106,12 +107,12 @@ async function main({ api, web, certs, read }) {
     return ref;
   }
   function authCode(token, ref, { header = XSRF, cookie = XSRF, redirect = 'https://www.example.com',
-    state = 'ANY_ARBITRARY_VALUE' } = {}) {
+    state = 'ANY_ARBITRARY_VALUE', body } = {}) {
     const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
     if (header !== null) headers['x-xsrf-token'] = header;
     if (cookie !== null) headers.cookie = `XSRF-TOKEN=${cookie}`;
     return webCall(`/grantssupport/${ref}/auth-code`, { method: 'POST', headers,
-      body: JSON.stringify({ id: 'nl-jane-doe', client_id: CLIENT_ID, scopes: AIS, state, redirectURL: redirect }) });
+      body: body ?? JSON.stringify({ id: 'nl-jane-doe', client_id: CLIENT_ID, scopes: AIS, state, redirectURL: redirect }) });
   }
   async function legacyCode(token, redirect = 'https://www.example.com') {
     const r = await authCode(token, await reference(token, redirect), { redirect });
@@ -230,6 +231,10 @@ async function main({ api, web, certs, read }) {
     r = await authCode(appToken, ref, { cookie: null });
     check('auth-code with X-XSRF-Token but no XSRF-TOKEN cookie → 403 grantssupport.xsrf_mismatch',
       r.status === 403 && json(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
+    r = await authCode(appToken, ref, { body: `{"id":"nl-jane-doe","id":"nl-john-doe","client_id":"${CLIENT_ID}",` +
+      `"scopes":"${AIS}","state":"s","redirectURL":"https://www.example.com"}` });
+    check('auth-code with the member id twice → 400 request.duplicate_member',
+      r.status === 400 && json(r.body)?.detail === 'request.duplicate_member', show(r));
     r = await authCode(appToken, ref, { header: 'any-other-value', cookie: 'any-other-value' });
     check('after the refusals the reference still gives a code (any equal header and cookie)',
       r.status === 200 && /[?&]code=[^&]+$/.test(json(r.body)?.location ?? ''), show(r));
