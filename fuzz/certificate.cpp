@@ -1,9 +1,10 @@
 // Certificates as TPPs send them: the TPP-Signature-Certificate forms (one-line PEM, escaped
 // newlines, percent-encoded, bare base64 DER), then what Sandbank reads from one: serial,
 // subject, organizationIdentifier, the QCStatements with the PSD2 roles, fingerprints.
+#include "crypto/certificate.hpp"
+
 #include <string_view>
 
-#include "crypto/certificate.hpp"
 #include "fuzz_support.hpp"
 #include "signing/tpp_certificate.hpp"
 

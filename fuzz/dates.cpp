@@ -2,8 +2,8 @@
 #include <string_view>
 
 #include "core/time_format.hpp"
-#include "signing/date_window.hpp"
 #include "fuzz_support.hpp"
+#include "signing/date_window.hpp"
 
 using namespace sandbank;
 

@@ -1,6 +1,7 @@
 // The Digest header (RFC 3230 instance digests, the bare-SHA-256 leniency) against a body.
-#include "fuzz_support.hpp"
 #include "signing/digest.hpp"
+
+#include "fuzz_support.hpp"
 
 using namespace sandbank;
 

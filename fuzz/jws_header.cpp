@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   m.add("Content-Type", "application/json");
   m.add("Digest", in.ConsumeRandomLengthString(128));
   bool with_header_certificate = in.ConsumeBool();
-  if (with_header_certificate) m.add("TPP-Signature-Certificate", in.ConsumeRandomLengthString(4096));
+  if (with_header_certificate)
+    m.add("TPP-Signature-Certificate", in.ConsumeRandomLengthString(4096));
   m.body = in.ConsumeRemainingBytesAsString();
   signing::JwsPolicy policy;
   auto fixed = signing::verify_detached_jws(m.view(), policy, fuzz::signing_certificate(),

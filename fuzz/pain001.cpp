@@ -1,10 +1,11 @@
 // pain.001.001.03 documents (libxml2, no entities, no network, no DTD; size, depth and element
 // limits) as POST /v1/payments/pain.001-{product} reads them, the identifiers a status report
 // reads back, and the multipart/form-data of periodic pain.001 payments.
+#include "api/pain001.hpp"
+
 #include <string_view>
 
 #include "api/multipart.hpp"
-#include "api/pain001.hpp"
 #include "core/error.hpp"
 
 using namespace sandbank;

@@ -23,8 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   m.body = in.ConsumeRemainingBytesAsString();
   signing::HttpSignaturePolicy policy;
   policy.carrier = signing::SignatureCarrier::Either;
-  auto resolver = signing::registered_key_resolver(
-      [](std::string_view) -> std::optional<crypto::Certificate> {
+  auto resolver =
+      signing::registered_key_resolver([](std::string_view) -> std::optional<crypto::Certificate> {
         return fuzz::signing_certificate();
       });
   auto result = signing::verify_http_signature(m.view(), policy, resolver, fuzz::fixed_clock());

@@ -103,8 +103,8 @@ std::vector<std::string> routed_forms(const json::value& doc, const std::string&
         (open != 0 || close != segment.size() - 1)) {
       auto name = segment.substr(open + 1, close - open - 1);
       auto values = path_enum(doc, item, operation, name);
-      EXPECT_FALSE(values.empty()) << path << ": the parameter " << name
-                                   << " of a mixed segment has no enum";
+      EXPECT_FALSE(values.empty())
+          << path << ": the parameter " << name << " of a mixed segment has no enum";
       choices.clear();
       for (const auto& v : values) {
         choices.push_back(segment.substr(0, open) + v + segment.substr(close + 1));
@@ -221,7 +221,8 @@ TEST_F(RoutesOpenApiTest, EveryApiRouteIsDocumentedAndEveryDocumentedOperationIs
   // DELETE, status) and bulk payments (v1 POST, GET, DELETE, status; v2 POST, GET).
   EXPECT_TRUE(routes.count("POST /v1/payments/pain.001-sepa-credit-transfers"));
   EXPECT_TRUE(routes.count("GET /v2/payments/pain.001-domestic-credit-transfers/{}/status"));
-  EXPECT_TRUE(routes.count("DELETE /v1/periodic-payments/pain.001-cross-border-credit-transfers/{}"));
+  EXPECT_TRUE(
+      routes.count("DELETE /v1/periodic-payments/pain.001-cross-border-credit-transfers/{}"));
   EXPECT_TRUE(routes.count("GET /v1/bulk-payments/{}/{}/status"));
   EXPECT_TRUE(routes.count("GET /v2/bulk-payments/{}/{}"));
 }
