@@ -62,6 +62,23 @@ bool has_scope(const std::string& scopes, std::string_view wanted) {
 
 }  // namespace
 
+InitiationHeaders initiation_headers(const http::Request& request) {
+  InitiationHeaders out;
+  out.request_id = request_id(request);
+  out.redirect_uri = required_header(request, "TPP-Redirect-URI", "payment.redirect_uri_invalid");
+  if (!istarts_with(out.redirect_uri, "https://") && !istarts_with(out.redirect_uri, "http://")) {
+    throw Error(400, "payment.redirect_uri_invalid",
+                "TPP-Redirect-URI must be an absolute http(s) URL");
+  }
+  out.psu_ip_address = required_header(request, "PSU-IP-Address", "payment.psu_ip_invalid");
+  if (!is_ip_address(out.psu_ip_address)) {
+    throw Error(400, "payment.psu_ip_invalid",
+                fmt::format("PSU-IP-Address {} is not an IPv4 or IPv6 address",
+                            out.psu_ip_address.substr(0, 64)));
+  }
+  return out;
+}
+
 // The application token of a PIS call, in either form api.md Part 1 accepts: a signed
 // application token with a draft-cavage `Signature` header, or an mTLS-only application
 // token with a detached JWS in `x-jws-signature` (the guide's migration table).
@@ -164,17 +181,10 @@ http::Response initiation_response(PisApi& api, const store::PaymentRecord& p,
 
 http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   auto app = authenticate_pis(api, request);
-  auto id = request_id(request);
-  auto redirect = required_header(request, "TPP-Redirect-URI", "payment.redirect_uri_invalid");
-  if (!istarts_with(redirect, "https://") && !istarts_with(redirect, "http://")) {
-    throw Error(400, "payment.redirect_uri_invalid",
-                "TPP-Redirect-URI must be an absolute http(s) URL");
-  }
-  auto ip = required_header(request, "PSU-IP-Address", "payment.psu_ip_invalid");
-  if (!is_ip_address(ip)) {
-    throw Error(400, "payment.psu_ip_invalid",
-                fmt::format("PSU-IP-Address {} is not an IPv4 or IPv6 address", ip.substr(0, 64)));
-  }
+  auto headers = initiation_headers(request);
+  const auto& id = headers.request_id;
+  const auto& redirect = headers.redirect_uri;
+  const auto& ip = headers.psu_ip_address;
   auto type = request.header("Content-Type");
   if (!type || !istarts_with(*type, "application/json")) {
     throw Error(400, "request.content_type", "Content-Type must be application/json");

@@ -50,6 +50,17 @@ void add_pis_routes(http::Router& router, PisApi& api);
 // payment-accounts:orders:create. Throws Error 401/403.
 store::Application authenticate_pis(PisApi& api, const http::Request& request);
 
+// The headers every payment initiation needs, checked (JSON and pain.001 alike): X-Request-ID
+// a UUID (400 x_request_id.malformed), TPP-Redirect-URI an absolute http(s) URL (400
+// payment.redirect_uri_invalid), PSU-IP-Address an IPv4 or IPv6 address (400
+// payment.psu_ip_invalid).
+struct InitiationHeaders {
+  std::string request_id;
+  std::string redirect_uri;
+  std::string psu_ip_address;
+};
+InitiationHeaders initiation_headers(const http::Request& request);
+
 // The payment authorization page of a payment: <web>/payment-initiation/{paymentId}/{CC}.
 std::string sca_redirect_url(const std::string& web_base, const store::PaymentRecord& payment);
 

@@ -1,6 +1,5 @@
 #include "api/pis_xml_api.hpp"
 
-#include <arpa/inet.h>
 #include <fmt/format.h>
 
 #include <array>
@@ -25,31 +24,6 @@ using bank::PaymentKind;
 constexpr std::array<std::string_view, 3> kProducts{
     "sepa-credit-transfers", "cross-border-credit-transfers", "domestic-credit-transfers"};
 
-// ---- the headers of an initiation (as the JSON API checks them, with its detail codes)
-
-std::string required_header(const http::Request& request, std::string_view name, std::string code) {
-  auto value = request.header(name);
-  if (!value || trim_ows(*value).empty()) {
-    throw Error(400, std::move(code), fmt::format("The header {} is required", name));
-  }
-  return std::string(trim_ows(*value));
-}
-
-bool is_uuid(std::string_view s) {
-  if (s.size() != 36) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash != (s[i] == '-')) return false;
-    if (!dash && !std::isxdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-bool is_ip_address(const std::string& s) {
-  unsigned char buffer[16];
-  return inet_pton(AF_INET, s.c_str(), buffer) == 1 || inet_pton(AF_INET6, s.c_str(), buffer) == 1;
-}
-
 struct Initiator {
   store::Application application;
   std::string request_id;
@@ -59,22 +33,10 @@ struct Initiator {
 
 Initiator initiator(PisApi& api, const http::Request& request, std::string_view content_type) {
   Initiator out{authenticate_pis(api, request), {}, {}, {}};
-  out.request_id = required_header(request, "X-Request-ID", "x_request_id.malformed");
-  if (!is_uuid(out.request_id)) {
-    throw Error(400, "x_request_id.malformed",
-                fmt::format("X-Request-ID {} is not a UUID", out.request_id.substr(0, 64)));
-  }
-  out.redirect_uri = required_header(request, "TPP-Redirect-URI", "payment.redirect_uri_invalid");
-  if (!istarts_with(out.redirect_uri, "https://") && !istarts_with(out.redirect_uri, "http://")) {
-    throw Error(400, "payment.redirect_uri_invalid",
-                "TPP-Redirect-URI must be an absolute http(s) URL");
-  }
-  out.psu_ip_address = required_header(request, "PSU-IP-Address", "payment.psu_ip_invalid");
-  if (!is_ip_address(out.psu_ip_address)) {
-    throw Error(400, "payment.psu_ip_invalid",
-                fmt::format("PSU-IP-Address {} is not an IPv4 or IPv6 address",
-                            out.psu_ip_address.substr(0, 64)));
-  }
+  auto headers = initiation_headers(request);
+  out.request_id = std::move(headers.request_id);
+  out.redirect_uri = std::move(headers.redirect_uri);
+  out.psu_ip_address = std::move(headers.psu_ip_address);
   auto type = request.header("Content-Type");
   auto media = type ? trim_ows(type->substr(0, type->find(';'))) : std::string_view();
   if (!iequals(media, content_type)) {
