@@ -51,8 +51,14 @@ function request(base, target, { method = 'GET', headers = {}, body, agentOption
     req.end();
   });
 }
+// A success body of the consent app carries the XSSI guard; an error body is plain JSON
+// (docs/api.md "grantssupport"), so a guarded error reads as no JSON at all.
 function json(text) {
   try { return JSON.parse(text.startsWith(GUARD) ? text.slice(GUARD.length) : text); } catch { return null; }
+}
+function errorJson(text) {
+  if (text.startsWith(GUARD)) return null;
+  try { return JSON.parse(text); } catch { return null; }
 }
 const show = (r) => `${r.status} ${r.headers['content-type'] ?? ''} ${r.body.slice(0, 400)}`;
 const sha256 = (s) => crypto.createHash('sha256').update(s).digest('base64');
@@ -224,13 +230,13 @@ async function main({ api, web, certs, read }) {
     const ref = await reference(appToken);
     let r = await authCode(appToken, ref, { header: null });
     check('auth-code without X-XSRF-Token → 403 grantssupport.xsrf_mismatch',
-      r.status === 403 && json(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
+      r.status === 403 && errorJson(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
     r = await authCode(appToken, ref, { header: `${XSRF}x` });
     check('auth-code with an X-XSRF-Token other than the cookie → 403 grantssupport.xsrf_mismatch',
-      r.status === 403 && json(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
+      r.status === 403 && errorJson(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
     r = await authCode(appToken, ref, { cookie: null });
     check('auth-code with X-XSRF-Token but no XSRF-TOKEN cookie → 403 grantssupport.xsrf_mismatch',
-      r.status === 403 && json(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
+      r.status === 403 && errorJson(r.body)?.detail === 'grantssupport.xsrf_mismatch', show(r));
     r = await authCode(appToken, ref, { body: `{"id":"nl-jane-doe","id":"nl-john-doe","client_id":"${CLIENT_ID}",` +
       `"scopes":"${AIS}","state":"s","redirectURL":"https://www.example.com"}` });
     check('auth-code with the member id twice → 400 request.duplicate_member',
