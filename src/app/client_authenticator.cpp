@@ -86,12 +86,16 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
             format_rfc3339(leaf->not_before()) + " to " + format_rfc3339(leaf->not_after()) +
             ": its lifespan exceeds the 39 months ING accepts for eIDAS and OBIE certificates");
   }
-  auto it = verdicts_.find(id.fingerprint);
+  // The verdict depends on the intermediates sent with the leaf: one connection without its
+  // intermediate CA must not make the next one, with it, look untrusted.
+  std::string key = id.fingerprint;
+  for (const auto& intermediate : intermediates) key += "|" + intermediate.x5t_s256();
+  auto it = verdicts_.find(key);
   if (it == verdicts_.end() || now - it->second.checked_at > kVerdictLifetime ||
       now < it->second.checked_at) {
     auto result = trust_->verify(*leaf, intermediates, now);
     if (verdicts_.size() > 10000) verdicts_.clear();
-    it = verdicts_.insert_or_assign(id.fingerprint, Verdict{result.ok, result.reason, now}).first;
+    it = verdicts_.insert_or_assign(key, Verdict{result.ok, result.reason, now}).first;
   }
   if (!it->second.trusted) {
     throw Error::unauthorized("mtls.certificate_untrusted",

@@ -93,6 +93,33 @@ TEST_F(ClientAuthenticatorTest, RefusesACertificateLivingLongerThan39Months) {
   EXPECT_EQ(rejection(auth, longer), "mtls.certificate_lifespan");
 }
 
+// A leaf of an intermediate CA: refused while the intermediate is missing, accepted on the
+// next connection that sends it (the verdict is not cached by the leaf alone).
+TEST_F(ClientAuthenticatorTest, AVerdictWithoutTheIntermediateDoesNotStickToTheLeaf) {
+  ClientAuthenticator auth(trust, *store, clock);
+  auto intermediate_key = crypto::PrivateKey::generate_ec_p256();
+  crypto::IssueRequest ir;
+  ir.profile = crypto::CertificateProfile::RootCa;
+  ir.common_name = "Intermediate";
+  ir.organization = "Intermediate";
+  ir.not_before = t0() - 1h;
+  ir.not_after = t0() + 48h;
+  auto intermediate =
+      crypto::issue_certificate(ir, intermediate_key.public_key(), pki.ca, pki.ca_key);
+  crypto::IssueRequest lr;
+  lr.profile = crypto::CertificateProfile::Qwac;
+  lr.common_name = "Leaf";
+  lr.organization = "Leaf";
+  lr.organization_identifier = "PSDNL-SBX-0000000002";
+  lr.roles = {crypto::Psd2Role::AccountInformation};
+  lr.not_before = t0() - 1h;
+  lr.not_after = t0() + 24h;
+  auto leaf = std::make_shared<const crypto::Certificate>(
+      crypto::issue_certificate(lr, client_key.public_key(), intermediate, intermediate_key));
+  EXPECT_EQ(rejection(auth, leaf), "mtls.certificate_untrusted");
+  EXPECT_NO_THROW(auth.authenticate(leaf, {intermediate}));
+}
+
 TEST_F(ClientAuthenticatorTest, NamesAMissingCertificate) {
   ClientAuthenticator auth(trust, *store, clock);
   EXPECT_EQ(rejection(auth, nullptr), "mtls.certificate_missing");
