@@ -147,9 +147,9 @@ void check_currency(const Query& query, const store::BankAccount& account) {
   bool shape = currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
                                                    [](char c) { return c >= 'A' && c <= 'Z'; });
   if (!shape || currency != account.currency) {
-    throw ParameterError(400, "ais.currency_invalid", "currency",
-                         fmt::format("The account is held in {}; currency={} is not available",
-                                     account.currency, currency));
+    throw InvalidField(400, "ais.currency_invalid", "currency",
+                       fmt::format("The account is held in {}; currency={} is not available",
+                                   account.currency, currency));
   }
 }
 
@@ -346,6 +346,8 @@ char* put_account(char* p, const store::BankAccount& a) {
   return p;
 }
 
+}  // namespace
+
 http::Response list_accounts(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, {});
   PageText out(64 + access.consent.account_ids.size() * 512);
@@ -370,11 +372,15 @@ http::Response list_accounts(AisApi& api, http::Request& request) {
   return http::Response::json(200, out.take());
 }
 
+namespace {
+
 // --- balances ----------------------------------------------------------------------------
 
 constexpr std::string_view kBalanceTypes[] = {
     "closingAvailable", "closingBooked",         "expected", "information", "interimAvailable",
     "interimBooked",    "previouslyClosedBooked"};
+
+}  // namespace
 
 http::Response get_balances(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, kBalancesScope);
@@ -391,10 +397,10 @@ http::Response get_balances(AisApi& api, http::Request& request) {
       i = end + 1;
       if (std::find(std::begin(kBalanceTypes), std::end(kBalanceTypes), type) ==
           std::end(kBalanceTypes)) {
-        throw ParameterError(400, "ais.balance_type_invalid", "balanceTypes",
-                             fmt::format("Unknown balance type '{}'; use closingBooked, expected, "
-                                         "interimBooked or interimAvailable",
-                                         type));
+        throw InvalidField(400, "ais.balance_type_invalid", "balanceTypes",
+                           fmt::format("Unknown balance type '{}'; use closingBooked, expected, "
+                                       "interimBooked or interimAvailable",
+                                       type));
       }
       wanted.emplace_back(type);
     }
@@ -431,6 +437,8 @@ http::Response get_balances(AisApi& api, http::Request& request) {
   return http::Response::json(200, finish_json(body));
 }
 
+namespace {
+
 // --- transactions ------------------------------------------------------------------------
 
 constexpr std::string_view kOmittable[] = {"debtorName",
@@ -450,12 +458,12 @@ std::vector<std::string> fields_to_omit(const Query& query) {
     auto field = text.substr(i, end - i);
     i = end + 1;
     if (std::find(std::begin(kOmittable), std::end(kOmittable), field) == std::end(kOmittable)) {
-      throw ParameterError(400, "ais.fields_to_omit_invalid", "fieldsToOmit",
-                           fmt::format("fieldsToOmit cannot omit '{}'; it takes debtorName, "
-                                       "creditorName, debtorAccount, creditorAccount, "
-                                       "remittanceInformationStructured, "
-                                       "remittanceInformationUnstructured",
-                                       field));
+      throw InvalidField(400, "ais.fields_to_omit_invalid", "fieldsToOmit",
+                         fmt::format("fieldsToOmit cannot omit '{}'; it takes debtorName, "
+                                     "creditorName, debtorAccount, creditorAccount, "
+                                     "remittanceInformationStructured, "
+                                     "remittanceInformationUnstructured",
+                                     field));
     }
     out.emplace_back(field);
   }
@@ -659,9 +667,9 @@ int parse_limit(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
       value > kMaxTransactionLimit) {
-    throw ParameterError(400, "ais.limit_invalid", "limit",
-                         fmt::format("limit must be a whole number from 1 to {}; got '{}'",
-                                     kMaxTransactionLimit, text));
+    throw InvalidField(400, "ais.limit_invalid", "limit",
+                       fmt::format("limit must be a whole number from 1 to {}; got '{}'",
+                                   kMaxTransactionLimit, text));
   }
   return value;
 }
@@ -674,19 +682,21 @@ std::string next_value(const std::string& cursor, int limit) {
 void apply_next(std::string_view next, store::TransactionQuery& query) {
   auto dot = next.rfind('.');
   if (dot == std::string_view::npos) {
-    throw ParameterError(400, "ais.cursor_invalid", "next",
-                         "The next value is not one this server handed out; start again without "
-                         "it");
+    throw InvalidField(400, "ais.cursor_invalid", "next",
+                       "The next value is not one this server handed out; start again without "
+                       "it");
   }
   query.cursor = std::string(next.substr(0, dot));
   try {
     query.limit = parse_limit(next.substr(dot + 1));
   } catch (const Error&) {
-    throw ParameterError(400, "ais.cursor_invalid", "next",
-                         "The next value is not one this server handed out; start again without "
-                         "it");
+    throw InvalidField(400, "ais.cursor_invalid", "next",
+                       "The next value is not one this server handed out; start again without "
+                       "it");
   }
 }
+
+}  // namespace
 
 http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind) {
   auto access = authenticate(api, request, kTransactionsScope);
@@ -724,29 +734,14 @@ http::Response list_transactions(AisApi& api, http::Request& request, Transactio
     body = transactions_page_json(api.bank, account, kind, page_query, omit, request.path());
   } catch (const Error& e) {
     if (e.code() == "bank.cursor_invalid") {
-      throw ParameterError(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
+      throw InvalidField(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
     }
     throw;
   }
   return http::Response::json(200, std::move(body));
 }
 
-// --- handler wrapper ---------------------------------------------------------------------
-
-template <typename F>
-http::Handler ais_handler(AisApi& api, F f) {
-  return [&api, f](http::Request& request) {
-    http::Response response;
-    try {
-      response = f(api, request);
-    } catch (const Error& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics(), {}, TppApi::Ais);
-    }
-    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-    return response;
-  };
-}
+namespace {
 
 // --- dates -------------------------------------------------------------------------------
 
@@ -781,10 +776,10 @@ std::optional<ParsedDate> parse_query_date(std::string_view text, const char* na
   std::optional<TimePoint> t = is_date_only(checked) ? parse_day(checked) : parse_rfc3339(checked);
   if (t && far_future) t = TimePoint(std::chrono::duration_cast<TimePoint::duration>(days(73000)));
   if (!t) {
-    throw ParameterError(400, "ais.date_invalid", name,
-                         fmt::format("{} '{}' is not a date (YYYY-MM-DD) or a UTC date-time "
-                                     "(YYYY-MM-DDThh:mm:ssZ)",
-                                     name, text));
+    throw InvalidField(400, "ais.date_invalid", name,
+                       fmt::format("{} '{}' is not a date (YYYY-MM-DD) or a UTC date-time "
+                                   "(YYYY-MM-DDThh:mm:ssZ)",
+                                   name, text));
   }
   return ParsedDate{*t, is_date_only(text)};
 }
@@ -856,21 +851,11 @@ std::shared_ptr<const store::BankAccount> AisApi::account(const std::string& id)
   // The token check of this call has synced the counter; read before the store, so that an
   // entry racing with a commit looks stale on the next call.
   const std::uint64_t generation = oauth.tokens.store_generation();
-  {
-    std::lock_guard lock(accounts->mutex);
-    if (accounts->generation != generation) {
-      accounts->by_id.clear();
-      accounts->generation = generation;
-    }
-    if (auto it = accounts->by_id.find(id); it != accounts->by_id.end()) return it->second;
-  }
+  if (auto cached = accounts->find(id, generation)) return cached;
   auto found = bank.find_account(id);
   if (!found) return nullptr;
   auto shared = std::make_shared<const store::BankAccount>(std::move(*found));
-  std::lock_guard lock(accounts->mutex);
-  if (accounts->generation == generation && accounts->by_id.size() < 100000) {
-    accounts->by_id.emplace(id, shared);
-  }
+  accounts->insert(id, shared, generation);
   return shared;
 }
 
@@ -890,34 +875,17 @@ Period transaction_period(std::string_view date_from, std::string_view date_to, 
   }
   if (from) {
     if (from->time > now) {
-      throw ParameterError(400, "ais.period_invalid", "dateFrom",
-                           fmt::format("dateFrom {} is in the future", date_from));
+      throw InvalidField(400, "ais.period_invalid", "dateFrom",
+                         fmt::format("dateFrom {} is in the future", date_from));
     }
     period.from = from->time;
   }
   if (period.from > period.to) {
-    throw ParameterError(400, "ais.period_invalid", "dateFrom",
-                         fmt::format("dateFrom {} is after dateTo {}", date_from,
-                                     date_to.empty() ? std::string_view("(now)") : date_to));
+    throw InvalidField(400, "ais.period_invalid", "dateFrom",
+                       fmt::format("dateFrom {} is after dateTo {}", date_from,
+                                   date_to.empty() ? std::string_view("(now)") : date_to));
   }
   return period;
-}
-
-void add_ais_routes(http::Router& router, AisApi& api) {
-  router.add("GET", "/v3/accounts", ais_handler(api, list_accounts));
-  router.add("GET", "/v3/accounts/{id}/balances", ais_handler(api, get_balances));
-  router.add("GET", "/v2/accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::V2);
-             }));
-  router.add("GET", "/v3/accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::V3);
-             }));
-  router.add("GET", "/v1/card-accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::Card);
-             }));
 }
 
 }  // namespace sandbank::api

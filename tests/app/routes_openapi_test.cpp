@@ -193,6 +193,7 @@ class RoutesOpenApiTest : public ::testing::Test {
   api::AisApi ais_api{oauth_api, store->bank(), &bookings};
   bank::PaymentService payments{*store, clock, random};
   api::PisApi pis_api{oauth_api, payments, store->bank()};
+  api::CafApi caf_api{oauth_api, payments, store->bank()};
   web::PaymentPage payment_page{payments, store->bank(), profiles, clock, random};
   api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
   web::GrantsSupport grants_support{
@@ -200,8 +201,9 @@ class RoutesOpenApiTest : public ::testing::Test {
       [](const store::Application& a) { return oauth::ApplicationRegistry::allowed_scopes(a); },
       profiles};
   Services services{
-      *store,    authenticator,     clock,   pki,     registry,     tokens,       authorizations,
-      oauth_api, authorization_app, ais_api, pis_api, payment_page, granting_api, grants_support};
+      *store,        authenticator,     clock,   pki,     registry, tokens,       authorizations,
+      oauth_api,     authorization_app, ais_api, pis_api, caf_api,  payment_page, granting_api,
+      grants_support};
 };
 
 TEST_F(RoutesOpenApiTest, EveryApiRouteIsDocumentedAndEveryDocumentedOperationIsARoute) {
