@@ -5,7 +5,9 @@
 #include <kainjow/mustache.hpp>
 
 #include "bank/money.hpp"
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
+#include "crypto/hash.hpp"
 #include "web/assets.hpp"
 #include "web/authorize_request.hpp"
 #include "web/pages.hpp"
@@ -81,13 +83,6 @@ std::string cookie_value(const http::Request& request, std::string_view name) {
 std::string cookie(const std::string& id, Seconds max_age) {
   return fmt::format("{}={}; Path=/payment-initiation; Max-Age={}; HttpOnly; Secure; SameSite=Lax",
                      kPaymentSessionCookie, id, max_age.count());
-}
-
-bool same_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
 }
 
 std::string schedule_text(const store::PaymentRecord& p) {
@@ -208,7 +203,7 @@ http::Response PaymentPage::decide(http::Request& request) {
   }
   auto form = parse_form(request.body);
   auto csrf = form.get("csrf_token");
-  if (!csrf || !same_secret(*csrf, session->csrf_token)) {
+  if (!csrf || !crypto::constant_time_equal(as_bytes(*csrf), as_bytes(session->csrf_token))) {
     return error_page(403, "csrf_mismatch",
                       "The form's security token does not match this session.");
   }
