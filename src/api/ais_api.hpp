@@ -8,6 +8,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "api/ais_query.hpp"
 #include "api/oauth_api.hpp"
 #include "bank/bookings.hpp"
 #include "core/generation_cache.hpp"
@@ -38,10 +39,6 @@ struct AisApi {
   std::shared_ptr<const store::BankAccount> account(const std::string& id);
 };
 
-// Default and largest page size of the transaction lists.
-inline constexpr int kDefaultTransactionLimit = 100;
-inline constexpr int kMaxTransactionLimit = 1000;
-
 // The three transaction lists: /v2/accounts, /v3/accounts (fieldsToOmit) and
 // /v1/card-accounts/{id}/transactions.
 enum class TransactionList { V2, V3, Card };
@@ -60,14 +57,5 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
 http::Response list_accounts(AisApi& api, http::Request& request);
 http::Response get_balances(AisApi& api, http::Request& request);
 http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind);
-
-// The period a transaction list covers (api.md Part 2 §3.3 defaults), from the raw query
-// values (empty = absent) at `now`. Throws InvalidField 400 ais.date_invalid (FORMAT_ERROR)
-// or ais.period_invalid (PERIOD_INVALID) naming dateFrom or dateTo.
-struct Period {
-  TimePoint from;
-  TimePoint to;
-};
-Period transaction_period(std::string_view date_from, std::string_view date_to, TimePoint now);
 
 }  // namespace sandbank::api

@@ -5,6 +5,7 @@
 #include "api/oauth_api.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/form.hpp"
 #include "signing/signing.hpp"
 
 namespace sandbank::api {
@@ -58,29 +59,19 @@ signing::MessageView message_view(const http::Request& request,
 }
 
 std::map<std::string, std::string> parse_form(std::string_view body) {
-  std::map<std::string, std::string> out;
-  std::size_t i = 0;
-  while (i <= body.size()) {
-    auto end = body.find('&', i);
-    if (end == std::string_view::npos) end = body.size();
-    auto pair = body.substr(i, end - i);
-    i = end + 1;
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    auto name = percent_decode(pair.substr(0, eq), true);
-    auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-    if (!name || !value) {
+  auto form = form::parse_unique(body, /*empty_is_absent=*/true);
+  switch (form.problem) {
+    case form::Unique::Problem::Malformed:
       throw Error(400, "request.malformed_form",
                   fmt::format("The form parameter {} is not percent-encoded correctly",
-                              std::string(pair.substr(0, std::min<std::size_t>(pair.size(), 64)))));
-    }
-    if (value->empty()) continue;
-    if (!out.emplace(*name, *value).second) {
+                              std::string_view(form.where).substr(0, 64)));
+    case form::Unique::Problem::Duplicate:
       throw Error(400, "request.duplicate_parameter",
-                  fmt::format("The parameter {} is sent more than once", *name));
-    }
+                  fmt::format("The parameter {} is sent more than once", form.where));
+    case form::Unique::Problem::None:
+      break;
   }
-  return out;
+  return std::move(form.values);
 }
 
 namespace {
