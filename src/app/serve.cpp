@@ -80,13 +80,14 @@ int run_serve(const ServeOptions& options) {
       [](const store::Application& application) {
         return oauth::ApplicationRegistry::allowed_scopes(application);
       },
-      authorizations, profiles, clock, random);
+      authorizations, dir.store->sessions(), profiles, clock, random);
   bank::PendingBookings bookings(*dir.store, clock);
   api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings};
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
   api::CafApi caf_api{oauth_api, payments, dir.store->bank()};
-  web::PaymentPage payment_page(payments, dir.store->bank(), profiles, clock, random);
+  web::PaymentPage payment_page(payments, dir.store->bank(), dir.store->sessions(), profiles, clock,
+                                random);
   api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
   web::GrantsSupport grants_support{
       tokens, authorizations,

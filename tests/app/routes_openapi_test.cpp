@@ -186,6 +186,7 @@ class RoutesOpenApiTest : public ::testing::Test {
       [this](const std::string& id) { return registry.find(id); },
       [](const store::Application& a) { return oauth::ApplicationRegistry::allowed_scopes(a); },
       authorizations,
+      store->sessions(),
       profiles,
       clock,
       random};
@@ -194,7 +195,8 @@ class RoutesOpenApiTest : public ::testing::Test {
   bank::PaymentService payments{*store, clock, random};
   api::PisApi pis_api{oauth_api, payments, store->bank()};
   api::CafApi caf_api{oauth_api, payments, store->bank()};
-  web::PaymentPage payment_page{payments, store->bank(), profiles, clock, random};
+  web::PaymentPage payment_page{payments, store->bank(), store->sessions(),
+                                profiles, clock,         random};
   api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
   web::GrantsSupport grants_support{
       tokens, authorizations, [this](const std::string& id) { return registry.find(id); },
