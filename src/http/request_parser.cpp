@@ -19,9 +19,14 @@ using boost::system::error_code;
 
 namespace {
 
-// What an incomplete chunk-size line may hold beyond the chunk extensions' budget: the size
-// digits and the line ends.
+// What an incomplete chunk line or trailer section may hold beyond what the header limit still
+// allows, while it waits for its end.
 constexpr std::size_t kChunkLineSlack = 64;
+// What a chunk line costs nothing for: the line end of the chunk before it, up to 16 size
+// digits (a 64-bit size) and its own line end. Everything else of the line (more digits, the
+// extensions) and the trailer section count against the header limit. Under kChunkLineSlack, so
+// that a line refused while incomplete is refused when whole as well.
+constexpr std::size_t kChunkLineAllowance = 2 + 16 + 2;
 
 bool is_malformed(const error_code& ec) {
   if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
@@ -94,16 +99,39 @@ bool RequestParser::read_header(beast::flat_buffer& buffer, error_code& ec) {
     if (ec || used == 0) break;
   }
   if (ec == bhttp::error::need_more) ec = {};
-  if (ec || !is_header_done()) return false;
-  metadata_budget_ = max_header_bytes_ > header_bytes_ ? max_header_bytes_ - header_bytes_ : 0;
+  if (ec) return false;
+  // Beast holds the request line and the header fields to its limit each, not together: the
+  // limit is held here, over everything the header took and what waits for its end.
+  if (header_bytes_ + (is_header_done() ? 0 : buffer.size()) > max_header_bytes_) {
+    ec = bhttp::error::header_limit;
+    return false;
+  }
+  if (!is_header_done()) return false;
+  metadata_budget_ = max_header_bytes_ - header_bytes_;
   return true;
 }
 
 bool RequestParser::read_body(beast::flat_buffer& buffer, error_code& ec) {
   ec = {};
   while (buffer.size() > 0 && !is_done()) {
+    const std::size_t body_before = body.size();
+    chunk_lines_ = 0;
     std::size_t used = put(buffer.data(), ec);
     buffer.consume(used);
+    if (!ec && chunked()) {
+      // The bytes of this step that are not body: a chunk line (one per step), or the last
+      // chunk with the trailer section. Counted as they were sent, so that the count does not
+      // depend on how the reads cut them.
+      const std::size_t framing = used - (body.size() - body_before);
+      const std::size_t allowed = chunk_lines_ * kChunkLineAllowance;
+      const std::size_t charged = framing > allowed ? framing - allowed : 0;
+      if (charged > metadata_budget_) {
+        metadata_budget_ = 0;
+        ec = bhttp::error::header_limit;
+      } else {
+        metadata_budget_ -= charged;
+      }
+    }
     if (ec || used == 0) break;
   }
   if (ec == bhttp::error::need_more) ec = {};
@@ -130,9 +158,9 @@ void RequestParser::on_field_impl(bhttp::field field, beast::string_view name,
                                   beast::string_view value, error_code& ec) {
   const std::string_view text(value.data(), value.size());
   if (is_header_done()) {
-    // A trailer field: counted, then dropped. It is not merged into the headers (RFC 9110
-    // §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
-    return charge(name.size() + value.size() + 4, ec);
+    // A trailer field: dropped (read_body counts it). It is not merged into the headers (RFC
+    // 9110 §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
+    return;
   }
   if (field == bhttp::field::transfer_encoding) {
     // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
@@ -206,16 +234,7 @@ std::size_t RequestParser::on_body_impl(beast::string_view data, error_code&) {
 
 void RequestParser::on_chunk_header_impl(std::uint64_t, beast::string_view extensions,
                                          error_code& ec) {
-  charge(extensions.size(), ec);  // skipped, but counted
-}
-
-void RequestParser::charge(std::size_t bytes, error_code& ec) {
-  if (bytes > metadata_budget_) {
-    metadata_budget_ = 0;
-    ec = bhttp::error::header_limit;
-    return;
-  }
-  metadata_budget_ -= bytes;
+  ++chunk_lines_;  // the extensions are skipped; read_body counts the line
 }
 
 std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) {

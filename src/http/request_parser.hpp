@@ -83,13 +83,13 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   void refuse_framing(boost::system::error_code& ec, std::string_view why);
   void refuse(boost::system::error_code& ec, std::string code, std::string message);
-  void charge(std::size_t bytes, boost::system::error_code& ec);
 
   std::size_t max_header_bytes_;
   std::size_t header_bytes_ = 0;
-  // What the chunk extensions and trailer fields of a chunked body may still take: what the
-  // request line and headers left of the header limit. Beyond it put() fails with header_limit.
+  // What the chunk lines (beyond their size and line ends) and the trailer section of a chunked
+  // body may still take: what the request line and headers left of the header limit.
   std::size_t metadata_budget_ = 0;
+  std::size_t chunk_lines_ = 0;  // chunk lines parsed by the current put()
   bool has_transfer_encoding_ = false;
   bool has_content_length_ = false;
   bool has_host_ = false;
