@@ -895,8 +895,9 @@ class Connection final : public ConnectionBase {
     // A long response's buffers are not kept for the connection's next one: an idle kept-alive
     // connection holds its read buffers and OpenSSL's record buffers (about 70 KB), not the
     // last answer.
-    if (head_.capacity() > kKeptBufferBytes) head_ = {};
-    if (body_.capacity() > kKeptBufferBytes) body_ = {};
+    // (swap: `head_ = {}` assigns an empty initializer list and keeps the capacity)
+    if (head_.capacity() > kKeptBufferBytes) std::string().swap(head_);
+    if (body_.capacity() > kKeptBufferBytes) std::string().swap(body_);
     records_.release_above(kKeptBufferBytes);
     if (ec) {
       spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,

@@ -73,8 +73,9 @@ class TlsRecords {
   const std::string& failure() const { return failure_; }
 
   // Frees the buffer of to_send() when it is larger than `keep` bytes (after a long response).
+  // (Not `to_send_ = {}`: that assigns an empty initializer list and keeps the capacity.)
   void release_above(std::size_t keep) {
-    if (to_send_.capacity() > keep) to_send_ = {};
+    if (to_send_.capacity() > keep) std::string().swap(to_send_);
   }
 
  private:
