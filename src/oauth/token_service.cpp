@@ -81,7 +81,11 @@ const std::string& remembered_hash(std::string_view token) {
 
 TokenService::TokenService(store::Store& store, const Clock& clock, RandomSource& random,
                            TokenSettings settings)
-    : store_(store), clock_(clock), random_(random), settings_(settings) {}
+    : store_(store),
+      clock_(clock),
+      random_(random),
+      settings_(settings),
+      consents_(settings_.cache_limit) {}
 
 std::string TokenService::new_token(const std::string& kind, const std::string& client_id,
                                     const std::string& scope, const std::string& consent_id,
@@ -124,18 +128,16 @@ store::Consent TokenService::valid_consent(const std::string& consent_id,
     std::lock_guard lock(mutex_);
     if (seen_counter_ == ~std::uint64_t{0}) sync_revocations();
     generation = seen_counter_;
-    if (auto it = consents_.find(consent_id); it != consents_.end()) consent = it->second;
+  }
+  if (cached) {
+    if (auto hit = consents_.find(consent_id, generation)) consent = *hit;
   }
   if (!consent) {
     consent = store_.consents().find(consent_id);
     // Kept only when no sync happened since the read began: a change committed meanwhile
     // then moves the counter and empties the cache on the next call.
     if (cached && consent) {
-      std::lock_guard lock(mutex_);
-      if (seen_counter_ == generation) {
-        if (consents_.size() >= settings_.cache_limit) consents_.clear();
-        consents_.emplace(consent_id, *consent);
-      }
+      consents_.insert(consent_id, std::make_shared<const store::Consent>(*consent), generation);
     }
   }
   if (!consent || consent->status != "valid" || clock_.now() >= consent->expires_at) {
@@ -290,8 +292,7 @@ void TokenService::sync_revocations() {
     for (const auto& h : revoked.token_hashes) cache_.erase(h);
     revocation_sequence_ = revoked.sequence;
   }
-  consents_.clear();
-  seen_counter_ = counter;
+  seen_counter_ = counter;  // which also empties consents_ on its next use
 }
 
 std::optional<store::TokenRecord> TokenService::lookup(const std::string& token_hash) {

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/clock.hpp"
+#include "core/generation_cache.hpp"
 #include "core/random.hpp"
 #include "store/store.hpp"
 
@@ -163,8 +164,8 @@ class TokenService {
 
   std::mutex mutex_;
   std::unordered_map<std::string, store::TokenRecord> cache_;
-  // Consents by id, emptied whenever the store's change counter moves.
-  std::unordered_map<std::string, store::Consent> consents_;
+  // Consents by id, valid while the store's change counter (seen_counter_) stays the same.
+  GenerationCache<std::string, store::Consent> consents_;
   std::uint64_t seen_counter_ = ~std::uint64_t{0};
   std::int64_t revocation_sequence_ = 0;
   std::uint64_t hits_ = 0;
