@@ -86,7 +86,15 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   }
 }
 
-DataDir open_existing_data_dir(const fs::path& root) {
+namespace {
+
+std::string store_spec_of(const fs::path& root, const std::string& store_spec) {
+  return store_spec.empty() ? (root / "sandbank.db").string() : store_spec;
+}
+
+}  // namespace
+
+DataDir open_existing_data_dir(const fs::path& root, const std::string& store_spec) {
   std::error_code ec;
   if (!fs::exists(root, ec)) {
     throw Error(400, "data.missing",
@@ -101,18 +109,18 @@ DataDir open_existing_data_dir(const fs::path& root) {
                     "over it. Remove it or choose another --data directory");
   }
   auto pki = crypto::load_sandbox_pki(root / "certs");
-  auto store = store::open_sqlite_store(root / "sandbank.db", false);
+  auto store = store::open_store(store_spec_of(root, store_spec), false);
   return DataDir{root, std::move(pki), std::move(store), false};
 }
 
 DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& server_names,
-                      const Clock& clock, RandomSource& random) {
+                      const Clock& clock, RandomSource& random, const std::string& store_spec) {
   std::error_code ec;
   if (fs::exists(root, ec) && !is_empty_dir(root)) {
     if (!fs::is_directory(root, ec)) {
       throw Error(500, "data.damaged", root.string() + " exists and is not a directory");
     }
-    return open_existing_data_dir(root);
+    return open_existing_data_dir(root, store_spec);
   }
   fs::create_directories(root, ec);
   if (ec) {
@@ -120,8 +128,15 @@ DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& serv
                           "cannot create data directory " + root.string() + ": " + ec.message());
   }
   auto pki = crypto::create_sandbox_pki(root / "certs", server_names, clock.now(), random);
-  auto store = store::open_sqlite_store(root / "sandbank.db", true);
-  seed_sandbox_application(*store, pki, clock.now());
+  auto store = store::open_store(store_spec_of(root, store_spec), true);
+  // A shared store may have it already (another node created it, or creates it right now).
+  if (store_spec.empty() || !store->applications().find(std::string(kSandboxClientId))) {
+    try {
+      seed_sandbox_application(*store, pki, clock.now());
+    } catch (const Error& e) {
+      if (store_spec.empty() || e.code() != "store.conflict") throw;
+    }
+  }
   write_file_atomically(root / kMarker, "sandbank data directory\n");
   return DataDir{root, std::move(pki), std::move(store), true};
 }
