@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstring>
@@ -206,7 +207,7 @@ Result Connection::check(PGresult* result, std::string_view context) {
   fail(conn_, result, context);
 }
 
-Result Connection::query(std::string_view sql, const Params& params) {
+const std::string& Connection::prepared_name(std::string_view sql) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     std::string name = fmt::format("s{}", prepared_.size() + 1);
@@ -214,9 +215,58 @@ Result Connection::query(std::string_view sql, const Params& params) {
     check(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr), text);
     it = prepared_.emplace(std::move(text), std::move(name)).first;
   }
-  return check(PQexecPrepared(conn_, it->second.c_str(), params.size(), params.values(),
-                              params.lengths(), nullptr, 0),
-               it->first);
+  return it->second;
+}
+
+Result Connection::query(std::string_view sql, const Params& params) {
+  const std::string& name = prepared_name(sql);
+  return check(PQexecPrepared(conn_, name.c_str(), params.size(), params.values(), params.lengths(),
+                              nullptr, 0),
+               sql);
+}
+
+void Connection::pipeline(std::string_view sql, const std::vector<Params>& batch) {
+  const std::string name = prepared_name(sql);
+  // In batches: the server's results are read before more is sent, so that neither side
+  // blocks on a full socket buffer while the other waits.
+  for (std::size_t start = 0; start < batch.size(); start += kPipelineBatch) {
+    const std::size_t end = std::min(batch.size(), start + kPipelineBatch);
+    if (PQenterPipelineMode(conn_) != 1) fail(conn_, nullptr, "entering pipeline mode");
+    bool sent = true;
+    for (std::size_t i = start; i < end && sent; ++i) {
+      const Params& p = batch[i];
+      sent = PQsendQueryPrepared(conn_, name.c_str(), p.size(), p.values(), p.lengths(), nullptr,
+                                 0) == 1;
+    }
+    sent = sent && PQpipelineSync(conn_) == 1;
+    if (!sent) {
+      std::string detail = trimmed(PQerrorMessage(conn_));
+      PQexitPipelineMode(conn_);
+      unavailable(fmt::format("sending a pipeline of {}: {}", sql, detail));
+    }
+    // Each statement's results end with a null; the sync's result ends the batch.
+    std::shared_ptr<PGresult> first_error;
+    for (;;) {
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) {
+        if (PQstatus(conn_) != CONNECTION_OK) break;
+        continue;
+      }
+      auto status = PQresultStatus(r);
+      if (status == PGRES_PIPELINE_SYNC) {
+        PQclear(r);
+        break;
+      }
+      if (status == PGRES_FATAL_ERROR && !first_error) {
+        first_error.reset(r, &PQclear);
+      } else {
+        PQclear(r);
+      }
+    }
+    PQexitPipelineMode(conn_);
+    if (PQstatus(conn_) != CONNECTION_OK) fail(conn_, first_error.get(), sql);
+    if (first_error) fail(conn_, first_error.get(), sql);
+  }
 }
 
 void Connection::exec(std::string_view sql) {

@@ -121,6 +121,11 @@ class Connection {
     (params.add(args), ...);
     return query(sql, params);
   }
+  // Runs `sql` once with each of `batch` in libpq's pipeline mode: one round trip per
+  // kPipelineBatch statements instead of one per statement (results are not kept). A failure
+  // throws as query() would, for the first statement that failed.
+  static constexpr std::size_t kPipelineBatch = 256;
+  void pipeline(std::string_view sql, const std::vector<Params>& batch);
   // Runs one or more statements without parameters (simple query protocol).
   void exec(std::string_view sql);
 
@@ -132,6 +137,7 @@ class Connection {
  private:
   explicit Connection(PGconn* conn) : conn_(conn) {}
   Result check(PGresult* result, std::string_view context);
+  const std::string& prepared_name(std::string_view sql);
 
   PGconn* conn_;
   std::map<std::string, std::string, std::less<>> prepared_;  // sql -> statement name
