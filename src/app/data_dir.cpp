@@ -92,9 +92,9 @@ std::string store_spec_of(const fs::path& root, const std::string& store_spec) {
   return store_spec.empty() ? (root / "sandbank.db").string() : store_spec;
 }
 
-}  // namespace
-
-DataDir open_existing_data_dir(const fs::path& root, const std::string& store_spec) {
+// `create_store`: a PostgreSQL store may be new to an existing directory (a node that moves to a
+// shared store, or joins one): serve creates its schema; the commands never do.
+DataDir open_existing(const fs::path& root, const std::string& store_spec, bool create_store) {
   std::error_code ec;
   if (!fs::exists(root, ec)) {
     throw Error(400, "data.missing",
@@ -109,8 +109,14 @@ DataDir open_existing_data_dir(const fs::path& root, const std::string& store_sp
                     "over it. Remove it or choose another --data directory");
   }
   auto pki = crypto::load_sandbox_pki(root / "certs");
-  auto store = store::open_store(store_spec_of(root, store_spec), false);
+  auto store = store::open_store(store_spec_of(root, store_spec), create_store);
   return DataDir{root, std::move(pki), std::move(store), false};
+}
+
+}  // namespace
+
+DataDir open_existing_data_dir(const fs::path& root, const std::string& store_spec) {
+  return open_existing(root, store_spec, false);
 }
 
 DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& server_names,
@@ -120,7 +126,7 @@ DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& serv
     if (!fs::is_directory(root, ec)) {
       throw Error(500, "data.damaged", root.string() + " exists and is not a directory");
     }
-    return open_existing_data_dir(root, store_spec);
+    return open_existing(root, store_spec, store::is_postgres_spec(store_spec));
   }
   fs::create_directories(root, ec);
   if (ec) {
