@@ -73,17 +73,25 @@ sed -e "s#@DIR@#$dir#g" -e "s#@PORT@#$port#g" -e "s#@CERT@#$(find "$dir/data" -n
   -e "s#@KEY@#$(find "$dir/data" -name server.key | head -1)#g" -e "s#@CA@#$certs/ca.cer#g" bench/nginx_ais.conf.in >"$dir/nginx.conf"
 
 rate=""
+# CPU time of every thread of the Sandbank process so far, in ns (schedstat: nanosecond run time).
+sandbank_cpu_ns() { cat /proc/"$(cat "$dir/sandbank.pid")"/task/*/schedstat | awk '{ s += $1 } END { printf "%.0f", s }'; }
 run_ab() {  # run_ab NAME URL HEADER...: prints one line, leaves the requests/s in $rate
   local name=$1 url=$2 file; shift 2
   file="$dir/ab-$(printf %s "$name" | tr -c 'A-Za-z0-9' '_').txt"
   local args=() h
   for h in "$@"; do args+=(-H "$h"); done
+  local cpu_before cpu=""
+  cpu_before=$(sandbank_cpu_ns)
   ab -q -k -c "$conc" -n "$requests" -E "$dir/client.pem" "${args[@]}" "$url" >"$file" 2>&1 || true
   rate=$(awk '/Requests per second/{print $4}' "$file")
-  printf '%-34s %10s req/s  p99 %5s ms  failed %s  non-2xx %s\n' "$name" "$rate" \
+  # Sandbank's CPU per request (handshakes of the -c connections included): only for Sandbank.
+  case "$name" in sandbank*)
+    cpu=$(awk -v a="$cpu_before" -v b="$(sandbank_cpu_ns)" -v n="$requests" 'BEGIN { printf "  cpu %.1f us/req", (b - a) / n / 1000 }') ;;
+  esac
+  printf '%-34s %10s req/s  p99 %5s ms  failed %s  non-2xx %s%s\n' "$name" "$rate" \
     "$(awk '/ 99%/{print $2}' "$file")" \
     "$(awk '/Failed requests/{print $3}' "$file")" \
-    "$(awk '/Non-2xx/{print $3}' "$file")"
+    "$(awk '/Non-2xx/{print $3}' "$file")" "$cpu"
 }
 
 # Sandbank and nginx alternate ROUNDS times on the same request; each pair gives a ratio and

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "api/ais_query.hpp"
+#include "api/json_text.hpp"
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
 #include "core/error.hpp"
@@ -20,92 +22,11 @@ namespace sandbank::api {
 namespace {
 
 namespace json = boost::json;
+using namespace json_text;
 using std::chrono::days;
 
 constexpr std::string_view kBalancesScope = "payment-accounts:balances:view";
 constexpr std::string_view kTransactionsScope = "payment-accounts:transactions:view";
-
-// Amounts are JSON numbers with exactly two decimals (api.md Part 1). Boost.JSON prints
-// doubles in shortest form ("1E2"), so an amount goes in as a marked string and
-// finish_json() turns `"\u0001-12.34"` into `-12.34`.
-constexpr char kNumberMark = '\x01';
-constexpr std::string_view kSerializedMark = "\"\\u0001";
-
-json::string amount_value(std::int64_t minor) {
-  std::string text(1, kNumberMark);
-  text += bank::format_amount(minor);
-  // format_amount omits ".00"-style decimals only for whole amounts in some callers; force two.
-  auto dot = text.find('.');
-  if (dot == std::string::npos) {
-    text += ".00";
-  } else if (text.size() - dot == 2) {
-    text += '0';
-  }
-  return json::string(text);
-}
-
-bool is_amount_text(std::string_view text) {
-  std::size_t i = 0;
-  if (i < text.size() && text[i] == '-') ++i;
-  std::size_t digits = 0;
-  while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i, ++digits;
-  if (digits == 0 || i + 3 != text.size() || text[i] != '.') return false;
-  return std::isdigit(static_cast<unsigned char>(text[i + 1])) &&
-         std::isdigit(static_cast<unsigned char>(text[i + 2]));
-}
-
-std::string finish_json(const json::value& body) {
-  std::string text = json::serialize(body);
-  std::string out;
-  out.reserve(text.size());
-  std::size_t i = 0;
-  while (true) {
-    auto mark = text.find(kSerializedMark, i);
-    if (mark == std::string::npos) break;
-    auto start = mark + kSerializedMark.size();
-    auto end = text.find('"', start);
-    if (end == std::string::npos ||
-        !is_amount_text(std::string_view(text).substr(start, end - start))) {
-      out.append(text, i, start - i);
-      i = start;
-      continue;
-    }
-    out.append(text, i, mark - i);
-    out.append(text, start, end - start);
-    i = end + 1;
-  }
-  out.append(text, i, std::string::npos);
-  return out;
-}
-
-// True when one of the 8 bytes of `w` is below 0x20, '"' or '\\' (bit tricks from "Bit
-// Twiddling Hacks": haszero / hasless).
-bool needs_escape(std::uint64_t w) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-  auto has_zero = [](std::uint64_t v) { return (v - kOnes) & ~v & kHigh; };
-  return (((w - kOnes * 0x20) & ~w & kHigh) | has_zero(w ^ (kOnes * '"')) |
-          has_zero(w ^ (kOnes * '\\'))) != 0;
-}
-
-json::object money(std::int64_t minor, const std::string& currency) {
-  json::object out;
-  out["currency"] = currency;
-  out["amount"] = amount_value(minor);
-  return out;
-}
-
-struct Query {
-  std::map<std::string, std::string> values;
-  std::string_view get(const std::string& name) const {
-    auto it = values.find(name);
-    return it == values.end() ? std::string_view() : std::string_view(it->second);
-  }
-};
-
-Query parse_query(const http::Request& request) {
-  return Query{parse_form(request.query())};
-}
 
 // --- authentication ----------------------------------------------------------------------
 
@@ -139,168 +60,6 @@ std::shared_ptr<const store::BankAccount> consented_account(AisApi& api, const A
                             access.consent.account_ids.size()));
   }
   return account;
-}
-
-void check_currency(const Query& query, const store::BankAccount& account) {
-  auto currency = query.get("currency");
-  if (currency.empty()) return;
-  bool shape = currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
-                                                   [](char c) { return c >= 'A' && c <= 'Z'; });
-  if (!shape || currency != account.currency) {
-    throw ParameterError(400, "ais.currency_invalid", "currency",
-                         fmt::format("The account is held in {}; currency={} is not available",
-                                     account.currency, currency));
-  }
-}
-
-// --- JSON text ---------------------------------------------------------------------------
-//
-// The accounts list and the transaction pages are written straight from the store's row views into
-// the body (no records, no JSON values): for each entry the room it can take at most is made once,
-// then its bytes are copied in. The bytes are those Boost.JSON's serializer writes (its escaping,
-// keys in the order given; amounts with two decimals).
-
-// The body under construction: room is made before writing, so the writes need no checks.
-class PageText {
- public:
-  explicit PageText(std::size_t estimate) { text_.resize(estimate); }
-
-  // Room for at least `n` more bytes; write them from the returned position, then done().
-  char* room(std::size_t n) {
-    if (text_.size() - size_ < n) text_.resize(std::max(text_.size() * 2, size_ + n));
-    return text_.data() + size_;
-  }
-  void done(const char* end) { size_ = static_cast<std::size_t>(end - text_.data()); }
-  std::string_view view() const { return {text_.data(), size_}; }
-  std::size_t size() const { return size_; }
-  std::string take() {
-    text_.resize(size_);
-    return std::move(text_);
-  }
-
- private:
-  std::string text_;
-  std::size_t size_ = 0;
-};
-
-template <std::size_t N>
-char* put(char* p, const char (&literal)[N]) {
-  std::memcpy(p, literal, N - 1);
-  return p + N - 1;
-}
-
-char* put(char* p, std::string_view text) {
-  if (!text.empty()) std::memcpy(p, text.data(), text.size());
-  return p + text.size();
-}
-
-// The bytes JSON strings escape (as Boost.JSON does): controls, '"' and '\\'.
-constexpr auto kEscaped = [] {
-  std::array<bool, 256> escaped{};
-  for (int c = 0; c < 0x20; ++c) escaped[c] = true;
-  escaped['"'] = escaped['\\'] = true;
-  return escaped;
-}();
-
-char* put_escape(char* p, unsigned char c) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  *p++ = '\\';
-  switch (c) {
-    case '"':
-      *p++ = '"';
-      break;
-    case '\\':
-      *p++ = '\\';
-      break;
-    case '\b':
-      *p++ = 'b';
-      break;
-    case '\t':
-      *p++ = 't';
-      break;
-    case '\n':
-      *p++ = 'n';
-      break;
-    case '\f':
-      *p++ = 'f';
-      break;
-    case '\r':
-      *p++ = 'r';
-      break;
-    default:
-      p = put(p, "u00");
-      *p++ = kHex[c >> 4];
-      *p++ = kHex[c & 0xF];
-  }
-  return p;
-}
-
-inline char* put_byte(char* p, unsigned char c) {
-  if (kEscaped[c]) return put_escape(p, c);
-  *p++ = static_cast<char>(c);
-  return p;
-}
-
-// `text` as the inside of a JSON string, escaped as Boost.JSON escapes it: 8 bytes at a
-// time while none needs escaping. Writes at most 6 bytes per input byte.
-char* put_escaped(char* p, std::string_view text) {
-  const auto* in = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* const end = in + text.size();
-  while (end - in >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, in, 8);
-    if (!needs_escape(w)) {
-      std::memcpy(p, &w, 8);
-      p += 8;
-      in += 8;
-      continue;
-    }
-    for (const auto* stop = in + 8; in != stop; ++in) p = put_byte(p, *in);
-  }
-  if (in != end && text.size() >= 8) {
-    // The last 8 bytes, overlapping what is written: when none needs escaping, the overlap
-    // was copied as it is and is written again unchanged.
-    std::uint64_t w;
-    std::memcpy(&w, end - 8, 8);
-    if (!needs_escape(w)) {
-      const auto rest = end - in;
-      std::memcpy(p + rest - 8, &w, 8);
-      return p + rest;
-    }
-  }
-  while (in != end) p = put_byte(p, *in++);
-  return p;
-}
-
-char* put_string(char* p, std::string_view text) {
-  *p++ = '"';
-  p = put_escaped(p, text);
-  *p++ = '"';
-  return p;
-}
-
-// True when one byte of `text` is below 0x20, '"' or '\\': one pass, 8 bytes at a time.
-bool has_json_special(std::string_view text) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
-  for (; end - p >= 8; p += 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    if (needs_escape(w)) return true;
-  }
-  for (; p != end; ++p) {
-    if (kEscaped[static_cast<unsigned char>(*p)]) return true;
-  }
-  return false;
-}
-
-// A JSON string of a text known to need no escaping (`plain`) or not.
-char* put_text(char* p, std::string_view text, bool plain) {
-  if (!plain) return put_string(p, text);
-  *p++ = '"';
-  p = put(p, text);
-  *p++ = '"';
-  return p;
 }
 
 // Whether all texts of a page row need no escaping: checked once over the row's packed texts
@@ -346,9 +105,11 @@ char* put_account(char* p, const store::BankAccount& a) {
   return p;
 }
 
+}  // namespace
+
 http::Response list_accounts(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, {});
-  PageText out(64 + access.consent.account_ids.size() * 512);
+  JsonText out(64 + access.consent.account_ids.size() * 512);
   char* p = out.room(16);
   p = put(p, "{\"accounts\":[");
   out.done(p);
@@ -370,11 +131,15 @@ http::Response list_accounts(AisApi& api, http::Request& request) {
   return http::Response::json(200, out.take());
 }
 
+namespace {
+
 // --- balances ----------------------------------------------------------------------------
 
 constexpr std::string_view kBalanceTypes[] = {
     "closingAvailable", "closingBooked",         "expected", "information", "interimAvailable",
     "interimBooked",    "previouslyClosedBooked"};
+
+}  // namespace
 
 http::Response get_balances(AisApi& api, http::Request& request) {
   auto access = authenticate(api, request, kBalancesScope);
@@ -391,10 +156,10 @@ http::Response get_balances(AisApi& api, http::Request& request) {
       i = end + 1;
       if (std::find(std::begin(kBalanceTypes), std::end(kBalanceTypes), type) ==
           std::end(kBalanceTypes)) {
-        throw ParameterError(400, "ais.balance_type_invalid", "balanceTypes",
-                             fmt::format("Unknown balance type '{}'; use closingBooked, expected, "
-                                         "interimBooked or interimAvailable",
-                                         type));
+        throw InvalidField(400, "ais.balance_type_invalid", "balanceTypes",
+                           fmt::format("Unknown balance type '{}'; use closingBooked, expected, "
+                                       "interimBooked or interimAvailable",
+                                       type));
       }
       wanted.emplace_back(type);
     }
@@ -404,78 +169,57 @@ http::Response get_balances(AisApi& api, http::Request& request) {
   if (!balances) {
     throw Error(404, "ais.account_unknown", fmt::format("There is no account {}", account.id));
   }
-  auto last_change = format_rfc3339(balances->last_change);
-  auto reference_date = format_date(api.oauth.clock.now());
-  std::pair<std::string_view, std::int64_t> computed[] = {
+  const auto last_change = format_rfc3339(balances->last_change);
+  const auto reference_date = format_date(api.oauth.clock.now());
+  const std::pair<std::string_view, std::int64_t> computed[] = {
       {"closingBooked", balances->closing_booked_minor},
       {"expected", balances->expected_minor},
       {"interimBooked", balances->interim_booked_minor},
       {"interimAvailable", balances->interim_available_minor}};
-  json::array list;
+  // {"account":{"iban","maskedPan","currency"},"balances":[{"balanceType","balanceAmount":
+  // {"currency","amount"},"lastChangeDateTime","referenceDate"},...]}
+  JsonText out(512);
+  char* p = out.room(
+      6 * (account.iban.size() + account.masked_pan.size() + account.currency.size()) + 64);
+  p = put(p, "{\"account\":{\"iban\":");
+  p = put_string(p, account.iban);
+  p = put(p, ",\"maskedPan\":");
+  p = put_string(p, account.masked_pan);
+  p = put(p, ",\"currency\":");
+  p = put_string(p, account.currency);
+  p = put(p, "},\"balances\":[");
+  out.done(p);
+  bool first = true;
   for (const auto& [type, minor] : computed) {
     if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), type) == wanted.end()) continue;
-    json::object entry;
-    entry["balanceType"] = type;
-    entry["balanceAmount"] = money(minor, balances->currency);
-    entry["lastChangeDateTime"] = last_change;
-    entry["referenceDate"] = reference_date;
-    list.push_back(std::move(entry));
+    p = out.room(6 * (balances->currency.size() + last_change.size() + reference_date.size()) +
+                 type.size() + 160);
+    if (!first) *p++ = ',';
+    first = false;
+    p = put(p, "{\"balanceType\":");
+    p = put_string(p, type);
+    p = put(p, ",\"balanceAmount\":{\"currency\":");
+    p = put_string(p, balances->currency);
+    p = put(p, ",\"amount\":");
+    p = put_amount(p, minor);
+    p = put(p, "},\"lastChangeDateTime\":");
+    p = put_string(p, last_change);
+    p = put(p, ",\"referenceDate\":");
+    p = put_string(p, reference_date);
+    *p++ = '}';
+    out.done(p);
   }
-  json::object account_out;
-  account_out["iban"] = account.iban;
-  account_out["maskedPan"] = account.masked_pan;
-  account_out["currency"] = account.currency;
-  json::object body;
-  body["account"] = std::move(account_out);
-  body["balances"] = std::move(list);
-  return http::Response::json(200, finish_json(body));
+  p = out.room(2);
+  p = put(p, "]}");
+  out.done(p);
+  return http::Response::json(200, out.take());
 }
+
+namespace {
 
 // --- transactions ------------------------------------------------------------------------
 
-constexpr std::string_view kOmittable[] = {"debtorName",
-                                           "creditorName",
-                                           "debtorAccount",
-                                           "creditorAccount",
-                                           "remittanceInformationStructured",
-                                           "remittanceInformationUnstructured"};
-
-std::vector<std::string> fields_to_omit(const Query& query) {
-  std::vector<std::string> out;
-  auto text = query.get("fieldsToOmit");
-  if (text.empty()) return out;
-  std::size_t i = 0;
-  while (i <= text.size()) {
-    auto end = std::min(text.find(',', i), text.size());
-    auto field = text.substr(i, end - i);
-    i = end + 1;
-    if (std::find(std::begin(kOmittable), std::end(kOmittable), field) == std::end(kOmittable)) {
-      throw ParameterError(400, "ais.fields_to_omit_invalid", "fieldsToOmit",
-                           fmt::format("fieldsToOmit cannot omit '{}'; it takes debtorName, "
-                                       "creditorName, debtorAccount, creditorAccount, "
-                                       "remittanceInformationStructured, "
-                                       "remittanceInformationUnstructured",
-                                       field));
-    }
-    out.emplace_back(field);
-  }
-  return out;
-}
-
 // --- transaction pages ---------------------------------------------------------------------
-
-// Two-decimal amount as a JSON number (api.md Part 1), e.g. -12.34; at most 24 bytes.
-char* put_amount(char* p, std::int64_t minor) {
-  const bool negative = minor < 0;
-  const std::uint64_t magnitude =
-      negative ? static_cast<std::uint64_t>(-(minor + 1)) + 1 : static_cast<std::uint64_t>(minor);
-  if (negative) *p++ = '-';
-  p = std::to_chars(p, p + 20, magnitude / 100).ptr;
-  *p++ = '.';
-  *p++ = static_cast<char>('0' + magnitude % 100 / 10);
-  *p++ = static_cast<char>('0' + magnitude % 10);
-  return p;
-}
 
 // True when `s` is a stored timestamp "YYYY-MM-DDTHH:MM:SS.ffffffZ" of a real moment in
 // 1970..2261: then format_rfc3339 of it is its first 19 characters and a "Z", format_date its
@@ -563,7 +307,7 @@ char* put_party_account(char* p, std::string_view iban, std::string_view bic, bo
 }
 
 // One entry of transactions.booked/pending (v2, v3), after a ',' unless `first`.
-void transaction_json(PageText& out, bool first, const store::BankTransactionView& t,
+void transaction_json(JsonText& out, bool first, const store::BankTransactionView& t,
                       const Omitted& omit) {
   const bool plain = plain_texts(t);
   char* p = out.room(entry_bound(t));
@@ -624,7 +368,7 @@ void transaction_json(PageText& out, bool first, const store::BankTransactionVie
 }
 
 // One entry of cardTransactions.booked/pending, after a ',' unless `first`.
-void card_transaction_json(PageText& out, bool first, const store::BankTransactionView& t) {
+void card_transaction_json(JsonText& out, bool first, const store::BankTransactionView& t) {
   const bool plain = plain_texts(t);
   char* p = out.room(entry_bound(t));
   if (!first) *p++ = ',';
@@ -653,40 +397,7 @@ void card_transaction_json(PageText& out, bool first, const store::BankTransacti
   out.done(p);
 }
 
-int parse_limit(std::string_view text) {
-  if (text.empty()) return kDefaultTransactionLimit;
-  int value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
-      value > kMaxTransactionLimit) {
-    throw ParameterError(400, "ais.limit_invalid", "limit",
-                         fmt::format("limit must be a whole number from 1 to {}; got '{}'",
-                                     kMaxTransactionLimit, text));
-  }
-  return value;
-}
-
-// Our `next` value: "<store cursor>.<limit>" (the store's cursor is base64url, without dots).
-std::string next_value(const std::string& cursor, int limit) {
-  return fmt::format("{}.{}", cursor, limit);
-}
-
-void apply_next(std::string_view next, store::TransactionQuery& query) {
-  auto dot = next.rfind('.');
-  if (dot == std::string_view::npos) {
-    throw ParameterError(400, "ais.cursor_invalid", "next",
-                         "The next value is not one this server handed out; start again without "
-                         "it");
-  }
-  query.cursor = std::string(next.substr(0, dot));
-  try {
-    query.limit = parse_limit(next.substr(dot + 1));
-  } catch (const Error&) {
-    throw ParameterError(400, "ais.cursor_invalid", "next",
-                         "The next value is not one this server handed out; start again without "
-                         "it");
-  }
-}
+}  // namespace
 
 http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind) {
   auto access = authenticate(api, request, kTransactionsScope);
@@ -724,72 +435,12 @@ http::Response list_transactions(AisApi& api, http::Request& request, Transactio
     body = transactions_page_json(api.bank, account, kind, page_query, omit, request.path());
   } catch (const Error& e) {
     if (e.code() == "bank.cursor_invalid") {
-      throw ParameterError(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
+      throw InvalidField(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
     }
     throw;
   }
   return http::Response::json(200, std::move(body));
 }
-
-// --- handler wrapper ---------------------------------------------------------------------
-
-template <typename F>
-http::Handler ais_handler(AisApi& api, F f) {
-  return [&api, f](http::Request& request) {
-    http::Response response;
-    try {
-      response = f(api, request);
-    } catch (const Error& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics(), {}, TppApi::Ais);
-    }
-    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-    return response;
-  };
-}
-
-// --- dates -------------------------------------------------------------------------------
-
-bool is_date_only(std::string_view text) {
-  return text.size() == 10 && text[4] == '-' && text[7] == '-';
-}
-
-std::optional<TimePoint> parse_day(std::string_view text) {
-  auto t = parse_rfc3339(fmt::format("{}T00:00:00Z", text));
-  if (!t || format_date(*t) != text) return std::nullopt;  // rejects 2024-02-30
-  return t;
-}
-
-TimePoint start_of_day(TimePoint t) {
-  return std::chrono::floor<days>(t);
-}
-
-struct ParsedDate {
-  TimePoint time;
-  bool date_only;
-};
-
-std::optional<ParsedDate> parse_query_date(std::string_view text, const char* name) {
-  if (text.empty()) return std::nullopt;
-  // TimePoint counts nanoseconds and ends in 2262: a later year is checked as 2000 and then
-  // stands for "far in the future".
-  std::string checked(text);
-  bool far_future = checked.size() >= 4 && checked.compare(0, 4, "2200") >= 0 &&
-                    std::all_of(checked.begin(), checked.begin() + 4,
-                                [](char c) { return c >= '0' && c <= '9'; });
-  if (far_future) checked.replace(0, 4, "2000");
-  std::optional<TimePoint> t = is_date_only(checked) ? parse_day(checked) : parse_rfc3339(checked);
-  if (t && far_future) t = TimePoint(std::chrono::duration_cast<TimePoint::duration>(days(73000)));
-  if (!t) {
-    throw ParameterError(400, "ais.date_invalid", name,
-                         fmt::format("{} '{}' is not a date (YYYY-MM-DD) or a UTC date-time "
-                                     "(YYYY-MM-DDThh:mm:ssZ)",
-                                     name, text));
-  }
-  return ParsedDate{*t, is_date_only(text)};
-}
-
-}  // namespace
 
 std::string transactions_page_json(store::BankRepository& bank, const store::BankAccount& account,
                                    TransactionList kind, const store::TransactionQuery& page_query,
@@ -801,8 +452,8 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
   const bool card = kind == TransactionList::Card;
   const auto limit = static_cast<std::size_t>(
       std::clamp(page_query.limit, 1, store::BankRepository::kMaxPageLimit));
-  PageText body(1024 + limit * (card ? 256 : 512));
-  PageText pending(1024);
+  JsonText body(1024 + limit * (card ? 256 : 512));
+  JsonText pending(1024);
   {
     char* p = body.room(
         512 + 6 * (account.iban.size() + account.masked_pan.size() + account.currency.size()));
@@ -827,7 +478,7 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
   bool no_booked = true, no_pending = true;
   auto next = bank.visit_transactions(page_query, [&](const store::BankTransactionView& t) {
     const bool is_pending = t.status == "pending";
-    PageText& list = is_pending ? pending : body;
+    JsonText& list = is_pending ? pending : body;
     bool& first = is_pending ? no_pending : no_booked;
     if (card) {
       card_transaction_json(list, first, t);
@@ -856,68 +507,12 @@ std::shared_ptr<const store::BankAccount> AisApi::account(const std::string& id)
   // The token check of this call has synced the counter; read before the store, so that an
   // entry racing with a commit looks stale on the next call.
   const std::uint64_t generation = oauth.tokens.store_generation();
-  {
-    std::lock_guard lock(accounts->mutex);
-    if (accounts->generation != generation) {
-      accounts->by_id.clear();
-      accounts->generation = generation;
-    }
-    if (auto it = accounts->by_id.find(id); it != accounts->by_id.end()) return it->second;
-  }
+  if (auto cached = accounts->find(id, generation)) return cached;
   auto found = bank.find_account(id);
   if (!found) return nullptr;
   auto shared = std::make_shared<const store::BankAccount>(std::move(*found));
-  std::lock_guard lock(accounts->mutex);
-  if (accounts->generation == generation && accounts->by_id.size() < 100000) {
-    accounts->by_id.emplace(id, shared);
-  }
+  accounts->insert(id, shared, generation);
   return shared;
-}
-
-Period transaction_period(std::string_view date_from, std::string_view date_to, TimePoint now) {
-  auto from = parse_query_date(date_from, "dateFrom");
-  auto to = parse_query_date(date_to, "dateTo");
-  auto today = start_of_day(now);
-  Period period{today, now};
-  if (to) {
-    if (to->date_only) {
-      auto day_end = to->time + days(1) - std::chrono::seconds(1);
-      period.to = to->time >= today ? now : day_end;
-    } else {
-      period.to = std::min(to->time, now);
-    }
-    if (!from) period.from = start_of_day(to->time);
-  }
-  if (from) {
-    if (from->time > now) {
-      throw ParameterError(400, "ais.period_invalid", "dateFrom",
-                           fmt::format("dateFrom {} is in the future", date_from));
-    }
-    period.from = from->time;
-  }
-  if (period.from > period.to) {
-    throw ParameterError(400, "ais.period_invalid", "dateFrom",
-                         fmt::format("dateFrom {} is after dateTo {}", date_from,
-                                     date_to.empty() ? std::string_view("(now)") : date_to));
-  }
-  return period;
-}
-
-void add_ais_routes(http::Router& router, AisApi& api) {
-  router.add("GET", "/v3/accounts", ais_handler(api, list_accounts));
-  router.add("GET", "/v3/accounts/{id}/balances", ais_handler(api, get_balances));
-  router.add("GET", "/v2/accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::V2);
-             }));
-  router.add("GET", "/v3/accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::V3);
-             }));
-  router.add("GET", "/v1/card-accounts/{id}/transactions",
-             ais_handler(api, [](AisApi& a, http::Request& r) {
-               return list_transactions(a, r, TransactionList::Card);
-             }));
 }
 
 }  // namespace sandbank::api

@@ -8,8 +8,10 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "api/ais_query.hpp"
 #include "api/oauth_api.hpp"
 #include "bank/bookings.hpp"
+#include "core/generation_cache.hpp"
 #include "http/router.hpp"
 #include "store/bank_repository.hpp"
 
@@ -30,20 +32,12 @@ struct AisApi {
   // Accounts change only when the bank is seeded again (`sandbank data reset`, possibly by
   // another process): each is read from the store once while the store's change counter
   // stands still, and read again after any commit.
-  struct AccountCache {
-    std::mutex mutex;
-    std::uint64_t generation = ~std::uint64_t{0};
-    std::unordered_map<std::string, std::shared_ptr<const store::BankAccount>> by_id;
-  };
-  std::shared_ptr<AccountCache> accounts = std::make_shared<AccountCache>();
+  using AccountCache = GenerationCache<std::string, store::BankAccount>;
+  std::shared_ptr<AccountCache> accounts = std::make_shared<AccountCache>(100000);
 
   // The account with this resourceId (cached), or null.
   std::shared_ptr<const store::BankAccount> account(const std::string& id);
 };
-
-// Default and largest page size of the transaction lists.
-inline constexpr int kDefaultTransactionLimit = 100;
-inline constexpr int kMaxTransactionLimit = 1000;
 
 // The three transaction lists: /v2/accounts, /v3/accounts (fieldsToOmit) and
 // /v1/card-accounts/{id}/transactions.
@@ -57,18 +51,11 @@ std::string transactions_page_json(store::BankRepository& bank, const store::Ban
                                    TransactionList list, const store::TransactionQuery& query,
                                    std::span<const std::string> omit, std::string_view path);
 
-// Registers GET /v3/accounts, GET /v3/accounts/{id}/balances,
-// GET /v2/accounts/{id}/transactions, GET /v3/accounts/{id}/transactions and
+// The handlers (steps 5 of the guide): GET /v3/accounts, GET /v3/accounts/{id}/balances, and
+// the transaction lists GET /v2|v3/accounts/{id}/transactions and
 // GET /v1/card-accounts/{id}/transactions.
-void add_ais_routes(http::Router& router, AisApi& api);
-
-// The period a transaction list covers (api.md Part 2 §3.3 defaults), from the raw query
-// values (empty = absent) at `now`. Throws ParameterError 400 ais.date_invalid (FORMAT_ERROR)
-// or ais.period_invalid (PERIOD_INVALID) naming dateFrom or dateTo.
-struct Period {
-  TimePoint from;
-  TimePoint to;
-};
-Period transaction_period(std::string_view date_from, std::string_view date_to, TimePoint now);
+http::Response list_accounts(AisApi& api, http::Request& request);
+http::Response get_balances(AisApi& api, http::Request& request);
+http::Response list_transactions(AisApi& api, http::Request& request, TransactionList kind);
 
 }  // namespace sandbank::api

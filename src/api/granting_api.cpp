@@ -28,6 +28,8 @@ std::optional<std::string> get(const std::map<std::string, std::string>& query,
   return it->second;
 }
 
+}  // namespace
+
 http::Response authorization_server_url(GrantingApi& api, http::Request& request) {
   auto connection = api.oauth.authenticate_client(request);
   // The migration FAQ: a 401 for a granting call with an mTLS-only token ("a signed access
@@ -84,13 +86,6 @@ http::Response authorization_server_url(GrantingApi& api, http::Request& request
   boost::json::object body;
   body["location"] = location;
   return http::Response::json(200, boost::json::serialize(body));
-}
-
-}  // namespace
-
-void add_granting_routes(http::Router& router, GrantingApi& api) {
-  router.add("GET", "/oauth2/authorization-server-url",
-             [&api](http::Request& request) { return authorization_server_url(api, request); });
 }
 
 }  // namespace sandbank::api

@@ -22,6 +22,7 @@ struct GrantingApi {
   std::shared_ptr<PublicUrls> urls;  // the web listener's base URL, once it listens
 };
 
-void add_granting_routes(http::Router& router, GrantingApi& api);
+// GET /oauth2/authorization-server-url.
+http::Response authorization_server_url(GrantingApi& api, http::Request& request);
 
 }  // namespace sandbank::api

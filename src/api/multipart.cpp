@@ -8,8 +8,6 @@
 namespace sandbank::api {
 namespace {
 
-using bank::InvalidField;
-
 [[noreturn]] void malformed(std::string message) {
   throw InvalidField("payment.form_malformed", "", std::move(message));
 }

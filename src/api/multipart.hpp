@@ -21,7 +21,7 @@ struct FormPart {
 std::string form_data_boundary(std::string_view content_type);
 
 // The parts of a multipart/form-data body (CRLF line ends, as RFC 7578 and every client
-// write them; preamble and epilogue ignored). Throws bank::InvalidField
+// write them; preamble and epilogue ignored). Throws InvalidField
 // "payment.form_malformed" (400, field "") naming what is wrong, or for more than max_parts
 // parts.
 std::vector<FormPart> parse_form_data(std::string_view body, std::string_view boundary,

@@ -22,7 +22,6 @@ namespace sandbank::api::pain001 {
 namespace {
 
 namespace json = boost::json;
-using bank::InvalidField;
 
 constexpr std::string_view kInitiation = "Document/CstmrCdtTrfInitn";
 constexpr std::string_view kPmtInf = "Document/CstmrCdtTrfInitn/PmtInf";

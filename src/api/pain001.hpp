@@ -17,7 +17,7 @@
 // DOCTYPE is refused as soon as the parser meets it (so no entity is ever declared, expanded
 // or fetched, and no DTD is loaded), the network is off, and a document over
 // Limits::max_bytes, deeper than max_depth or with more than max_elements elements is refused
-// while it is read. Every refusal is a bank::InvalidField (400) whose field is the XML path of
+// while it is read. Every refusal is a InvalidField (400) whose field is the XML path of
 // the element or attribute at fault ("Document/CstmrCdtTrfInitn/GrpHdr/MsgId",
 // ".../Amt/InstdAmt/@Ccy"), or "" for one about the whole document.
 namespace sandbank::api::pain001 {
@@ -74,7 +74,7 @@ struct ReadContext {
 };
 
 // Parses and validates a pain.001.001.03 document of exactly one PmtInf with one
-// CdtTrfTxInf (docs/api.md lists the checks). Throws bank::InvalidField.
+// CdtTrfTxInf (docs/api.md lists the checks). Throws InvalidField.
 CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& context);
 
 // The PaymentInstruction (ING's JSON) of a credit transfer, for the payment engine, which

@@ -179,6 +179,8 @@ http::Response initiation_response(PisApi& api, const store::PaymentRecord& p,
   return response;
 }
 
+}  // namespace
+
 http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   auto app = authenticate_pis(api, request);
   auto headers = initiation_headers(request);
@@ -204,11 +206,15 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   return initiation_response(api, result.payment, path.starts_with("/v2/") ? "v2" : "v1");
 }
 
+namespace {
+
 store::PaymentRecord payment_of(PisApi& api, http::Request& request, PaymentKind kind) {
   auto app = authenticate_pis(api, request);
   return api.payments.get_for(app.client_id, request.path_params.at("paymentId"), kind,
                               request.path_params.at("product"));
 }
+
+}  // namespace
 
 http::Response get_payment(PisApi& api, http::Request& request, PaymentKind kind) {
   auto p = payment_of(api, request, kind);
@@ -251,80 +257,6 @@ http::Response delete_payment(PisApi& api, http::Request& request, PaymentKind k
   return response;
 }
 
-// POST /v1/funds-confirmations (api.md Part 1 "CAF").
-http::Response confirm_funds(PisApi& api, http::Request& request) {
-  auto& oauth = api.oauth;
-  auto connection = oauth.authenticate_client(request);
-  authenticate_signed_call(oauth, request, connection, oauth::TokenKind::Customer);
-  auto access = oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(),
-                                               bank::kScopeFunds);
-  if (auto type = request.header("Content-Type");
-      !type || !istarts_with(*type, "application/json")) {
-    throw Error(400, "request.content_type", "Content-Type must be application/json");
-  }
-  boost::system::error_code ec;
-  auto value = parse_request_json(request.body, ec);
-  if (ec || !value.is_object()) {
-    throw bank::InvalidField("caf.body_malformed", "",
-                             "The body must be a JSON object {account, instructedAmount}");
-  }
-  const auto& o = value.get_object();
-  auto string_at = [&](std::string_view object, std::string_view name) {
-    const auto* outer = o.if_contains(object);
-    const auto* inner =
-        outer && outer->is_object() ? outer->get_object().if_contains(name) : nullptr;
-    auto path = fmt::format("{}.{}", object, name);
-    if (inner == nullptr || !inner->is_string()) {
-      throw bank::InvalidField("caf.field_missing", path,
-                               fmt::format("{} is required (a string)", path));
-    }
-    return std::string(inner->get_string());
-  };
-  auto iban = string_at("account", "iban");
-  auto currency = string_at("instructedAmount", "currency");
-  auto amount_text = string_at("instructedAmount", "amount");
-  auto amount = bank::parse_amount(amount_text);
-  if (!amount || *amount <= 0 || amount_text.starts_with('-') || amount_text.starts_with('+')) {
-    throw bank::InvalidField("caf.amount_invalid", "instructedAmount.amount",
-                             "instructedAmount.amount must be a positive decimal with at most "
-                             "two decimals");
-  }
-  auto account = api.bank.find_account_by_iban(iban);
-  const auto& allowed = access.consent.account_ids;
-  if (!account || std::find(allowed.begin(), allowed.end(), account->id) == allowed.end()) {
-    throw Error(403, "caf.account_not_in_consent",
-                "The customer's consent does not cover this account");
-  }
-  if (account->currency != currency) {
-    throw bank::InvalidField("caf.currency_mismatch", "instructedAmount.currency",
-                             fmt::format("The account is held in {}", account->currency));
-  }
-  api.payments.run_due();
-  json::object body;
-  body["fundsAvailable"] = api.payments.funds_available(account->id, *amount);
-  return json_response(200, body);
-}
-
-template <typename F>
-http::Handler handler(PisApi& api, F f) {
-  return [&api, f](http::Request& request) {
-    http::Response response;
-    try {
-      response = f(api, request);
-    } catch (const bank::InvalidField& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics(), e.field());
-    } catch (const Error& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics());
-    }
-    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-    return response;
-  };
-}
-
-}  // namespace
-
 void PublicUrls::set(std::string api, std::string web) {
   std::lock_guard lock(mutex_);
   api_ = std::move(api);
@@ -341,48 +273,6 @@ std::string PublicUrls::web() const {
 
 std::string sca_redirect_url(const std::string& web_base, const store::PaymentRecord& payment) {
   return fmt::format("{}/payment-initiation/{}/{}", web_base, payment.id, payment.country);
-}
-
-void add_pis_routes(http::Router& router, PisApi& api) {
-  set_tpp_message_code("payment.product_unknown", "PRODUCT_UNKNOWN");
-  set_tpp_message_code("payment.not_cancellable", "SERVICE_INVALID");
-  for (auto entry : {std::pair{"/v1/payments", PaymentKind::Single},
-                     std::pair{"/v1/periodic-payments", PaymentKind::Periodic}}) {
-    // A plain variable, not a structured binding: clang 14 (the fuzz build) cannot capture one.
-    const PaymentKind kind = entry.second;
-    std::string base = std::string(entry.first) + "/{product}";
-    router.add("POST", base,
-               handler(api, [kind](PisApi& a, http::Request& r) { return initiate(a, r, kind); }));
-    router.add("GET", base + "/{paymentId}", handler(api, [kind](PisApi& a, http::Request& r) {
-                 return get_payment(a, r, kind);
-               }));
-    router.add(
-        "GET", base + "/{paymentId}/status",
-        handler(api, [kind](PisApi& a, http::Request& r) { return get_status(a, r, kind); }));
-    router.add("DELETE", base + "/{paymentId}", handler(api, [kind](PisApi& a, http::Request& r) {
-                 return delete_payment(a, r, kind);
-               }));
-  }
-  // Bulk payments: v1 (POST, GET, DELETE, status) and v2 (POST, GET; the v2 body adds uetr,
-  // creditorLEI and structured remittance).
-  for (const char* version : {"/v1", "/v2"}) {
-    std::string base = std::string(version) + "/bulk-payments/{product}";
-    router.add("POST", base, handler(api, [](PisApi& a, http::Request& r) {
-                 return initiate(a, r, PaymentKind::Bulk);
-               }));
-    router.add("GET", base + "/{paymentId}", handler(api, [](PisApi& a, http::Request& r) {
-                 return get_payment(a, r, PaymentKind::Bulk);
-               }));
-  }
-  router.add("GET", "/v1/bulk-payments/{product}/{paymentId}/status",
-             handler(api, [](PisApi& a, http::Request& r) {
-               return get_status(a, r, PaymentKind::Bulk);
-             }));
-  router.add("DELETE", "/v1/bulk-payments/{product}/{paymentId}",
-             handler(api, [](PisApi& a, http::Request& r) {
-               return delete_payment(a, r, PaymentKind::Bulk);
-             }));
-  router.add("POST", "/v1/funds-confirmations", handler(api, confirm_funds));
 }
 
 }  // namespace sandbank::api

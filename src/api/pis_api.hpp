@@ -35,15 +35,13 @@ struct PisApi {
   std::shared_ptr<PublicUrls> urls = std::make_shared<PublicUrls>();
 };
 
-// Registers
-//   POST   /v1/payments/{payment-product}
-//   GET    /v1/payments/{payment-product}/{paymentId}[/status]
-//   DELETE /v1/payments/{payment-product}/{paymentId}
-//   POST   /v1/periodic-payments/{payment-product}
-//   GET    /v1/periodic-payments/{payment-product}/{paymentId}[/status]
-//   DELETE /v1/periodic-payments/{payment-product}/{paymentId}
-//   POST   /v1/funds-confirmations
-void add_pis_routes(http::Router& router, PisApi& api);
+// The JSON handlers (step 6 of the guide), for single (/v1/payments/{product}), periodic
+// (/v1/periodic-payments/{product}) and bulk (/v1|v2/bulk-payments/{product}) payments:
+// POST the collection, GET .../{paymentId}, GET .../{paymentId}/status, DELETE .../{paymentId}.
+http::Response initiate(PisApi& api, http::Request& request, bank::PaymentKind kind);
+http::Response get_payment(PisApi& api, http::Request& request, bank::PaymentKind kind);
+http::Response get_status(PisApi& api, http::Request& request, bank::PaymentKind kind);
+http::Response delete_payment(PisApi& api, http::Request& request, bank::PaymentKind kind);
 
 // The application of a PIS call, authenticated in either form docs/api.md "PIS" lists (signed
 // application token + Signature, or mTLS-only token + x-jws-signature) and holding the scope

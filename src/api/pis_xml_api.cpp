@@ -17,11 +17,10 @@ namespace sandbank::api {
 namespace {
 
 namespace json = boost::json;
-using bank::InvalidField;
 using bank::PaymentFormat;
 using bank::PaymentKind;
 
-constexpr std::array<std::string_view, 3> kProducts{
+constexpr std::array<std::string_view, 3> kProductList{
     "sepa-credit-transfers", "cross-border-credit-transfers", "domestic-credit-transfers"};
 
 struct Initiator {
@@ -112,6 +111,8 @@ http::Response initiation_response(PisApi& api, const store::PaymentRecord& p, P
 }
 
 // POST /v1/payments/pain.001-{product}
+}  // namespace
+
 http::Response initiate_single(PisApi& api, http::Request& request, std::string_view product) {
   auto who = initiator(api, request, "application/xml");
   auto result =
@@ -119,8 +120,12 @@ http::Response initiate_single(PisApi& api, http::Request& request, std::string_
   return initiation_response(api, result.payment, PaymentKind::Single);
 }
 
+namespace {
+
 // POST /v1/periodic-payments/pain.001-{product}: the pain.001 in the part xml_sct, the
 // standing order in startDate, endDate, frequency and dayOfExecution.
+}  // namespace
+
 http::Response initiate_periodic(PisApi& api, http::Request& request, std::string_view product) {
   auto who = initiator(api, request, "multipart/form-data");
   auto boundary = form_data_boundary(*request.header("Content-Type"));
@@ -174,6 +179,8 @@ http::Response initiate_periodic(PisApi& api, http::Request& request, std::strin
   return initiation_response(api, result.payment, PaymentKind::Periodic);
 }
 
+namespace {
+
 store::PaymentRecord payment_of(PisApi& api, http::Request& request, PaymentKind kind,
                                 std::string_view product) {
   auto application = authenticate_pis(api, request);
@@ -187,9 +194,13 @@ http::Response xml_response(std::string body) {
 }
 
 // GET /v1/payments/pain.001-{product}/{paymentId}: the document as submitted.
+}  // namespace
+
 http::Response get_single(PisApi& api, http::Request& request, std::string_view product) {
   return xml_response(payment_of(api, request, PaymentKind::Single, product).request_xml);
 }
+
+namespace {
 
 // The funds check a status report states: at authorization (ACCP, ACSC: it passed; RJCT
 // AM04: it failed) or, while the payment waits for the customer, now.
@@ -213,6 +224,8 @@ void funds_of(PisApi& api, const store::PaymentRecord& p, pain001::StatusReport&
 }
 
 // GET /v1|v2/payments/pain.001-{product}/{paymentId}/status: pain.002.
+}  // namespace
+
 http::Response get_single_status(PisApi& api, http::Request& request, std::string_view product,
                                  pain001::StatusVersion version) {
   auto p = payment_of(api, request, PaymentKind::Single, product);
@@ -228,7 +241,11 @@ http::Response get_single_status(PisApi& api, http::Request& request, std::strin
       pain001::write_status_report(pain001::read_original_ids(p.request_xml), report, version));
 }
 
+namespace {
+
 // GET /v1/periodic-payments/pain.001-{product}/{paymentId}: the form as submitted.
+}  // namespace
+
 http::Response get_periodic(PisApi& api, http::Request& request, std::string_view product) {
   auto p = payment_of(api, request, PaymentKind::Periodic, product);
   std::vector<FormPart> parts;
@@ -257,8 +274,12 @@ http::Response get_periodic(PisApi& api, http::Request& request, std::string_vie
   return response;
 }
 
+namespace {
+
 // GET /v1/periodic-payments/pain.001-{product}/{paymentId}/status: JSON, as the JSON periodic
 // status (the initiation's status link names it; ING's file describes no XML form of it).
+}  // namespace
+
 http::Response get_periodic_status(PisApi& api, http::Request& request, std::string_view product) {
   auto p = payment_of(api, request, PaymentKind::Periodic, product);
   json::object body;
@@ -271,30 +292,15 @@ http::Response get_periodic_status(PisApi& api, http::Request& request, std::str
   return http::Response::json(200, json::serialize(body));
 }
 
-[[noreturn]] void not_deletable() {
+namespace {}  // namespace
+
+http::Response refuse_delete(PisApi&, http::Request&, std::string_view) {
   throw Error(405, "route.method_not_allowed",
               fmt::format("Method DELETE is not allowed here; use GET (ING offers no "
                           "cancellation of a pain.001 payment)"));
 }
 
-template <typename F>
-http::Handler handler(PisApi& api, F f) {
-  return [&api, f](http::Request& request) {
-    http::Response response;
-    try {
-      response = f(api, request);
-    } catch (const InvalidField& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics(), e.field());
-    } catch (const Error& e) {
-      request.detail_code = e.code();
-      response = render_tpp_error(e, api.oauth.diagnostics());
-      if (e.status() == 405) response.set("Allow", "GET, HEAD");
-    }
-    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-    return response;
-  };
-}
+namespace {
 
 bool on_pain001_path(std::string_view path) {
   for (std::string_view prefix :
@@ -306,33 +312,8 @@ bool on_pain001_path(std::string_view path) {
 
 }  // namespace
 
-void add_pis_xml_routes(http::Router& router, PisApi& api) {
-  using pain001::StatusVersion;
-  for (std::string_view product : kProducts) {
-    auto single = fmt::format("/v1/payments/pain.001-{}", product);
-    auto periodic = fmt::format("/v1/periodic-payments/pain.001-{}", product);
-    auto on = [&api, product](auto f) {
-      return handler(api, [f, product](PisApi& a, http::Request& r) { return f(a, r, product); });
-    };
-    router.add("POST", single, on(initiate_single));
-    router.add("GET", single + "/{paymentId}", on(get_single));
-    router.add("GET", single + "/{paymentId}/status",
-               on([](PisApi& a, http::Request& r, std::string_view p) {
-                 return get_single_status(a, r, p, StatusVersion::V1);
-               }));
-    router.add("GET", fmt::format("/v2/payments/pain.001-{}/{{paymentId}}/status", product),
-               on([](PisApi& a, http::Request& r, std::string_view p) {
-                 return get_single_status(a, r, p, StatusVersion::V2);
-               }));
-    router.add("POST", periodic, on(initiate_periodic));
-    router.add("GET", periodic + "/{paymentId}", on(get_periodic));
-    router.add("GET", periodic + "/{paymentId}/status", on(get_periodic_status));
-    for (const auto& resource : {single, periodic}) {
-      router.add(
-          "DELETE", resource + "/{paymentId}",
-          on([](PisApi&, http::Request&, std::string_view) -> http::Response { not_deletable(); }));
-    }
-  }
+std::span<const std::string_view> pain001_products() {
+  return kProductList;
 }
 
 std::optional<http::Response> render_pain001_path_error(const http::Request& request,

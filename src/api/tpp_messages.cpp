@@ -33,6 +33,9 @@ std::unordered_map<std::string, std::string>& explicit_codes() {
       {"bank.cursor_invalid", "FORMAT_ERROR"},
       {"bank.currency_mismatch", "REQUESTED_CURRENCY_INVALID"},
       {"caf.account_not_in_consent", "RESOURCE_UNKNOWN"},
+      // PIS
+      {"payment.product_unknown", "PRODUCT_UNKNOWN"},
+      {"payment.not_cancellable", "SERVICE_INVALID"},
       {"x_request_id.malformed", "INVALID_HEADER"},
       {"route.not_found", "RESOURCE_UNKNOWN"},
   };
@@ -169,9 +172,7 @@ http::Response render_tpp_error(const Error& error, bool diagnostics, std::strin
   message["code"] = tpp_message_code(error, api);
   message["text"] = tpp_message_text(error.message());
   if (path.empty()) {
-    if (const auto* parameter = dynamic_cast<const ParameterError*>(&error)) {
-      path = parameter->path();
-    }
+    if (const auto* field = dynamic_cast<const InvalidField*>(&error)) path = field->field();
   }
   if (!path.empty()) message["path"] = tpp_message_text(path);
   json::object body;
@@ -199,15 +200,6 @@ std::optional<TppApi> tpp_api_of(std::string_view path) {
     if (under(prefix)) return TppApi::Pis;
   }
   return std::nullopt;
-}
-
-http::Response render_api_listener_error(const http::Request& request, const Error& error,
-                                         bool diagnostics) {
-  auto api = tpp_api_of(request.path());
-  if (!api) return http::render_error_json(error, diagnostics);
-  auto response = render_tpp_error(error, diagnostics, {}, *api);
-  if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-  return response;
 }
 
 }  // namespace sandbank::api

@@ -24,19 +24,6 @@ namespace sandbank::api {
 // every situation of CAF.
 enum class TppApi { Ais, Pis };
 
-// An Error about one request parameter or header: rendered with tppMessages[0].path.
-class ParameterError : public Error {
- public:
-  ParameterError(int status, std::string code, std::string path, std::string message,
-                 std::string diagnostic = {})
-      : Error(status, std::move(code), std::move(message), std::move(diagnostic)),
-        path_(std::move(path)) {}
-  const std::string& path() const noexcept { return path_; }
-
- private:
-  std::string path_;
-};
-
 // The codes of the API's enum, in the specification's order.
 const std::vector<std::string_view>& tpp_message_codes(TppApi api);
 
@@ -58,7 +45,7 @@ void set_tpp_message_code(std::string detail_code, std::string ing_code);
 std::string tpp_message_text(std::string_view text);
 
 // The tppMessages response with the error's status. tppMessages[0].path is `path` when given,
-// else ParameterError::path() when the error is one. 401s carry
+// else InvalidField::field() when the error is one. 401s carry
 // WWW-Authenticate: Signature realm="sandbank"; every response Cache-Control: no-store.
 http::Response render_tpp_error(const Error& error, bool diagnostics, std::string_view path = {},
                                 TppApi api = TppApi::Pis);
@@ -67,11 +54,5 @@ http::Response render_tpp_error(const Error& error, bool diagnostics, std::strin
 // AIS; /v1|v2/payments*, /v1/periodic-payments*, /v1|v2/bulk-payments*,
 // /v1/funds-confirmations → PIS; nullopt for the others (/oauth2/*, /sandbank/*, /health).
 std::optional<TppApi> tpp_api_of(std::string_view path);
-
-// The API listener's renderer of an error that no handler rendered (unknown route, method not
-// allowed, the server's 400/408/413/431): the API's tppMessages body for an AIS/PIS/CAF path,
-// echoing X-Request-ID as every answer there does; {"message","detail"} elsewhere.
-http::Response render_api_listener_error(const http::Request& request, const Error& error,
-                                         bool diagnostics);
 
 }  // namespace sandbank::api

@@ -44,4 +44,12 @@ int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesyste
                      const std::string& store = {});
 int run_certs_show(const std::filesystem::path& file);
 
+struct RoutesOptions {
+  std::string listener = "all";  // "api" | "web" | "all"
+  std::string format = "text";   // "text" | "json"
+};
+// `sandbank routes`: prints the route tables (method, path, handler, error body, what a request
+// must bring).
+int run_routes(const RoutesOptions& options);
+
 }  // namespace sandbank::app

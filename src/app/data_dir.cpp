@@ -1,5 +1,6 @@
 #include "app/data_dir.hpp"
 
+#include <algorithm>
 #include <fstream>
 
 #include "app/sandbox_identity.hpp"
@@ -24,6 +25,8 @@ std::vector<std::string> role_names(const crypto::Certificate& cert) {
 }
 
 void seed_sandbox_application(store::Store& store, const crypto::SandboxPki& pki, TimePoint now) {
+  // Another node on the same store may have registered it already (or be doing it now).
+  if (store.applications().find(std::string(kSandboxClientId))) return;
   store::Application app;
   app.client_id = std::string(kSandboxClientId);
   app.contact = std::string(kSandboxContact);
@@ -34,7 +37,32 @@ void seed_sandbox_application(store::Store& store, const crypto::SandboxPki& pki
   app.roles = role_names(pki.example_tls);
   app.created_at = now;
   app.updated_at = now;
-  store.applications().insert(app);
+  try {
+    store.applications().insert(app);
+  } catch (const Error& e) {
+    if (e.code() != "store.conflict") throw;
+  }
+}
+
+constexpr std::string_view kPkiPrefix = "pki/";
+
+// The PKI in the store, in the order of SandboxPkiPaths::files(); empty when none is stored.
+crypto::SandboxPkiFiles stored_pki(store::SandboxFileRepository& files, const fs::path& certs_dir) {
+  auto stored = files.list(std::string(kPkiPrefix));
+  if (stored.empty()) return {};
+  crypto::SandboxPkiFiles out;
+  for (const auto& path : crypto::SandboxPkiPaths::in(certs_dir).files()) {
+    auto name = path.filename().string();
+    auto it = std::find_if(stored.begin(), stored.end(), [&](const store::SandboxFile& f) {
+      return f.name == std::string(kPkiPrefix) + name;
+    });
+    if (it == stored.end()) {
+      throw Error::internal("pki.damaged", "The sandbox PKI in the store lacks " + name +
+                                               "; Sandbank will not regenerate part of it");
+    }
+    out.push_back({name, it->content});
+  }
+  return out;
 }
 
 }  // namespace
@@ -57,6 +85,37 @@ std::string apply_mode_to_sandbox_application(store::Store& store, const crypto:
   }
   seed_sandbox_application(store, pki, now);
   return "sandbox mode: the pre-registered sandbox application " + client_id + " is back";
+}
+
+crypto::SandboxPki open_shared_sandbox_pki(store::SandboxFileRepository& files,
+                                           const fs::path& certs_dir,
+                                           const std::vector<std::string>& server_names,
+                                           TimePoint now, RandomSource& random,
+                                           bool create_if_missing,
+                                           const crypto::KeyGenerator& keys) {
+  if (auto stored = stored_pki(files, certs_dir); !stored.empty()) {
+    return crypto::materialise_sandbox_pki(certs_dir, stored, now);
+  }
+  // None stored yet: this directory's own PKI (kept from before the store held it), else a
+  // new one. load_sandbox_pki throws "pki.damaged" for a half-written folder.
+  const auto paths = crypto::SandboxPkiPaths::in(certs_dir);
+  auto local = paths.files();
+  local.push_back(paths.marker);
+  std::error_code ec;
+  const bool any_local = std::any_of(local.begin(), local.end(), [&ec](const fs::path& f) {
+    return fs::exists(fs::symlink_status(f, ec));
+  });
+  crypto::SandboxPkiFiles mine =
+      any_local || !create_if_missing
+          ? crypto::read_sandbox_pki_files(certs_dir)
+          : crypto::generate_sandbox_pki_files(server_names, now, random, keys);
+  std::vector<store::SandboxFile> records;
+  for (const auto& f : mine) {
+    records.push_back({std::string(kPkiPrefix) + f.name, f.content, now});
+  }
+  files.insert_all_if_absent(records);
+  // Ours, or the one another node stored first.
+  return crypto::materialise_sandbox_pki(certs_dir, stored_pki(files, certs_dir), now);
 }
 
 namespace {
@@ -108,8 +167,10 @@ DataDir open_existing(const fs::path& root, const std::string& store_spec, bool 
                     " is incomplete (its first start did not finish); Sandbank will not write "
                     "over it. Remove it or choose another --data directory");
   }
-  auto pki = crypto::load_sandbox_pki(root / "certs");
   auto store = store::open_store(store_spec_of(root, store_spec), create_store);
+  SystemRandom random;  // nothing is generated: create_if_missing is false
+  auto pki = open_shared_sandbox_pki(store->files(), root / "certs", {}, SystemClock().now(),
+                                     random, false);
   return DataDir{root, std::move(pki), std::move(store), false};
 }
 
@@ -133,8 +194,9 @@ DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& serv
     throw Error::internal("data.write_failed",
                           "cannot create data directory " + root.string() + ": " + ec.message());
   }
-  auto pki = crypto::create_sandbox_pki(root / "certs", server_names, clock.now(), random);
   auto store = store::open_store(store_spec_of(root, store_spec), true);
+  auto pki = open_shared_sandbox_pki(store->files(), root / "certs", server_names, clock.now(),
+                                     random, true);
   // A shared store may have it already (another node created it, or creates it right now).
   if (store_spec.empty() || !store->applications().find(std::string(kSandboxClientId))) {
     try {

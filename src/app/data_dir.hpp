@@ -12,9 +12,10 @@
 
 namespace sandbank::app {
 
-// A sandbox data directory: DIR/sandbank.db (SQLite), DIR/certs/ (the sandbox PKI) and
-// DIR/.sandbank-initialized, written last on first start. Later starts reuse the directory as
-// it is; a damaged or half-written one is an error, never silently regenerated.
+// A sandbox data directory: DIR/sandbank.db (SQLite), DIR/certs/ (the sandbox PKI, a copy of
+// the one in the store) and DIR/.sandbank-initialized, written last on first start. Later starts
+// reuse the directory as it is; a damaged or half-written one is an error, never silently
+// regenerated.
 struct DataDir {
   std::filesystem::path root;
   crypto::SandboxPki pki;
@@ -37,6 +38,21 @@ DataDir open_data_dir(const std::filesystem::path& root,
 // Opens an existing directory (for `sandbank certs ...`); never creates anything.
 DataDir open_existing_data_dir(const std::filesystem::path& root,
                                const std::string& store_spec = {});
+
+// The sandbox PKI every node on `store` uses (docs/deployment.md, "Sandbox PKI"): the one in
+// the store's files ("pki/ca.cer", ...), written into certs_dir where missing. When the store
+// holds none yet, this node stores one in a single insert-if-absent transaction: the PKI
+// already in certs_dir (a data directory made before the store kept it) or, with
+// create_if_missing, a new one whose server certificate also covers server_names. Of several
+// nodes starting at once exactly one store wins; the others use its PKI and generate nothing
+// more. Throws "pki.missing" (no PKI and !create_if_missing), "pki.conflict" (certs_dir holds
+// another PKI than the store) and "pki.damaged".
+crypto::SandboxPki open_shared_sandbox_pki(store::SandboxFileRepository& files,
+                                           const std::filesystem::path& certs_dir,
+                                           const std::vector<std::string>& server_names,
+                                           TimePoint now, RandomSource& random,
+                                           bool create_if_missing,
+                                           const crypto::KeyGenerator& keys = {});
 
 // Writes `content` to `path` atomically (temp file + rename).
 void write_file_atomically(const std::filesystem::path& path, const std::string& content);

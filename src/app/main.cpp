@@ -169,6 +169,16 @@ int main(int argc, char** argv) {
   reset_cmd->add_option("--profiles", reset.profiles_file, "Test profiles file (JSON)")
       ->check(CLI::ExistingFile);
 
+  RoutesOptions routes;
+  auto* routes_cmd = cli.add_subcommand(
+      "routes", "Print the route tables: method, path, handler, errors, authentication");
+  routes_cmd->add_option("--listener", routes.listener, "api, web or all")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"api", "web", "all"}));
+  routes_cmd->add_option("--format", routes.format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+
   auto tpp = add_tpp_commands(cli);
 
   try {
@@ -186,6 +196,7 @@ int main(int argc, char** argv) {
     if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file, revoke_store);
     if (show_cmd->parsed()) return run_certs_show(show_file);
     if (reset_cmd->parsed()) return run_data_reset(reset);
+    if (routes_cmd->parsed()) return run_routes(routes);
     if (tpp.command->parsed()) return tpp.run();
   } catch (const sandbank::Error& e) {
     std::fprintf(stderr, "sandbank: %s [%s]\n", e.message().c_str(), e.code().c_str());

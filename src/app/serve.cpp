@@ -80,12 +80,14 @@ int run_serve(const ServeOptions& options) {
       [](const store::Application& application) {
         return oauth::ApplicationRegistry::allowed_scopes(application);
       },
-      authorizations, profiles, clock, random);
+      authorizations, dir.store->sessions(), profiles, clock, random);
   bank::PendingBookings bookings(*dir.store, clock);
   api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings};
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
-  web::PaymentPage payment_page(payments, dir.store->bank(), profiles, clock, random);
+  api::CafApi caf_api{oauth_api, payments, dir.store->bank()};
+  web::PaymentPage payment_page(payments, dir.store->bank(), dir.store->sessions(), profiles, clock,
+                                random);
   api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
   web::GrantsSupport grants_support{
       tokens, authorizations,
@@ -96,7 +98,7 @@ int run_serve(const ServeOptions& options) {
       profiles};
   Services services{*dir.store, authenticator,  clock,        dir.pki,           registry,
                     tokens,     authorizations, oauth_api,    authorization_app, ais_api,
-                    pis_api,    payment_page,   granting_api, grants_support};
+                    pis_api,    caf_api,        payment_page, granting_api,      grants_support};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
   api_router->set_diagnostics(options.diagnostics);

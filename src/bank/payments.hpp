@@ -50,17 +50,8 @@ bool valid_currency_code(std::string_view code);
 // A calendar date "YYYY-MM-DD".
 bool valid_payment_date(std::string_view text);
 
-// A 400 about one field of the request body; `field` is its JSON path
-// ("instructedAmount.amount", "creditorAccount.iban", ...).
-class InvalidField : public Error {
- public:
-  InvalidField(std::string code, std::string field, std::string message)
-      : Error(400, std::move(code), std::move(message)), field_(std::move(field)) {}
-  const std::string& field() const { return field_; }
-
- private:
-  std::string field_;
-};
+// Validation failures are sandInvalidField (core/error.hpp): a 400 naming the field by
+// its JSON path ("instructedAmount.amount", "creditorAccount.iban", ...).
 
 struct PaymentSettings {
   // A normal (not instant) transfer settles this long after the customer authorized it.

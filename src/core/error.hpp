@@ -53,4 +53,24 @@ class Error : public std::exception {
   std::string diagnostic_;
 };
 
+// An Error about one field of the request: a body member by its JSON path
+// ("instructedAmount.amount"), an XML element path of a pain.001 document, or a query parameter
+// or header by its name ("balanceTypes"). ING's tppMessages bodies name it in `path`. 400 unless
+// another status is given.
+class InvalidField : public Error {
+ public:
+  InvalidField(std::string code, std::string field, std::string message,
+               std::string diagnostic = {})
+      : InvalidField(400, std::move(code), std::move(field), std::move(message),
+                     std::move(diagnostic)) {}
+  InvalidField(int status, std::string code, std::string field, std::string message,
+               std::string diagnostic = {})
+      : Error(status, std::move(code), std::move(message), std::move(diagnostic)),
+        field_(std::move(field)) {}
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  std::string field_;
+};
+
 }  // namespace sandbank

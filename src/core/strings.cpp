@@ -19,10 +19,20 @@ std::string to_upper(std::string_view s) {
   return out;
 }
 
+namespace {
+
+// A-Z folded, every other byte as it is: std::tolower in the "C" locale the program runs in,
+// without a call into the locale per character.
+constexpr unsigned char ascii_lower(unsigned char c) {
+  return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c;
+}
+
+}  // namespace
+
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
+           return x == y || ascii_lower(x) == ascii_lower(y);
          });
 }
 

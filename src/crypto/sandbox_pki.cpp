@@ -120,6 +120,24 @@ void refuse_existing(const std::vector<fs::path>& files) {
   }
 }
 
+// The whole content of a (small) file; nullopt when it cannot be read.
+std::optional<std::string> read_small_file(const fs::path& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return std::nullopt;
+  std::string out;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
 // --- issuing -------------------------------------------------------------------------------
 
 Bytes serial_from(std::uint32_t value) {
@@ -282,15 +300,10 @@ PrivateKey generate_key(KeyType type) {
   return type == KeyType::Ec ? PrivateKey::generate_ec_p256() : PrivateKey::generate_rsa(2048);
 }
 
-SandboxPki create_sandbox_pki(const fs::path& certs_dir,
-                              const std::vector<std::string>& server_names, TimePoint now,
-                              RandomSource& random, const KeyGenerator& keys) {
+SandboxPkiFiles generate_sandbox_pki_files(const std::vector<std::string>& server_names,
+                                           TimePoint now, RandomSource& random,
+                                           const KeyGenerator& keys) {
   const KeyGenerator& make_key = keys ? keys : KeyGenerator(generate_key);
-  SandboxPkiPaths paths = SandboxPkiPaths::in(certs_dir);
-  create_dir(certs_dir);
-  auto all = paths.files();
-  all.push_back(paths.marker);
-  refuse_existing(all);
 
   // Root CA.
   PrivateKey ca_key = make_key(KeyType::Rsa);
@@ -332,21 +345,75 @@ SandboxPki create_sandbox_pki(const fs::path& certs_dir,
   sig_req.serial = serial_from(kExampleSigningSerial);
   Certificate signing = issue_certificate(sig_req, signing_key.public_key(), ca, ca_key);
 
-  write_file_atomic(paths.ca_cert, ca.pem(), kCertMode);
-  write_file_atomic(paths.ca_key, ca_key.pem(), kKeyMode);
-  write_file_atomic(paths.server_cert, server.pem(), kCertMode);
-  write_file_atomic(paths.server_key, server_key.pem(), kKeyMode);
-  write_file_atomic(paths.tls_cert, tls.pem(), kCertMode);
-  write_file_atomic(paths.tls_key, tls_key.pem(), kKeyMode);
-  write_file_atomic(paths.signing_cert, signing.pem(), kCertMode);
-  write_file_atomic(paths.signing_key, signing_key.pem(), kKeyMode);
-  write_file_atomic(paths.marker,
-                    fmt::format("Sandbank sandbox PKI, created {}\n", format_rfc3339(now)),
-                    kCertMode);
+  return {{"ca.cer", ca.pem()},
+          {"ca.key", ca_key.pem()},
+          {"server.cer", server.pem()},
+          {"server.key", server_key.pem()},
+          {"example_client_tls.cer", tls.pem()},
+          {"example_client_tls.key", tls_key.pem()},
+          {"example_client_signing.cer", signing.pem()},
+          {"example_client_signing.key", signing_key.pem()}};
+}
 
-  return SandboxPki{std::move(ca),         std::move(ca_key),      std::move(server),
-                    std::move(server_key), std::move(tls),         std::move(tls_key),
-                    std::move(signing),    std::move(signing_key), std::move(paths)};
+SandboxPkiFiles read_sandbox_pki_files(const fs::path& certs_dir) {
+  auto pki = load_sandbox_pki(certs_dir);
+  SandboxPkiFiles out;
+  for (const auto& file : pki.paths.files()) {
+    auto content = read_small_file(file);
+    if (!content) throw damaged(certs_dir, fmt::format("{} cannot be read", file.string()));
+    out.push_back({file.filename().string(), std::move(*content)});
+  }
+  return out;
+}
+
+SandboxPki materialise_sandbox_pki(const fs::path& certs_dir, const SandboxPkiFiles& files,
+                                   TimePoint now) {
+  SandboxPkiPaths paths = SandboxPkiPaths::in(certs_dir);
+  auto expected = paths.files();
+  bool complete = files.size() == expected.size();
+  for (std::size_t i = 0; complete && i < files.size(); ++i) {
+    complete = files[i].name == expected[i].filename().string();
+  }
+  if (!complete) {
+    throw damaged(certs_dir, "the PKI to put there is not the eight files of a sandbox PKI");
+  }
+  // A folder once complete must still be (a file gone is damage, not something to redo).
+  if (path_exists(paths.marker)) load_sandbox_pki(certs_dir);
+  create_dir(certs_dir);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& path = expected[i];
+    if (path_exists(path)) {
+      if (read_small_file(path) != files[i].content) {
+        throw Error::internal(
+            "pki.conflict",
+            fmt::format("{} holds another sandbox PKI than the one to use ({} differs); "
+                        "Sandbank does not overwrite it. Move that folder away to use the "
+                        "shared PKI",
+                        certs_dir.string(), path.filename().string()));
+      }
+      continue;
+    }
+    const bool key = path.extension() == ".key";
+    write_file_atomic(path, files[i].content, key ? kKeyMode : kCertMode);
+  }
+  if (!path_exists(paths.marker)) {
+    write_file_atomic(paths.marker,
+                      fmt::format("Sandbank sandbox PKI, created {}\n", format_rfc3339(now)),
+                      kCertMode);
+  }
+  return load_sandbox_pki(certs_dir);
+}
+
+SandboxPki create_sandbox_pki(const fs::path& certs_dir,
+                              const std::vector<std::string>& server_names, TimePoint now,
+                              RandomSource& random, const KeyGenerator& keys) {
+  SandboxPkiPaths paths = SandboxPkiPaths::in(certs_dir);
+  create_dir(certs_dir);
+  auto all = paths.files();
+  all.push_back(paths.marker);
+  refuse_existing(all);
+  return materialise_sandbox_pki(certs_dir,
+                                 generate_sandbox_pki_files(server_names, now, random, keys), now);
 }
 
 SandboxPki load_sandbox_pki(const fs::path& certs_dir) {

@@ -72,6 +72,33 @@ SandboxPki create_sandbox_pki(const std::filesystem::path& certs_dir,
                               const std::vector<std::string>& server_names, TimePoint now,
                               RandomSource& random, const KeyGenerator& keys = {});
 
+// The PKI's eight files as certs/ holds them (no marker): the file name ("ca.cer", ...) and
+// its content, in creation order. What nodes sharing a store share (docs/deployment.md).
+struct SandboxPkiFile {
+  std::string name;
+  std::string content;
+
+  friend bool operator==(const SandboxPkiFile&, const SandboxPkiFile&) = default;
+};
+using SandboxPkiFiles = std::vector<SandboxPkiFile>;
+
+// A new PKI in memory, as create_sandbox_pki makes it.
+SandboxPkiFiles generate_sandbox_pki_files(const std::vector<std::string>& server_names,
+                                           TimePoint now, RandomSource& random,
+                                           const KeyGenerator& keys = {});
+
+// The files of the PKI in certs_dir, once load_sandbox_pki found it complete and sound.
+SandboxPkiFiles read_sandbox_pki_files(const std::filesystem::path& certs_dir);
+
+// Puts a PKI's files into certs_dir (created if missing): writes the missing ones atomically
+// (keys with mode 0600; only while the marker is absent, i.e. a first copy or one that was
+// interrupted), keeps those already there with the same content, writes the marker last, then
+// loads the PKI as load_sandbox_pki does. Throws "pki.damaged" when `files` is not the eight
+// files of a PKI or a complete folder lost a file, and "pki.conflict" when certs_dir holds one
+// of them with another content (another PKI): nothing is overwritten.
+SandboxPki materialise_sandbox_pki(const std::filesystem::path& certs_dir,
+                                   const SandboxPkiFiles& files, TimePoint now);
+
 // Loads and checks a PKI: every file present and parseable, keys match their certificates,
 // the other certificates are signed by ca.cer. Throws Error "pki.missing" when the folder
 // holds no PKI at all and "pki.damaged" (naming the file) when it is incomplete or broken.

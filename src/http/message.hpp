@@ -17,6 +17,8 @@ class Certificate;
 
 namespace sandbank::http {
 
+struct RouteInfo;  // router.hpp
+
 struct Header {
   std::string name;
   std::string value;
@@ -67,6 +69,9 @@ struct Request {
   std::size_t client_chain_refused = 0;
 
   std::unordered_map<std::string, std::string> path_params;  // set by the Router
+  // The route the Router matched (its row of the route table); nullptr before routing and for
+  // a request no route matched.
+  const RouteInfo* route = nullptr;
   std::string response_id;  // the X-ING-Response-ID this request's response carries
   std::string detail_code;  // set when an Error was rendered (for the access log)
   // Something the request got away with that a stricter server refuses (a leniency), e.g. a

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -47,6 +48,7 @@ struct Router::Node {
   struct Entry {
     Handler handler;
     std::vector<std::string> param_names;
+    const RouteInfo* info;
   };
   std::map<std::string, std::unique_ptr<Node>, std::less<>> literals;
   std::unique_ptr<Node> parameter;
@@ -62,6 +64,12 @@ Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
 void Router::add(std::string method, std::string path_template, Handler handler) {
+  add(RouteInfo{std::move(method), std::move(path_template)}, std::move(handler));
+}
+
+void Router::add(RouteInfo route, Handler handler) {
+  const std::string& method = route.method;
+  const std::string& path_template = route.path_template;
   if (method.empty()) throw std::invalid_argument("route method is empty");
   if (!handler) throw std::invalid_argument("route " + path_template + " has no handler");
   if (path_template.empty() || path_template.front() != '/') {
@@ -93,12 +101,18 @@ void Router::add(std::string method, std::string path_template, Handler handler)
   if (node->methods.count(method)) {
     throw std::invalid_argument("duplicate route " + method + " " + path_template);
   }
-  node->methods.emplace(method, Node::Entry{std::move(handler), std::move(names)});
-  routes_.push_back({std::move(method), std::move(path_template)});
+  auto info = std::make_unique<const RouteInfo>(std::move(route));
+  node->methods.emplace(info->method,
+                        Node::Entry{std::move(handler), std::move(names), info.get()});
+  routes_.push_back(std::move(info));
 }
 
 void Router::before(BeforeHook hook) {
   hooks_.push_back(std::move(hook));
+}
+
+void Router::after(AfterHook hook) {
+  after_hooks_.push_back(std::move(hook));
 }
 
 void Router::set_error_renderer(ErrorRenderer renderer) {
@@ -110,7 +124,10 @@ void Router::set_diagnostics(bool on) {
 }
 
 std::vector<RouteInfo> Router::routes() const {
-  return routes_;
+  std::vector<RouteInfo> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(*route);
+  return out;
 }
 
 void Router::collect(const Node& node, const std::vector<std::string_view>& segments, std::size_t i,
@@ -132,28 +149,61 @@ void Router::collect(const Node& node, const std::vector<std::string_view>& segm
 
 Response Router::render_error(Request& request, const Error& error) const {
   request.detail_code = error.code();
+  std::optional<Response> response;
   if (renderer_) {
     try {
-      return renderer_(request, error);
+      response = renderer_(request, error);
     } catch (const std::exception& e) {
       spdlog::error("http: error renderer threw for {}: {}", error.code(), e.what());
     } catch (...) {
       spdlog::error("http: error renderer threw for {}", error.code());
     }
   }
-  return render_error_json(error, diagnostics_);
+  if (!response) response = render_error_json(error, diagnostics_);
+  finish(request, *response);
+  return std::move(*response);
 }
 
+void Router::finish(const Request& request, Response& response) const {
+  if (!request.notice.empty()) response.set("X-Sandbank-Notice", request.notice);
+  for (const auto& hook : after_hooks_) {
+    try {
+      hook(request, response);
+    } catch (const std::exception& e) {
+      spdlog::error("http: after hook threw for {} {}: {}", request.method, request.target,
+                    e.what());
+    }
+  }
+}
+
+namespace {
+
+// "GET, HEAD, PUT": the methods routed at a node, HEAD wherever GET is.
+template <typename Methods>
+std::string allow_header(const Methods& methods) {
+  std::set<std::string> allowed;
+  for (const auto& [method, unused] : methods) {
+    allowed.insert(method);
+    if (method == "GET") allowed.insert("HEAD");
+  }
+  std::string allow;
+  for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+  return allow;
+}
+
+}  // namespace
+
 Response Router::handle(Request& request) const {
+  request.route = nullptr;
+  const Match* chosen = nullptr;
+  std::vector<Match> matches;
   try {
-    std::vector<Match> matches;
     std::vector<std::string_view> params;
     collect(*root_, split_path(request.path()), 0, params, matches);
     if (matches.empty()) {
       throw Error(404, "route.not_found",
                   "No resource at " + std::string(request.path().empty() ? "/" : request.path()));
     }
-    const Match* chosen = nullptr;
     const Node::Entry* entry = nullptr;
     for (const std::string& method :
          {request.method, request.method == "HEAD" ? std::string("GET") : std::string()}) {
@@ -167,32 +217,37 @@ Response Router::handle(Request& request) const {
       if (entry || method.empty()) break;
     }
     if (!entry) {
-      std::set<std::string> allowed;
+      std::map<std::string, int> methods;
       for (const auto& m : matches) {
-        for (const auto& [method, unused] : m.node->methods) {
-          allowed.insert(method);
-          if (method == "GET") allowed.insert("HEAD");
-        }
+        for (const auto& [method, unused] : m.node->methods) methods.emplace(method, 0);
       }
-      std::string allow;
-      for (const auto& method : allowed) allow += (allow.empty() ? "" : ", ") + method;
+      auto allow = allow_header(methods);
       Response response = render_error(
           request, Error(405, "route.method_not_allowed",
                          "Method " + request.method + " is not allowed here; use " + allow));
       response.set("Allow", allow);
       return response;
     }
+    request.route = entry->info;
     request.path_params.clear();
     for (std::size_t i = 0; i < entry->param_names.size(); ++i) {
       request.path_params[entry->param_names[i]] = std::string(chosen->params[i]);
     }
     for (const auto& hook : hooks_) hook(request);
     Response response = entry->handler(request);
-    if (!request.notice.empty()) response.set("X-Sandbank-Notice", request.notice);
+    finish(request, response);
     return response;
   } catch (const Error& e) {
     Response response = render_error(request, e);
-    if (!request.notice.empty()) response.set("X-Sandbank-Notice", request.notice);
+    if (e.status() == 405 && chosen && !response.header("Allow")) {
+      // A handler that refuses its method (a resource ING does not let one DELETE): the Allow
+      // of RFC 9110 §15.5.6 names the methods routed at its path but the refused one.
+      std::map<std::string, int> others;
+      for (const auto& [method, unused] : chosen->node->methods) {
+        if (method != request.method) others.emplace(method, 0);
+      }
+      response.set("Allow", allow_header(others));
+    }
     return response;
   } catch (const std::exception& e) {
     spdlog::error("http: handler for {} {} threw: {} (response id {})", request.method,

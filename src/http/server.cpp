@@ -1,9 +1,10 @@
+// The server: its shared bookkeeping (admission and shedding of connections), the listeners and
+// the connection's state machine. Longer than the other files because `Connection` is one class
+// template whose steps (handshake, wait, read, handle, write, close) hand over to each other;
+// request framing lives in request_parser.cpp, the TLS record layer in tls_records.cpp.
 #include "http/server.hpp"
 
 #include <fmt/format.h>
-#include <openssl/bio.h>
-#include <openssl/bn.h>
-#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
@@ -32,7 +33,10 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "crypto/certificate.hpp"
+#include "http/request_parser.hpp"
 #include "http/tls_context.hpp"
+#include "http/tls_records.hpp"
 
 namespace sandbank::http {
 
@@ -57,18 +61,8 @@ constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
 // Response buffers above this size are freed after the response is sent.
 constexpr std::size_t kKeptBufferBytes = 16 * 1024;
-// What an incomplete chunk-size line may hold beyond the chunk extensions' budget: the size
-// digits and the line ends.
-constexpr std::size_t kChunkLineSlack = 64;
 // What one read from a socket (or one SSL_read) asks for at most.
 constexpr std::size_t kReadChunk = 16 * 1024 + 512;
-
-bool is_malformed(const error_code& ec) {
-  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
-  auto e = static_cast<bhttp::error>(ec.value());
-  return (e >= bhttp::error::bad_line_ending && e <= bhttp::error::multiple_content_length) ||
-         e == bhttp::error::buffer_overflow || e == bhttp::error::bad_alloc;
-}
 
 Bytes certificate_der(X509* cert) {
   int n = i2d_X509(cert, nullptr);
@@ -77,58 +71,6 @@ Bytes certificate_der(X509* cert) {
   unsigned char* p = der.data();
   i2d_X509(cert, &p);
   return der;
-}
-
-// Upper-case hex, no leading zeros: the form crypto::Certificate::serial_hex() gives.
-std::string serial_hex(X509* cert) {
-  BIGNUM* bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), nullptr);
-  if (!bn) return {};
-  char* hex = BN_bn2hex(bn);
-  std::string out = hex ? hex : "";
-  OPENSSL_free(hex);
-  BN_free(bn);
-  std::size_t first = out.find_first_not_of('0');
-  if (first == std::string::npos) return out.empty() ? out : "0";
-  return out.substr(first);
-}
-
-// RFC 9112 §3.2 and RFC 3986 §3.2.2: uri-host [ ":" port ], where uri-host is an IP literal in
-// brackets, an IPv4 address or a reg-name (unreserved, sub-delims, percent-encoded bytes); an
-// empty Host is allowed.
-bool valid_host(std::string_view value) {
-  auto is_unreserved_or_sub_delim = [](unsigned char c) {
-    return std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
-  };
-  std::string_view port;
-  if (!value.empty() && value.front() == '[') {
-    auto close = value.find(']');
-    if (close == std::string_view::npos || close == 1) return false;
-    for (unsigned char c : value.substr(1, close - 1)) {
-      // IPv6 (with an RFC 6874 zone "%25..."), or IPvFuture.
-      if (c == '\0' || !(is_unreserved_or_sub_delim(c) || c == ':' || c == '%')) return false;
-    }
-    auto rest = value.substr(close + 1);
-    if (!rest.empty() && rest.front() != ':') return false;
-    if (!rest.empty()) port = rest.substr(1);
-  } else {
-    auto colon = value.find(':');
-    auto name = value.substr(0, colon);
-    if (colon != std::string_view::npos) port = value.substr(colon + 1);
-    for (std::size_t i = 0; i < name.size(); ++i) {
-      auto c = static_cast<unsigned char>(name[i]);
-      if (c == '%') {
-        if (i + 2 >= name.size() || !std::isxdigit(static_cast<unsigned char>(name[i + 1])) ||
-            !std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
-          return false;
-        }
-        i += 2;
-      } else if (c == '\0' || !is_unreserved_or_sub_delim(c)) {
-        return false;
-      }
-    }
-  }
-  return std::all_of(port.begin(), port.end(),
-                     [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 // The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form; "" when unknown.
@@ -163,206 +105,7 @@ bool has_forbidden(std::string_view text, std::uint8_t what) {
   return false;
 }
 
-// A write-only BIO that appends what OpenSSL writes to the std::string it holds: the TLS
-// records of a response are encrypted into it and leave in one send (see
-// Connection::write_tls_direct).
-int string_bio_write(BIO* bio, const char* data, int size) {
-  if (size <= 0) return 0;
-  static_cast<std::string*>(BIO_get_data(bio))->append(data, static_cast<std::size_t>(size));
-  return size;
-}
-
-long string_bio_ctrl(BIO*, int command, long, void*) {
-  return command == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-// A read-only BIO over the ciphertext a connection has received and the SSL object has not
-// consumed yet (Connection::decrypt_available): OpenSSL reads records from it, no copy into a
-// BIO pair first.
-int buffer_bio_read(BIO* bio, char* out, int size) {
-  BIO_clear_retry_flags(bio);
-  auto* in = static_cast<beast::flat_buffer*>(BIO_get_data(bio));
-  if (size <= 0) return 0;
-  if (in->size() == 0) {
-    BIO_set_retry_read(bio);  // more is on its way: SSL_read answers SSL_ERROR_WANT_READ
-    return -1;
-  }
-  const std::size_t n = std::min(in->size(), static_cast<std::size_t>(size));
-  std::memcpy(out, in->data().data(), n);
-  in->consume(n);
-  return static_cast<int>(n);
-}
-
-long buffer_bio_ctrl(BIO* bio, int command, long, void*) {
-  switch (command) {
-    case BIO_CTRL_FLUSH:
-      return 1;
-    case BIO_CTRL_PENDING:
-      return static_cast<long>(static_cast<beast::flat_buffer*>(BIO_get_data(bio))->size());
-    default:
-      return 0;
-  }
-}
-
-// A BIO method of ours (created once): `read` or `write` may be null.
-BIO_METHOD* new_bio_method(const char* name, int (*read)(BIO*, char*, int),
-                           int (*write)(BIO*, const char*, int),
-                           long (*ctrl)(BIO*, int, long, void*)) {
-  BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, name);
-  if (!m) return nullptr;
-  if (read) BIO_meth_set_read(m, read);
-  if (write) BIO_meth_set_write(m, write);
-  BIO_meth_set_ctrl(m, ctrl);
-  BIO_meth_set_create(m, [](BIO* b) {
-    BIO_set_init(b, 1);
-    return 1;
-  });
-  return m;
-}
-
-const BIO_METHOD* string_bio_method() {
-  static BIO_METHOD* method =
-      new_bio_method("sandbank-records-out", nullptr, string_bio_write, string_bio_ctrl);
-  return method;
-}
-
-const BIO_METHOD* buffer_bio_method() {
-  static BIO_METHOD* method =
-      new_bio_method("sandbank-records-in", buffer_bio_read, nullptr, buffer_bio_ctrl);
-  return method;
-}
-
 }  // namespace
-
-// Parses a request straight into the parts of a Request: method, target, headers in order
-// and body. (Beast's request_parser builds a basic_fields, a list plus a case-insensitive
-// index with an allocation per field, which the server would then copy once more.)
-class RequestParser final : public bhttp::basic_parser<true> {
- public:
-  std::string method;
-  std::string target;
-  unsigned version = 11;
-  std::vector<Header> headers;
-  std::string body;
-  // Why the request is refused while its header is parsed (put() then fails with bad_value):
-  // a detail code and its message; empty when it is not.
-  std::string refusal_code;
-  std::string refusal_message;
-  // What the chunk extensions and trailer fields of a chunked body may still take: they count
-  // against the header limit, with the request line and headers. Beyond it put() fails with
-  // header_limit. Set by the connection once the header is parsed.
-  std::size_t metadata_budget = 0;
-
-  std::string_view header(std::string_view name) const {
-    for (const auto& h : headers) {
-      if (iequals(h.name, name)) return h.value;
-    }
-    return {};
-  }
-
- private:
-  void on_request_impl(bhttp::verb, beast::string_view method_text, beast::string_view target_text,
-                       int v, error_code&) override {
-    method.assign(method_text.data(), method_text.size());
-    target.assign(target_text.data(), target_text.size());
-    version = static_cast<unsigned>(v);
-  }
-  void on_response_impl(int, beast::string_view, int, error_code& ec) override {
-    ec = bhttp::error::bad_method;  // never called for a request parser
-  }
-  void on_field_impl(bhttp::field field, beast::string_view name, beast::string_view value,
-                     error_code& ec) override {
-    const std::string_view text(value.data(), value.size());
-    if (is_header_done()) {
-      // A trailer field: counted, then dropped. It is not merged into the headers (RFC 9110
-      // §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
-      return charge(name.size() + value.size() + 4, ec);
-    }
-    if (field == bhttp::field::transfer_encoding) {
-      // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
-      // HTTP/1.0. Anything else leaves the body's length uncertain, and what follows could be
-      // read as a request of its own (request smuggling).
-      if (version < 11) {
-        return refuse_framing(ec, "An HTTP/1.0 request must not carry Transfer-Encoding");
-      }
-      if (has_transfer_encoding_) {
-        return refuse_framing(ec, "The request carries Transfer-Encoding more than once");
-      }
-      if (has_content_length_) {
-        return refuse_framing(ec, "The request carries both Content-Length and Transfer-Encoding");
-      }
-      if (!iequals(trim_ows(text), "chunked")) {
-        return refuse_framing(ec,
-                              "Transfer-Encoding must be exactly chunked, the only transfer "
-                              "coding this server reads");
-      }
-      has_transfer_encoding_ = true;
-    } else if (field == bhttp::field::content_length) {
-      if (has_transfer_encoding_) {
-        return refuse_framing(ec, "The request carries both Transfer-Encoding and Content-Length");
-      }
-      has_content_length_ = true;
-    } else if (field == bhttp::field::host) {
-      // RFC 9112 §3.2: one Host, a valid one.
-      if (has_host_) {
-        return refuse(ec, "http.host_duplicate",
-                      "The request carries the Host header more than once (RFC 9112 section 3.2)");
-      }
-      if (!valid_host(text)) {
-        return refuse(ec, "http.host_invalid",
-                      "The Host header is not a host name or IP address with an optional port "
-                      "(RFC 9112 section 3.2)");
-      }
-      has_host_ = true;
-    }
-    headers.push_back(
-        Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});
-  }
-  void refuse_framing(error_code& ec, std::string_view why) {
-    refuse(ec, "http.framing_invalid",
-           "The length of the request body is uncertain: " + std::string(why));
-  }
-  void refuse(error_code& ec, std::string code, std::string message) {
-    refusal_code = std::move(code);
-    refusal_message = std::move(message);
-    ec = bhttp::error::bad_value;
-  }
-  void on_header_impl(error_code& ec) override {
-    if (version >= 11 && !has_host_) {
-      refuse(ec, "http.host_missing",
-             "An HTTP/1.1 request must carry a Host header (RFC 9112 section 3.2)");
-    }
-  }
-  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
-                         error_code&) override {
-    // The basic_parser has checked content_length against the body limit.
-    if (content_length) body.reserve(static_cast<std::size_t>(*content_length));
-  }
-  std::size_t on_body_impl(beast::string_view data, error_code&) override {
-    body.append(data.data(), data.size());
-    return data.size();
-  }
-  void on_chunk_header_impl(std::uint64_t, beast::string_view extensions, error_code& ec) override {
-    charge(extensions.size(), ec);  // skipped, but counted
-  }
-  void charge(std::size_t bytes, error_code& ec) {
-    if (bytes > metadata_budget) {
-      metadata_budget = 0;
-      ec = bhttp::error::header_limit;
-      return;
-    }
-    metadata_budget -= bytes;
-  }
-  std::size_t on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) override {
-    body.append(data.data(), data.size());
-    return data.size();
-  }
-  void on_finish_impl(error_code&) override {}
-
-  bool has_transfer_encoding_ = false;
-  bool has_content_length_ = false;
-  bool has_host_ = false;
-};
 
 // --------------------------------------------------------------------------------------------
 // Shared state. Connections hold a raw pointer: the server outlives every connection because
@@ -778,7 +521,8 @@ class Connection final : public ConnectionBase {
     SSL* ssl = stream_.native_handle();
     X509* leaf = SSL_get0_peer_certificate(ssl);
     if (!leaf) return;
-    client_serial_ = serial_hex(leaf);
+    X509_up_ref(leaf);  // the Certificate's reference
+    client_serial_ = crypto::Certificate(std::shared_ptr<X509>(leaf, X509_free)).serial_hex();
     // On the server side the peer chain does not include the leaf.
     STACK_OF(X509)* chain = SSL_get_peer_cert_chain(ssl);
     const int sent = chain ? sk_X509_num(chain) : 0;
@@ -802,11 +546,7 @@ class Connection final : public ConnectionBase {
 
   void do_read_request() {
     if (server_.stopping || stop_requested_) return close_now();
-    parser_.emplace();
-    header_bytes_ = 0;
-    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
-        limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-    parser_->body_limit(limits_.max_body_bytes);
+    parser_.emplace(FramingLimits{limits_.max_header_bytes, limits_.max_body_bytes});
     if (buffer_.size() > 0) return do_read_header();
     do_wait_first_byte();
   }
@@ -840,12 +580,12 @@ class Connection final : public ConnectionBase {
     if constexpr (kTls) {
       error_code ec;
       const std::size_t added = decrypt_available(ec);
-      if (!tls_out_.empty()) {
-        // Reading made the SSL object answer something (an alert refusing a TLS 1.2
-        // renegotiation, a key update): it leaves before anything else happens.
-        net::async_write(tcp().socket(), net::buffer(tls_out_),
+      if (!records_.to_send().empty()) {
+        // Reading made the SSL object answer something (the alert refusing a TLS 1.2
+        // renegotiation): it leaves before anything else happens.
+        net::async_write(tcp().socket(), net::buffer(records_.to_send()),
                          [self = shared_self(), next, added, ec](error_code write_ec, std::size_t) {
-                           self->tls_out_.clear();
+                           self->records_.to_send().clear();
                            if (write_ec) return ((*self).*next)(write_ec);
                            if (added > 0 || ec) return ((*self).*next)(ec);
                            self->read_more(next);
@@ -853,10 +593,10 @@ class Connection final : public ConnectionBase {
         return;
       }
       if (added > 0 || ec) return (this->*next)(ec);
-      tcp().socket().async_read_some(cipher_in_.prepare(kReadChunk),
+      tcp().socket().async_read_some(records_.received().prepare(kReadChunk),
                                      [self = shared_self(), next](error_code ec, std::size_t n) {
                                        if (ec) return ((*self).*next)(ec);
-                                       self->cipher_in_.commit(n);
+                                       self->records_.received().commit(n);
                                        self->read_more(next);
                                      });
     } else {
@@ -868,78 +608,16 @@ class Connection final : public ConnectionBase {
     }
   }
 
-  // Decrypts the records in cipher_in_ (and any the SSL stream's engine still holds from the
-  // handshake) into buffer_; returns the plaintext bytes added. Sets `ec` when the client
-  // closed the TLS session or a record is bad.
+  // Decrypts what has arrived into buffer_ (tls_records.hpp); returns the plaintext bytes
+  // added. Bounded per call: the parser consumes buffer_ before more is decrypted.
   std::size_t decrypt_available(error_code& ec) {
-    SSL* ssl = stream_.native_handle();
-    BIO* engine_bio = SSL_get_rbio(ssl);
-    if (!engine_bio) {
-      ec = net::error::operation_not_supported;
-      return 0;
-    }
-    // Records the client sent right behind its handshake sit in the engine's BIO pair.
-    while (BIO_ctrl_pending(engine_bio) > 0) {
-      auto room = cipher_in_.prepare(kReadChunk);
-      int n = BIO_read(engine_bio, room.data(), static_cast<int>(room.size()));
-      if (n <= 0) break;
-      cipher_in_.commit(static_cast<std::size_t>(n));
-    }
-    if (!in_bio_) {
-      in_bio_.reset(BIO_new(buffer_bio_method()));
-      if (!in_bio_) {
-        ec = net::error::no_memory;
-        return 0;
-      }
-      BIO_set_data(in_bio_.get(), &cipher_in_);
-    }
-    // What the SSL object writes while reading goes to tls_out_ (no response is being written
-    // while a request is read) unless the engine still holds output that must leave first.
-    BIO* engine_out = SSL_get_wbio(ssl);
-    const bool capture_output =
-        engine_out && BIO_ctrl_wpending(engine_out) == 0 && ensure_out_bio();
-    tls_out_.clear();
-    BIO_up_ref(engine_bio);     // the reference SSL_set0_rbio below gives back to the SSL
-    BIO_up_ref(in_bio_.get());  // the SSL's while it reads; in_bio_ keeps its own
-    SSL_set0_rbio(ssl, in_bio_.get());
-    if (capture_output) {
-      BIO_up_ref(engine_out);
-      BIO_up_ref(out_bio_.get());
-      SSL_set0_wbio(ssl, out_bio_.get());
-    }
-    std::size_t added = 0;
-    int error = SSL_ERROR_NONE;
-    // Bounded per call: the parser consumes buffer_ before more is decrypted.
-    while (added < 4 * kReadChunk) {
-      auto room = buffer_.prepare(kReadChunk);
-      int n = SSL_read(ssl, room.data(), static_cast<int>(room.size()));
-      if (n <= 0) {
-        error = SSL_get_error(ssl, n);
-        break;
-      }
-      buffer_.commit(static_cast<std::size_t>(n));
-      added += static_cast<std::size_t>(n);
-    }
-    SSL_set0_rbio(ssl, engine_bio);
-    if (capture_output) SSL_set0_wbio(ssl, engine_out);
-    if (error == SSL_ERROR_ZERO_RETURN) {
-      ec = net::error::eof;  // close_notify
-    } else if (error != SSL_ERROR_NONE && error != SSL_ERROR_WANT_READ) {
-      ec = net::error::connection_aborted;
+    const std::size_t added =
+        records_.decrypt(stream_.native_handle(), buffer_, kReadChunk, 4 * kReadChunk, ec);
+    if (ec == net::error::connection_aborted) {
       spdlog::debug("http: {} TLS read from {} failed: {}", listener_->config().name,
-                    remote_address_, ossl_reason());
+                    remote_address_, records_.failure());
     }
-    if (added > 0) ec = {};  // a request before the close is still answered
     return added;
-  }
-
-  static std::string ossl_reason() {
-    unsigned long code = ERR_get_error();
-    std::string reason =
-        code ? ERR_reason_error_string(code) ? ERR_reason_error_string(code) : "unknown"
-             : "no OpenSSL error";
-    ERR_clear_error();
-    return reason;
   }
 
   void do_read_header() {
@@ -953,16 +631,10 @@ class Connection final : public ConnectionBase {
 
   void parse_header(error_code ec) {
     if (ec) return on_read_error(ec);
-    while (buffer_.size() > 0 && !parser_->is_header_done()) {
-      std::size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      header_bytes_ += used;
-      if (ec || used == 0) break;
+    if (!parser_->read_header(buffer_, ec)) {
+      if (ec) return on_read_error(ec);
+      return read_more(&Connection::parse_header);
     }
-    if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
-    if (!parser_->is_header_done()) return read_more(&Connection::parse_header);
-    parser_->metadata_budget =
-        limits_.max_header_bytes > header_bytes_ ? limits_.max_header_bytes - header_bytes_ : 0;
     if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
         !parser_->is_done()) {
       return do_write_continue();
@@ -980,18 +652,8 @@ class Connection final : public ConnectionBase {
 
   void parse_body(error_code ec) {
     if (ec) return on_read_error(ec);
-    while (buffer_.size() > 0 && !parser_->is_done()) {
-      std::size_t used = parser_->put(buffer_.data(), ec);
-      buffer_.consume(used);
-      if (ec || used == 0) break;
-    }
-    if (ec && ec != bhttp::error::need_more) return on_read_error(ec);
-    if (!parser_->is_done()) {
-      // What the parser left in buffer_ is an incomplete chunk header (size and extensions) or
-      // trailer section: it waits for its end within the header limit, not without bound.
-      if (buffer_.size() > parser_->metadata_budget + kChunkLineSlack) {
-        return on_read_error(bhttp::error::header_limit);
-      }
+    if (!parser_->read_body(buffer_, ec)) {
+      if (ec) return on_read_error(ec);
       return read_more(&Connection::parse_body);
     }
     clear_deadline();
@@ -1006,35 +668,10 @@ class Connection final : public ConnectionBase {
           408, "http.request_timeout",
           fmt::format("The request was not received within {} s", limits_.read_timeout.count())));
     }
-    if (ec == bhttp::error::header_limit) {
-      return respond_with_error(
-          Error(431, "http.header_too_large",
-                fmt::format("The request line and headers (with the chunk extensions and trailer "
-                            "fields of a chunked body) exceed {} bytes",
-                            limits_.max_header_bytes)));
-    }
-    if (ec == bhttp::error::body_limit) {
-      return respond_with_error(
-          Error(413, "http.body_too_large",
-                fmt::format("The request body exceeds {} bytes", limits_.max_body_bytes)));
-    }
-    if (parser_ && !parser_->refusal_code.empty()) {
-      return respond_with_error(Error(400, parser_->refusal_code, parser_->refusal_message));
-    }
-    if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
-        ec == bhttp::error::multiple_content_length) {
-      return respond_with_error(
-          Error(400, "http.framing_invalid",
-                ec == bhttp::error::bad_transfer_encoding
-                    ? "The length of the request body is uncertain: Transfer-Encoding is sent "
-                      "twice or together with Content-Length (RFC 9112 section 6.3)"
-                    : "The length of the request body is uncertain: Content-Length is not one "
-                      "number, or is sent again with another value, or together with "
-                      "Transfer-Encoding (RFC 9112 section 6.3)"));
-    }
-    if (is_malformed(ec)) {
-      return respond_with_error(
-          Error(400, "http.malformed", "Malformed HTTP request", ec.message()));
+    if (auto error =
+            framing_error(ec, parser_ ? &*parser_ : nullptr,
+                          FramingLimits{limits_.max_header_bytes, limits_.max_body_bytes})) {
+      return respond_with_error(*error);
     }
     spdlog::debug("http: {} read from {} ended: {}", listener_->config().name, remote_address_,
                   ec.message());
@@ -1225,54 +862,27 @@ class Connection final : public ConnectionBase {
     }
   }
 
-  // Encrypts the response with the connection's SSL object into tls_out_ and sends all its
-  // records with one write to the socket. Asio's SSL stream would pass each record through
-  // its engine's buffer (one copy and one send per 16 KB record). The SSL object writes into
-  // a string BIO only for this call and gets the engine's BIO back after it, so reads, the
-  // handshake and the shutdown go through asio as before. Returns false (asio writes) if the
-  // engine still holds output of its own, which would have to leave first.
+  // Encrypts the response with the connection's SSL object (the body from where it is) and
+  // sends all its records with one write to the socket. Asio's SSL stream would pass each
+  // record through its engine's buffer (one copy and one send per 16 KB record). Returns false
+  // (asio writes) if the engine still holds output of its own, which would have to leave first.
   bool write_tls_direct() {
-    SSL* ssl = stream_.native_handle();
-    BIO* engine_bio = SSL_get_wbio(ssl);
-    if (!engine_bio || BIO_ctrl_wpending(engine_bio) != 0 || !ensure_out_bio()) return false;
-    tls_out_.clear();
-    tls_out_.reserve(head_.size() + body_.size() + 256);
-    BIO_up_ref(engine_bio);      // the reference SSL_set0_wbio below gives back to the SSL
-    BIO_up_ref(out_bio_.get());  // the SSL's while it writes; out_bio_ keeps its own
-    SSL_set0_wbio(ssl, out_bio_.get());
-    bool ok = encrypt(ssl, head_) && encrypt(ssl, body_);
-    SSL_set0_wbio(ssl, engine_bio);
-    if (!ok) {
-      ERR_clear_error();
-      spdlog::debug("http: {} TLS write to {} failed", listener_->config().name, remote_address_);
-      close_now();
-      return true;
+    switch (records_.encrypt(stream_.native_handle(), head_, body_)) {
+      case TlsRecords::Encrypted::kUseStream:
+        return false;
+      case TlsRecords::Encrypted::kFailed:
+        spdlog::debug("http: {} TLS write to {} failed", listener_->config().name, remote_address_);
+        close_now();
+        return true;
+      case TlsRecords::Encrypted::kDone:
+        break;
     }
     const std::size_t plain_bytes = head_.size() + body_.size();
     body_.clear();
-    net::async_write(tcp().socket(), net::buffer(tls_out_),
+    net::async_write(tcp().socket(), net::buffer(records_.to_send()),
                      [self = shared_self(), plain_bytes](error_code ec, std::size_t) {
                        self->on_write(ec, plain_bytes);
                      });
-    return true;
-  }
-
-  bool ensure_out_bio() {
-    if (!out_bio_) {
-      out_bio_.reset(BIO_new(string_bio_method()));
-      if (!out_bio_) return false;
-      BIO_set_data(out_bio_.get(), &tls_out_);
-    }
-    return true;
-  }
-
-  static bool encrypt(SSL* ssl, std::string_view text) {
-    while (!text.empty()) {
-      int n = SSL_write(ssl, text.data(),
-                        static_cast<int>(std::min<std::size_t>(text.size(), 1 << 30)));
-      if (n <= 0) return false;
-      text.remove_prefix(static_cast<std::size_t>(n));
-    }
     return true;
   }
 
@@ -1285,9 +895,10 @@ class Connection final : public ConnectionBase {
     // A long response's buffers are not kept for the connection's next one: an idle kept-alive
     // connection holds its read buffers and OpenSSL's record buffers (about 70 KB), not the
     // last answer.
-    if (head_.capacity() > kKeptBufferBytes) head_ = {};
-    if (body_.capacity() > kKeptBufferBytes) body_ = {};
-    if (tls_out_.capacity() > kKeptBufferBytes) tls_out_ = {};
+    // (swap: `head_ = {}` assigns an empty initializer list and keeps the capacity)
+    if (head_.capacity() > kKeptBufferBytes) std::string().swap(head_);
+    if (body_.capacity() > kKeptBufferBytes) std::string().swap(body_);
+    records_.release_above(kKeptBufferBytes);
     if (ec) {
       spdlog::debug("http: {} write to {} failed: {}", listener_->config().name, remote_address_,
                     ec.message());
@@ -1356,16 +967,9 @@ class Connection final : public ConnectionBase {
   bool timer_waiting_ = false;
   beast::flat_buffer buffer_;
   std::optional<RequestParser> parser_;
-  std::size_t header_bytes_ = 0;  // what the request line and headers of parser_ took
-  std::string head_;              // the response being written: status line, header and body
-  std::string body_;              // or its body apart (TLS, longer than kCopiedBodyBytes)
-  std::string tls_out_;           // the TLS records of the response (write_tls_direct)
-  struct BioFree {
-    void operator()(BIO* b) const { BIO_free(b); }
-  };
-  std::unique_ptr<BIO, BioFree> out_bio_;  // writes into tls_out_
-  beast::flat_buffer cipher_in_;           // TLS records received, not yet decrypted
-  std::unique_ptr<BIO, BioFree> in_bio_;   // reads from cipher_in_
+  std::string head_;    // the response being written: status line, header and body
+  std::string body_;    // or its body apart (TLS, longer than kCopiedBodyBytes)
+  TlsRecords records_;  // TLS: records received and to send
   AccessLogEntry entry_;
 
   Phase phase_ = Phase::Idle;

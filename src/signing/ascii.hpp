@@ -3,7 +3,8 @@
 // Internal to src/signing: ASCII case folding for header names, parameter names and tokens.
 // The results are those of core/strings.hpp's to_lower/iequals/istarts_with in the "C" locale
 // the program runs in (only A-Z fold; every other byte compares as is), without calling the
-// locale's tolower for every character.
+// locale's tolower for every character. The case-insensitive prefix test is core's
+// istarts_with, the same rule.
 
 #include <string>
 #include <string_view>
@@ -20,10 +21,6 @@ constexpr bool ascii_iequals(std::string_view a, std::string_view b) {
     if (a[i] != b[i] && ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
-}
-
-constexpr bool ascii_istarts_with(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix);
 }
 
 // Whether `s` holds a CR or LF (an obsolete line fold). One pass; find_first_of with a set of

@@ -20,7 +20,6 @@ namespace {
 using crypto::HashAlgorithm;
 using crypto::SignatureScheme;
 using detail::ascii_iequals;
-using detail::ascii_istarts_with;
 using detail::Verifier;
 
 constexpr std::string_view kForm =
@@ -180,7 +179,7 @@ struct Located {
 
 std::optional<std::string_view> authorization_signature(std::string_view value) {
   value = trim_ows(value);
-  if (!ascii_istarts_with(value, "Signature") || value.size() <= 9 || !is_ows(value[9])) {
+  if (!istarts_with(value, "Signature") || value.size() <= 9 || !is_ows(value[9])) {
     return std::nullopt;
   }
   return trim_ows(value.substr(9));
@@ -609,7 +608,7 @@ HttpSignatureResult verify_http_signature(const MessageView& message,
   if (params.algorithm) {
     alg = http_signature_algorithm(*params.algorithm);
     if (!alg) {
-      std::string why = ascii_istarts_with(*params.algorithm, "hmac")
+      std::string why = istarts_with(*params.algorithm, "hmac")
                             ? " (shared-secret HMAC is not used for PSD2)"
                             : "";
       return fail(Diagnosis::bad_request(

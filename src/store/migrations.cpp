@@ -392,6 +392,29 @@ CREATE TABLE granting_references (
   used_at      TEXT
 );
 )sql"},
+    // 31: the browser sessions of the consent pages and of the payment page, shared by every
+    // node on the store (a customer's next page may land on another node). The cookie's value
+    // is kept only as its SHA-256.
+    Migration{31, "authorization_sessions", R"sql(
+CREATE TABLE authorization_sessions (
+  id_hash    TEXT PRIMARY KEY NOT NULL,
+  kind       TEXT NOT NULL,
+  csrf_token TEXT NOT NULL,
+  data       TEXT NOT NULL DEFAULT '{}',
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+);
+CREATE INDEX authorization_sessions_by_kind ON authorization_sessions (kind, expires_at);
+CREATE INDEX authorization_sessions_by_expiry ON authorization_sessions (expires_at);
+)sql"},
+    // 32: files every node uses the same copy of: the sandbox PKI, created by the first node.
+    Migration{32, "sandbox_files", R"sql(
+CREATE TABLE sandbox_files (
+  name       TEXT PRIMARY KEY NOT NULL,
+  content    TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql"},
 };
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(

@@ -7,6 +7,7 @@
 #include "store/sqlite_bank.hpp"
 #include "store/sqlite_oauth.hpp"
 #include "store/sqlite_payments.hpp"
+#include "store/sqlite_shared.hpp"
 #include "store/store.hpp"
 #include "store/string_list.hpp"
 
@@ -205,7 +206,9 @@ class SqliteStore final : public Store {
         references_(make_sqlite_granting_reference_repository(*db_)),
         bank_(make_sqlite_bank_repository(*db_)),
         payments_(make_sqlite_payment_repository(*db_)),
-        bulk_entries_(make_sqlite_bulk_entry_repository(*db_)) {}
+        bulk_entries_(make_sqlite_bulk_entry_repository(*db_)),
+        sessions_(make_sqlite_session_repository(*db_)),
+        files_(make_sqlite_file_repository(*db_)) {}
 
   ApplicationRepository& applications() override { return applications_; }
   RevocationRepository& revocations() override { return revocations_; }
@@ -216,6 +219,8 @@ class SqliteStore final : public Store {
   BankRepository& bank() override { return *bank_; }
   PaymentRepository& payments() override { return *payments_; }
   BulkEntryRepository& bulk_entries() override { return *bulk_entries_; }
+  AuthorizationSessionRepository& sessions() override { return *sessions_; }
+  SandboxFileRepository& files() override { return *files_; }
   int schema_version() override { return db_->schema_version(); }
   std::uint64_t change_counter() override { return db_->change_counter(); }
 
@@ -230,6 +235,8 @@ class SqliteStore final : public Store {
   std::unique_ptr<BankRepository> bank_;
   std::unique_ptr<PaymentRepository> payments_;
   std::unique_ptr<BulkEntryRepository> bulk_entries_;
+  std::unique_ptr<AuthorizationSessionRepository> sessions_;
+  std::unique_ptr<SandboxFileRepository> files_;
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -55,6 +56,62 @@ class RevocationRepository {
   virtual std::vector<RevokedCertificate> list() = 0;
 };
 
+// A browser session of the web listener's pages (the consent pages of /authorize and
+// /granting, the payment page), kept in the store so that any node can serve the next page.
+struct AuthorizationSession {
+  std::string id_hash;     // lower-case hex SHA-256 of the cookie's value (never the value)
+  std::string kind;        // "authorize" | "payment"
+  std::string csrf_token;  // the forms' hidden csrf_token (shown on every page, so in clear)
+  std::string data;        // the page's state, JSON
+  TimePoint created_at;
+  TimePoint expires_at;
+
+  friend bool operator==(const AuthorizationSession&, const AuthorizationSession&) = default;
+};
+
+class AuthorizationSessionRepository {
+ public:
+  virtual ~AuthorizationSessionRepository() = default;
+
+  // In one transaction: removes the sessions expired at `now`, counts the live ones of the
+  // session's kind and, when fewer than `max_live`, stores it. False (nothing stored) when
+  // `max_live` are alive. Throws Error 409 "store.conflict" when the id_hash exists.
+  virtual bool create(const AuthorizationSession& session, TimePoint now, std::size_t max_live) = 0;
+  // The session of this kind, unless absent or expired at `now`.
+  virtual std::optional<AuthorizationSession> find(const std::string& kind,
+                                                   const std::string& id_hash, TimePoint now) = 0;
+  // Replaces the data of a session alive at `now`; false when absent or expired.
+  virtual bool update(const std::string& id_hash, const std::string& data, TimePoint now) = 0;
+  // Ends it: true for the one call that removed it, so a session is used once even when two
+  // nodes are asked at the same moment.
+  virtual bool remove(const std::string& id_hash) = 0;
+  // Removes the sessions expired at `now`; how many.
+  virtual std::size_t purge_expired(TimePoint now) = 0;
+  // Sessions of this kind alive at `now`.
+  virtual std::size_t count(const std::string& kind, TimePoint now) = 0;
+};
+
+// A file every node needs the same copy of (the sandbox PKI's PEM files), by name.
+struct SandboxFile {
+  std::string name;  // "pki/ca.cer", ...
+  std::string content;
+  TimePoint created_at;
+
+  friend bool operator==(const SandboxFile&, const SandboxFile&) = default;
+};
+
+class SandboxFileRepository {
+ public:
+  virtual ~SandboxFileRepository() = default;
+
+  virtual std::optional<SandboxFile> find(const std::string& name) = 0;
+  // The files whose names start with `prefix`, by name.
+  virtual std::vector<SandboxFile> list(const std::string& prefix) = 0;
+  // Stores every file in one transaction when none of their names is stored yet: true. False
+  // (nothing written) when one is, so of two nodes storing a set at once exactly one wins.
+  virtual bool insert_all_if_absent(const std::vector<SandboxFile>& files) = 0;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -72,6 +129,10 @@ class Store {
   virtual PaymentRepository& payments() = 0;
   // The credit transfers of bulk payments.
   virtual BulkEntryRepository& bulk_entries() = 0;
+  // The web pages' browser sessions (migration 31).
+  virtual AuthorizationSessionRepository& sessions() = 0;
+  // Files shared by every node: the sandbox PKI (migration 32).
+  virtual SandboxFileRepository& files() = 0;
   // Highest applied schema migration.
   virtual int schema_version() = 0;
   // Changes (grows) whenever this process or another one commits a change to the store,

@@ -4,7 +4,10 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "core/form.hpp"
+#include "core/random.hpp"
 #include "core/strings.hpp"
+#include "tpp/client.hpp"
 
 namespace sandbank::tpp {
 namespace {
@@ -153,19 +156,8 @@ std::vector<ProfileChoice> parse_profiles(std::string_view html) {
 
 std::map<std::string, std::string> query_parameters(std::string_view url) {
   std::map<std::string, std::string> out;
-  auto q = url.find('?');
-  if (q == std::string_view::npos) return out;
-  auto query = url.substr(q + 1);
-  query = query.substr(0, query.find('#'));
-  for (auto part : split(query, '&')) {
-    if (part.empty()) continue;
-    auto eq = part.find('=');
-    auto key = percent_decode(part.substr(0, eq), true).value_or(std::string(part.substr(0, eq)));
-    std::string value;
-    if (eq != std::string_view::npos) {
-      value = percent_decode(part.substr(eq + 1), true).value_or(std::string(part.substr(eq + 1)));
-    }
-    out.emplace(std::move(key), std::move(value));
+  for (auto& pair : form::parse(form::query_of(url))) {
+    out.emplace(std::move(pair.name), std::move(pair.value));
   }
   return out;
 }
@@ -266,6 +258,41 @@ AuthorizeOutcome walk_authorization(const AuthorizeWalk& walk, const WebTranspor
                  "): no country or profile form; only Sandbank's pages are known");
   }
   throw failed("the authorization pages did not redirect to the TPP after 8 steps");
+}
+
+AuthorizeOutcome authorize_as(TppClient& client, const std::string& profile_name,
+                              const std::string& country, const std::string& scope,
+                              const std::string& state) {
+  AuthorizeWalk walk;
+  walk.redirect_uri = client.profile().redirect_uri;
+  walk.url = client.authorize_url(client.client_id(), country, scope, state, walk.redirect_uri);
+  walk.profile_name = profile_name;
+  if (!country.empty()) walk.country = country;
+  auto outcome = walk_authorization(
+      walk,
+      [&client](std::string_view method, const std::string& url, const http::HeaderList& headers,
+                std::string_view body) { return client.send_web(method, url, headers, body); });
+  if (!outcome.error.empty()) {
+    throw Error(
+        400, "tpp.authorize_refused",
+        "the authorization ended with error=" + outcome.error +
+            (outcome.error_description.empty() ? "" : " (" + outcome.error_description + ")") +
+            ": " + outcome.location);
+  }
+  if (outcome.code.empty()) {
+    throw Error(400, "tpp.authorize_failed", "the redirect carries no code: " + outcome.location);
+  }
+  if (outcome.state != state) {
+    throw Error(400, "tpp.authorize_failed",
+                "the redirect's state '" + outcome.state + "' is not the one sent ('" + state +
+                    "'): " + outcome.location);
+  }
+  return outcome;
+}
+
+std::string random_state() {
+  SystemRandom random;
+  return random.hex(8);
 }
 
 }  // namespace sandbank::tpp

@@ -44,6 +44,19 @@ struct AuthorizeOutcome {
 // profile naming the ones offered, an unrecognised page, too many steps) with what the page said.
 AuthorizeOutcome walk_authorization(const AuthorizeWalk& walk, const WebTransport& transport);
 
+class TppClient;
+
+// Steps 3a + 3b for `client`: its authorize URL (country in the path, or none: the country page
+// is answered with NL) walked over its web host as the test profile `profile_name`. Throws
+// sandbank::Error "tpp.authorize_refused" when the redirect carries error=..., and
+// "tpp.authorize_failed" when it carries no code or another state than `state`.
+AuthorizeOutcome authorize_as(TppClient& client, const std::string& profile_name,
+                              const std::string& country, const std::string& scope,
+                              const std::string& state);
+
+// A fresh state for the authorize URL: 16 hex digits from the system's random source.
+std::string random_state();
+
 // ---- HTML and URL helpers (exposed for tests) -----------------------------------------------
 struct HtmlForm {
   std::string action;                                       // as written (may be relative)
@@ -61,7 +74,8 @@ std::vector<ProfileChoice> parse_profiles(std::string_view html);
 // An attribute of the first element carrying data-outcome / data-error ("" when absent).
 std::string html_attribute(std::string_view html, std::string_view attribute);
 std::string html_unescape(std::string_view text);
-// Query parameters of a URL (percent-decoded, '+' as space); the first value of each.
+// Query parameters of a URL (percent-decoded, '+' as space; a part that does not decode is
+// kept as given); the first value of each.
 std::map<std::string, std::string> query_parameters(std::string_view url);
 // `location` resolved against `base` (an absolute URL): absolute, or origin-relative.
 std::string resolve_url(std::string_view base, std::string_view location);

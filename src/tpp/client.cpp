@@ -7,7 +7,6 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
-#include "core/time_format.hpp"
 #include "signing/signing.hpp"
 
 namespace sandbank::tpp {
@@ -103,54 +102,6 @@ Pair load_pair(const std::string& cert_path, const std::string& key_path, const 
                     "certificates with PSP_AI, PSP_PI or PSP_IC roles");
   }
   return {std::move(*cert), std::move(*key)};
-}
-
-void pretty(const json::value& v, std::string& out, int indent) {
-  auto pad = [&](int n) { out.append(static_cast<std::size_t>(n) * 2, ' '); };
-  switch (v.kind()) {
-    case json::kind::object: {
-      const auto& o = v.as_object();
-      if (o.empty()) {
-        out += "{}";
-        return;
-      }
-      out += "{\n";
-      bool first = true;
-      for (const auto& [k, value] : o) {
-        if (!first) out += ",\n";
-        first = false;
-        pad(indent + 1);
-        out += json::serialize(json::string(k));
-        out += ": ";
-        pretty(value, out, indent + 1);
-      }
-      out += "\n";
-      pad(indent);
-      out += "}";
-      return;
-    }
-    case json::kind::array: {
-      const auto& a = v.as_array();
-      if (a.empty()) {
-        out += "[]";
-        return;
-      }
-      out += "[\n";
-      bool first = true;
-      for (const auto& value : a) {
-        if (!first) out += ",\n";
-        first = false;
-        pad(indent + 1);
-        pretty(value, out, indent + 1);
-      }
-      out += "\n";
-      pad(indent);
-      out += "]";
-      return;
-    }
-    default:
-      out += json::serialize(v);
-  }
 }
 
 }  // namespace
@@ -673,61 +624,6 @@ std::string token_cache_key(const TppProfile& profile) {
   while (!host.empty() && host.back() == '/') host.pop_back();
   if (profile.tls_cert.empty()) return host;
   return host + " " + profile.tls_cert;
-}
-
-// ---- output -----------------------------------------------------------------------------
-
-std::optional<std::string> clock_skew_warning(std::string_view server_date, TimePoint now,
-                                              Seconds limit) {
-  auto parsed = parse_http_date(server_date);
-  if (!parsed) return std::nullopt;
-  auto skew = std::chrono::duration_cast<Seconds>(parsed->time - now);
-  if (skew < -limit || skew > limit) {
-    return "the server's clock (" + std::string(server_date) + ") differs from this machine's by " +
-           std::to_string(std::abs(skew.count())) +
-           " s; signed requests are refused beyond 180 s, so check the clock (NTP)";
-  }
-  return std::nullopt;
-}
-
-std::string pretty_json(std::string_view text) {
-  boost::system::error_code ec;
-  auto v = json::parse(text, ec);
-  if (ec || !(v.is_object() || v.is_array())) return std::string(text);
-  std::string out;
-  pretty(v, out, 0);
-  return out;
-}
-
-std::string describe_request(const Request& r) {
-  std::string out;
-  auto block = [&](std::string_view title, std::string_view text) {
-    out += "* ";
-    out += title;
-    out += ":\n";
-    for (auto line : split(text, '\n')) {
-      out += "*   ";
-      out += line;
-      out += "\n";
-    }
-  };
-  if (!r.trace.digest.empty()) out += "* Digest: " + r.trace.digest + "\n";
-  if (!r.trace.signing_string.empty()) block("Signing string", r.trace.signing_string);
-  if (!r.trace.jws_protected_header.empty()) {
-    out += "* JWS protected header: " + r.trace.jws_protected_header + "\n";
-  }
-  if (!r.trace.jws_signing_input.empty()) block("JWS signing input", r.trace.jws_signing_input);
-  out += "> " + r.method + " " + r.url + "\n";
-  for (const auto& [n, v] : r.headers) out += "> " + n + ": " + v + "\n";
-  if (!r.body.empty()) out += ">\n> " + r.body + "\n";
-  return out;
-}
-
-std::string describe_response(const Response& r) {
-  std::string out = "< " + (r.http_version.empty() ? std::string("HTTP") : r.http_version) + " " +
-                    std::to_string(r.status) + "\n";
-  for (const auto& [n, v] : r.headers) out += "< " + n + ": " + v + "\n";
-  return out;
 }
 
 }  // namespace sandbank::tpp

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "core/random.hpp"
 #include "crypto/certificate.hpp"
 #include "crypto/keys.hpp"
@@ -207,6 +208,10 @@ std::optional<std::string> clock_skew_warning(std::string_view server_date, Time
 
 // Output helpers for the CLI.
 std::string pretty_json(std::string_view text);  // indented JSON, or the text unchanged
+// The exit code of a command that failed with `error` (docs/tpp.md): 3 no answer
+// (http.transport), 1 the token endpoint refused (tpp.token_failed), 2 anything else (a local
+// problem to fix).
+int exit_code_of(const Error& error);
 // "> " request lines, "* " trace lines (Digest, signing string, JWS input), for -v.
 std::string describe_request(const Request& request);
 // "< " status and header lines, for -v.

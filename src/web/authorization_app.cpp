@@ -1,6 +1,7 @@
 #include "web/authorization_app.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -99,6 +100,39 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return crypto::constant_time_equal(as_bytes(a), as_bytes(b));
 }
 
+http::Response too_many_sessions_page() {
+  auto response = error_page(503, "too_many_sessions",
+                             "Too many customers are authorizing at this moment. Try again in a "
+                             "minute.");
+  response.set("Retry-After", "60");
+  return response;
+}
+
+// The session's state as the store keeps it (AuthorizationSession::data).
+std::string session_data(const std::string& client_id, const std::vector<std::string>& scopes,
+                         const std::string& state, const std::string& redirect_uri,
+                         const std::string& given_redirect_uri, const std::string& country,
+                         const std::string& reference) {
+  boost::json::array scope_list;
+  for (const auto& scope : scopes) scope_list.emplace_back(scope);
+  return boost::json::serialize(boost::json::object{{"client_id", client_id},
+                                                    {"scopes", std::move(scope_list)},
+                                                    {"state", state},
+                                                    {"redirect_uri", redirect_uri},
+                                                    {"given_redirect_uri", given_redirect_uri},
+                                                    {"country", country},
+                                                    {"reference", reference}});
+}
+
+std::string string_field(const boost::json::object& o, std::string_view name) {
+  const auto* v = o.if_contains(name);
+  if (!v || !v->is_string()) {
+    throw Error::internal("store.damaged",
+                          "An authorization session in the store lacks " + std::string(name));
+  }
+  return std::string(v->get_string());
+}
+
 }  // namespace
 
 http::Response render_web_error(const http::Request& request, const Error& error,
@@ -117,59 +151,87 @@ http::Response render_web_error(const http::Request& request, const Error& error
 
 AuthorizationApp::AuthorizationApp(ApplicationLookup lookup, AllowedScopes allowed_scopes,
                                    oauth::Authorizations& authorizations,
+                                   store::AuthorizationSessionRepository& sessions,
                                    const bank::Profiles& profiles, const Clock& clock,
                                    RandomSource& random, AuthorizationAppSettings settings)
     : lookup_(std::move(lookup)),
       allowed_scopes_(std::move(allowed_scopes)),
       authorizations_(authorizations),
+      sessions_(sessions),
       profiles_(profiles),
       clock_(clock),
       random_(random),
       settings_(settings) {}
 
-std::size_t AuthorizationApp::session_count() const {
-  std::lock_guard lock(mutex_);
-  return sessions_.size();
+std::string session_id_hash(std::string_view cookie_value) {
+  return hex_encode(crypto::sha256(as_bytes(cookie_value)));
 }
 
-std::string AuthorizationApp::start_session(Session session) {
+std::size_t AuthorizationApp::session_count() const {
+  return sessions_.count(std::string(kAuthorizeSessionKind), clock_.now());
+}
+
+std::optional<std::string> AuthorizationApp::start_session(const Session& session) {
   auto now = clock_.now();
-  session.expires_at = now + settings_.session_lifetime;
-  std::string id = random_.token(32);
-  std::lock_guard lock(mutex_);
-  std::erase_if(sessions_, [now](const auto& entry) { return entry.second.expires_at <= now; });
-  while (sessions_.size() >= settings_.max_sessions && !sessions_.empty()) {
-    auto oldest = std::min_element(sessions_.begin(), sessions_.end(), [](auto& a, auto& b) {
-      return a.second.expires_at < b.second.expires_at;
-    });
-    sessions_.erase(oldest);
-  }
-  sessions_.emplace(id, std::move(session));
-  return id;
+  std::string cookie = random_.token(32);
+  const auto& r = session.request;
+  store::AuthorizationSession stored{
+      session_id_hash(cookie),
+      std::string(kAuthorizeSessionKind),
+      session.csrf_token,
+      session_data(r.client_id, r.scopes, r.state, r.redirect_uri, r.given_redirect_uri,
+                   session.country, session.reference),
+      now,
+      now + settings_.session_lifetime};
+  if (!sessions_.create(stored, now, settings_.max_sessions)) return std::nullopt;
+  return cookie;
 }
 
 std::optional<std::pair<std::string, AuthorizationApp::Session>> AuthorizationApp::session_of(
     const http::Request& request) {
-  auto id = cookie_value(request.headers_named("Cookie"), kSessionCookie);
-  if (!id || id->empty()) return std::nullopt;
-  std::lock_guard lock(mutex_);
-  auto it = sessions_.find(*id);
-  if (it == sessions_.end()) return std::nullopt;
-  if (it->second.expires_at <= clock_.now()) {
-    sessions_.erase(it);
-    return std::nullopt;
+  auto cookie = cookie_value(request.headers_named("Cookie"), kSessionCookie);
+  if (!cookie || cookie->empty()) return std::nullopt;
+  auto id = session_id_hash(*cookie);
+  auto stored = sessions_.find(std::string(kAuthorizeSessionKind), id, clock_.now());
+  if (!stored) return std::nullopt;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(stored->data, ec);
+  if (ec || !value.is_object()) {
+    throw Error::internal("store.damaged", "An authorization session in the store is not JSON");
   }
-  return std::make_pair(*id, it->second);
+  const auto& o = value.as_object();
+  Session session;
+  session.csrf_token = stored->csrf_token;
+  session.request.client_id = string_field(o, "client_id");
+  session.request.state = string_field(o, "state");
+  session.request.redirect_uri = string_field(o, "redirect_uri");
+  session.request.given_redirect_uri = string_field(o, "given_redirect_uri");
+  session.country = string_field(o, "country");
+  session.reference = string_field(o, "reference");
+  const auto* scopes = o.if_contains("scopes");
+  if (!scopes || !scopes->is_array()) {
+    throw Error::internal("store.damaged", "An authorization session in the store lacks scopes");
+  }
+  for (const auto& scope : scopes->get_array()) {
+    if (!scope.is_string()) {
+      throw Error::internal("store.damaged", "An authorization session's scope is not a string");
+    }
+    session.request.scopes.emplace_back(scope.get_string());
+  }
+  return std::make_pair(std::move(id), std::move(session));
 }
 
-void AuthorizationApp::update_country(const std::string& id, const std::string& country) {
-  std::lock_guard lock(mutex_);
-  if (auto it = sessions_.find(id); it != sessions_.end()) it->second.country = country;
+void AuthorizationApp::update_country(const std::string& id, Session session,
+                                      const std::string& country) {
+  const auto& r = session.request;
+  sessions_.update(id,
+                   session_data(r.client_id, r.scopes, r.state, r.redirect_uri,
+                                r.given_redirect_uri, country, session.reference),
+                   clock_.now());
 }
 
-void AuthorizationApp::end_session(const std::string& id) {
-  std::lock_guard lock(mutex_);
-  sessions_.erase(id);
+bool AuthorizationApp::end_session(const std::string& id) {
+  return sessions_.remove(id);
 }
 
 http::Response AuthorizationApp::country_response(const Session& session,
@@ -255,9 +317,13 @@ http::Response AuthorizationApp::start(http::Request& request, const FormFields&
     }
   }
   auto id = start_session(session);
+  if (!id) {
+    request.detail_code = "authorize.too_many_sessions";
+    return too_many_sessions_page();
+  }
   auto response =
       session.country.empty() ? country_response(session, message) : profiles_response(session);
-  response.add("Set-Cookie", session_cookie(id, settings_.session_lifetime));
+  response.add("Set-Cookie", session_cookie(*id, settings_.session_lifetime));
   return response;
 }
 
@@ -297,7 +363,7 @@ http::Response AuthorizationApp::choose_country(http::Request& request) {
   if (!country_name(code) || profiles_.of_country(code).empty()) {
     return country_response(s, "Please choose one of the countries below.", 400);
   }
-  update_country(session->first, code);
+  update_country(session->first, s, code);
   http::Response response;
   response.status = 303;
   response.set("Location", "/authorize/profiles");
@@ -331,7 +397,8 @@ http::Response AuthorizationApp::consent(http::Request& request) {
                              [&](const bank::ProfileSpec* p) { return p->id == profile_id; });
   if (chosen == offered.end()) return profiles_response(s, 400);
 
-  end_session(session->first);
+  // Of two requests for the same session (a double click, two nodes), one goes on.
+  if (!end_session(session->first)) return session_expired_page();
   auto flow = oauth::kAuthorizeFlow;
   if (!s.reference.empty()) {
     try {
@@ -373,21 +440,6 @@ oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpe
   // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
   if (profile.scenario == "consent_expires_early") request.lifetime = std::chrono::minutes(5);
   return request;
-}
-
-void add_authorization_routes(http::Router& router, AuthorizationApp& app) {
-  auto bind = [&app](http::Response (AuthorizationApp::*method)(http::Request&)) {
-    return [&app, method](http::Request& request) { return (app.*method)(request); };
-  };
-  router.add("GET", "/authorize/v2", bind(&AuthorizationApp::authorize));
-  router.add("GET", "/authorize/v2/{country}", bind(&AuthorizationApp::authorize));
-  router.add("GET", "/authorize/country", bind(&AuthorizationApp::country_page));
-  router.add("POST", "/authorize/country", bind(&AuthorizationApp::choose_country));
-  router.add("GET", "/authorize/profiles", bind(&AuthorizationApp::profiles_page));
-  router.add("POST", "/authorize/consent", bind(&AuthorizationApp::consent));
-  router.add("GET", std::string(kStylesheetPath), bind(&AuthorizationApp::stylesheet));
-  router.add("GET", "/granting/{reference}", bind(&AuthorizationApp::granting));
-  router.add("GET", "/granting/{reference}/{country}", bind(&AuthorizationApp::granting));
 }
 
 }  // namespace sandbank::web

@@ -1,15 +1,16 @@
 #pragma once
 
 #include <cstddef>
-#include <mutex>
+#include <optional>
 #include <string>
-#include <unordered_map>
+#include <utility>
 
 #include "bank/profiles.hpp"
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "http/router.hpp"
 #include "oauth/token_service.hpp"
+#include "store/store.hpp"
 #include "web/authorize_request.hpp"
 
 // The customer authorization app of ING's guide, step 3a/3b (docs/authorize.md): the TPP
@@ -30,12 +31,16 @@
 //        reference of GET /oauth2/authorization-server-url (query as /authorize/v2; missing
 //        client_id, scope, redirect_uri and response_type come from the reference); the code
 //        is of the legacy flow and the reference is used up
-// The session lives in memory (10 minutes), keyed by the opaque value of the cookie
-// sandbank_authz (HttpOnly; Secure; SameSite=Lax; Path=/authorize); every form carries the
-// session's CSRF token in the hidden field csrf_token, and both must match.
+// The session lives in the store (10 minutes; every node on the store serves its next page),
+// keyed by the SHA-256 of the opaque value of the cookie sandbank_authz (HttpOnly; Secure;
+// SameSite=Lax; Path=/authorize); every form carries the session's CSRF token in the hidden
+// field csrf_token, and both must match. At most max_sessions live at once: past that, a new
+// one is refused (503 error page too_many_sessions, Retry-After) until some end or expire.
 namespace sandbank::web {
 
 inline constexpr std::string_view kSessionCookie = "sandbank_authz";
+// The kind of its sessions in store::AuthorizationSessionRepository.
+inline constexpr std::string_view kAuthorizeSessionKind = "authorize";
 
 struct AuthorizationAppSettings {
   Seconds session_lifetime{600};
@@ -45,7 +50,8 @@ struct AuthorizationAppSettings {
 class AuthorizationApp {
  public:
   AuthorizationApp(ApplicationLookup lookup, AllowedScopes allowed_scopes,
-                   oauth::Authorizations& authorizations, const bank::Profiles& profiles,
+                   oauth::Authorizations& authorizations,
+                   store::AuthorizationSessionRepository& sessions, const bank::Profiles& profiles,
                    const Clock& clock, RandomSource& random,
                    AuthorizationAppSettings settings = {});
 
@@ -57,6 +63,7 @@ class AuthorizationApp {
   http::Response consent(http::Request& request);         // POST /authorize/consent
   http::Response stylesheet(http::Request& request);      // GET /authorize/assets/sandbank.css
 
+  // Sessions alive now (in the store: of every node).
   std::size_t session_count() const;
 
  private:
@@ -65,15 +72,17 @@ class AuthorizationApp {
     AuthorizeRequest request;
     std::string country;    // empty until chosen
     std::string reference;  // the legacy flow's reference; empty for /authorize/v2
-    TimePoint expires_at;
   };
   http::Response start(http::Request& request, const FormFields& query,
                        const std::string& reference, const std::string& default_country);
-  // The session of the request's cookie (copied); nullopt when absent or expired.
+  // The session of the request's cookie and its id in the store (the cookie's hash); nullopt
+  // when absent or expired.
   std::optional<std::pair<std::string, Session>> session_of(const http::Request& request);
-  std::string start_session(Session session);
-  void update_country(const std::string& id, const std::string& country);
-  void end_session(const std::string& id);
+  // The new session's cookie value; nullopt when max_sessions are alive.
+  std::optional<std::string> start_session(const Session& session);
+  void update_country(const std::string& id, Session session, const std::string& country);
+  // True for the one request that ended it.
+  bool end_session(const std::string& id);
   http::Response profiles_response(const Session& session, unsigned status = 200);
   http::Response country_response(const Session& session, const std::string& message,
                                   unsigned status = 200);
@@ -81,14 +90,16 @@ class AuthorizationApp {
   ApplicationLookup lookup_;
   AllowedScopes allowed_scopes_;
   oauth::Authorizations& authorizations_;
+  store::AuthorizationSessionRepository& sessions_;
   const bank::Profiles& profiles_;
   const Clock& clock_;
   RandomSource& random_;
   AuthorizationAppSettings settings_;
-
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Session> sessions_;
 };
+
+// The id under which the session of a cookie's value is stored: its SHA-256, lower-case hex
+// (the value itself is never stored).
+std::string session_id_hash(std::string_view cookie_value);
 
 // What the customer's choice of a test profile consents to: the profile's accounts, the
 // scopes, and the lifetime its scenario asks for.
@@ -96,9 +107,6 @@ oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpe
                                                           const std::string& client_id,
                                                           const std::vector<std::string>& scopes,
                                                           const std::string& redirect_uri);
-
-// Adds the routes above to the web listener's router.
-void add_authorization_routes(http::Router& router, AuthorizationApp& app);
 
 // The web listener's error renderer: an HTML error page in the app's style for a browser, JSON
 // ({"message", "detail", "diagnostic"?}) under /grantssupport/, the JSON API of the listener.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/encoding.hpp"
+#include "core/form.hpp"
 #include "core/strings.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
@@ -17,16 +18,12 @@ std::optional<std::string> FormFields::get(const std::string& name) const {
 
 FormFields parse_form(std::string_view text) {
   FormFields fields;
-  for (auto pair : split(text, '&')) {
-    if (pair.empty()) continue;
-    auto eq = pair.find('=');
-    auto name = percent_decode(pair.substr(0, eq), true);
-    auto value = percent_decode(eq == std::string_view::npos ? "" : pair.substr(eq + 1), true);
-    if (!name || !value) {
+  for (auto& pair : form::parse(text)) {
+    if (!pair.valid) {
       fields.malformed = true;
       continue;
     }
-    fields.values.emplace(std::move(*name), std::move(*value));
+    fields.values.emplace(std::move(pair.name), std::move(pair.value));
   }
   return fields;
 }

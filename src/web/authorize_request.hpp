@@ -16,7 +16,8 @@
 namespace sandbank::web {
 
 // An application/x-www-form-urlencoded string (a query or a form body) as name → every value
-// in order ('+' is a space). Pairs that do not decode are kept out and counted.
+// in order ('+' is a space), read by core/form.hpp. Pairs that do not decode are kept out and
+// flagged.
 struct FormFields {
   std::multimap<std::string, std::string> values;
   bool malformed = false;  // some pair was not valid percent-encoding

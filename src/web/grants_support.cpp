@@ -45,7 +45,9 @@ json::array profile_scopes(const bank::ProfileSpec& profile) {
   return out;
 }
 
-http::Response accounts(GrantsSupport& support, http::Request& request) {
+}  // namespace
+
+http::Response grants_accounts(GrantsSupport& support, http::Request& request) {
   application_token(support, request);
   json::array list;
   for (const auto& profile : support.profiles.profiles) {
@@ -60,6 +62,8 @@ http::Response accounts(GrantsSupport& support, http::Request& request) {
   body["accounts"] = std::move(list);
   return guarded_json(body);
 }
+
+namespace {
 
 void require_xsrf(const http::Request& request) {
   auto header = request.header("X-XSRF-Token");
@@ -107,7 +111,9 @@ std::vector<std::string> scopes_field(const json::object& body) {
   return out;
 }
 
-http::Response auth_code(GrantsSupport& support, http::Request& request) {
+}  // namespace
+
+http::Response grants_auth_code(GrantsSupport& support, http::Request& request) {
   auto token = application_token(support, request);
   require_xsrf(request);
   const auto& client_id = token.record.client_id;
@@ -179,15 +185,6 @@ http::Response auth_code(GrantsSupport& support, http::Request& request) {
   // ING's CLI takes the code as the last '='-separated piece: code comes last.
   answer["location"] = build_redirect_uri(redirect_url, {{"state", state}, {"code", code}});
   return guarded_json(answer);
-}
-
-}  // namespace
-
-void add_grants_support_routes(http::Router& router, GrantsSupport& support) {
-  router.add("GET", "/grantssupport/accounts",
-             [&support](http::Request& request) { return accounts(support, request); });
-  router.add("POST", "/grantssupport/{reference}/auth-code",
-             [&support](http::Request& request) { return auth_code(support, request); });
 }
 
 }  // namespace sandbank::web

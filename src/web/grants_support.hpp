@@ -34,6 +34,7 @@ struct GrantsSupport {
 //      grantssupport.redirect_uri_mismatch, grantssupport.profile_unknown,
 //      grantssupport.scope_not_offered, grantssupport.state_invalid, scope.unknown,
 //      scope.not_allowed
-void add_grants_support_routes(http::Router& router, GrantsSupport& support);
+http::Response grants_accounts(GrantsSupport& support, http::Request& request);
+http::Response grants_auth_code(GrantsSupport& support, http::Request& request);
 
 }  // namespace sandbank::web

@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
 #include "bank/money.hpp"
+#include "core/encoding.hpp"
 #include "core/strings.hpp"
+#include "crypto/hash.hpp"
 #include "web/assets.hpp"
+#include "web/authorization_app.hpp"
 #include "web/authorize_request.hpp"
 #include "web/pages.hpp"
 
@@ -83,13 +87,6 @@ std::string cookie(const std::string& id, Seconds max_age) {
                      kPaymentSessionCookie, id, max_age.count());
 }
 
-bool same_secret(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
 std::string schedule_text(const store::PaymentRecord& p) {
   if (p.kind != "periodic") {
     return p.requested_execution_date.empty() ? "" : "On " + p.requested_execution_date;
@@ -99,17 +96,32 @@ std::string schedule_text(const store::PaymentRecord& p) {
   return text;
 }
 
+// The payment a stored session is for (AuthorizationSession::data {"payment_id"}).
+std::string session_payment_id(const store::AuthorizationSession& session) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(session.data, ec);
+  const boost::json::value* id = nullptr;
+  if (!ec && value.is_object()) id = value.as_object().if_contains("payment_id");
+  if (!id || !id->is_string()) {
+    throw Error::internal("store.damaged", "A payment session in the store lacks payment_id");
+  }
+  return std::string(id->get_string());
+}
+
 }  // namespace
 
 PaymentPage::PaymentPage(bank::PaymentService& payments, store::BankRepository& bank,
+                         store::AuthorizationSessionRepository& sessions,
                          const bank::Profiles& profiles, const Clock& clock, RandomSource& random,
-                         Seconds session_lifetime)
+                         Seconds session_lifetime, std::size_t max_sessions)
     : payments_(payments),
       bank_(bank),
+      sessions_(sessions),
       profiles_(profiles),
       clock_(clock),
       random_(random),
-      session_lifetime_(session_lifetime) {}
+      session_lifetime_(session_lifetime),
+      max_sessions_(max_sessions) {}
 
 http::Response PaymentPage::show(http::Request& request) {
   const auto& id = request.path_params.at("paymentId");
@@ -121,14 +133,22 @@ http::Response PaymentPage::show(http::Request& request) {
         409, "payment_not_pending",
         fmt::format("This payment was handled already (status {}).", payment->status));
   }
-  Session session{random_.token(32), id, clock_.now() + session_lifetime_};
+  auto now = clock_.now();
   auto session_id = random_.token(32);
-  {
-    std::lock_guard lock(mutex_);
-    auto now = clock_.now();
-    std::erase_if(sessions_, [&](const auto& s) { return s.second.expires_at <= now; });
-    if (sessions_.size() >= 10000) sessions_.erase(sessions_.begin());
-    sessions_[session_id] = session;
+  store::AuthorizationSession session{
+      session_id_hash(session_id),
+      std::string(kPaymentSessionKind),
+      random_.token(32),
+      boost::json::serialize(boost::json::object{{"payment_id", id}}),
+      now,
+      now + session_lifetime_};
+  if (!sessions_.create(session, now, max_sessions_)) {
+    request.detail_code = "payment.too_many_sessions";
+    auto response = error_page(503, "too_many_sessions",
+                               "Too many customers are authorizing payments at this moment. Try "
+                               "again in a minute.");
+    response.set("Retry-After", "60");
+    return response;
   }
   mustache::data data;
   data.set("payment_id", payment->id);
@@ -194,21 +214,20 @@ http::Response PaymentPage::show(http::Request& request) {
 
 http::Response PaymentPage::decide(http::Request& request) {
   const auto& id = request.path_params.at("paymentId");
-  auto session_id = cookie_value(request, kPaymentSessionCookie);
-  std::optional<Session> session;
-  {
-    std::lock_guard lock(mutex_);
-    auto it = sessions_.find(session_id);
-    if (it != sessions_.end() && it->second.expires_at > clock_.now()) session = it->second;
+  auto session_cookie = cookie_value(request, kPaymentSessionCookie);
+  std::optional<store::AuthorizationSession> session;
+  if (!session_cookie.empty()) {
+    session = sessions_.find(std::string(kPaymentSessionKind), session_id_hash(session_cookie),
+                             clock_.now());
   }
-  if (!session || session->payment_id != id) {
+  if (!session || session_payment_id(*session) != id) {
     return error_page(400, "session_missing",
                       "This browser has no session for this payment; open the payment's "
                       "authorization link again.");
   }
   auto form = parse_form(request.body);
   auto csrf = form.get("csrf_token");
-  if (!csrf || !same_secret(*csrf, session->csrf_token)) {
+  if (!csrf || !crypto::constant_time_equal(as_bytes(*csrf), as_bytes(session->csrf_token))) {
     return error_page(403, "csrf_mismatch",
                       "The form's security token does not match this session.");
   }
@@ -225,22 +244,12 @@ http::Response PaymentPage::decide(http::Request& request) {
   } catch (const Error& e) {
     return error_page(static_cast<unsigned>(e.status()), e.code(), e.message());
   }
-  {
-    std::lock_guard lock(mutex_);
-    sessions_.erase(session_id);
-  }
+  sessions_.remove(session->id_hash);
   auto response =
       html(302, render_redirect_page(outcome, result.redirect_uri), result.redirect_uri);
   response.set("Location", result.redirect_uri);
   response.add("Set-Cookie", cookie("", Seconds(0)));
   return response;
-}
-
-void add_payment_routes(http::Router& router, PaymentPage& page) {
-  router.add("GET", "/payment-initiation/{paymentId}/{country}",
-             [&page](http::Request& r) { return page.show(r); });
-  router.add("POST", "/payment-initiation/{paymentId}/{country}",
-             [&page](http::Request& r) { return page.decide(r); });
 }
 
 }  // namespace sandbank::web

@@ -10,7 +10,7 @@ namespace {
 std::string code_of(std::string_view body, std::string_view boundary = "XyZ") {
   try {
     parse_form_data(body, boundary);
-  } catch (const bank::InvalidField& e) {
+  } catch (const InvalidField& e) {
     return e.code();
   }
   return "parsed";

@@ -28,7 +28,6 @@ namespace sandbank::api::pain001 {
 namespace {
 
 namespace json = boost::json;
-using bank::InvalidField;
 
 constexpr const char* kToday = "2026-03-16";
 

@@ -40,10 +40,9 @@ TEST(TppMessages, DiagnosticsOffAndNoPath) {
   EXPECT_TRUE(response.header("WWW-Authenticate").has_value());
 }
 
-TEST(TppMessages, ParameterErrorCarriesPath) {
-  auto response =
-      render_tpp_error(ParameterError(400, "ais.balance_type_invalid", "balanceTypes", "bad"), true,
-                       {}, TppApi::Ais);
+TEST(TppMessages, InvalidFieldCarriesPath) {
+  auto response = render_tpp_error(
+      InvalidField(400, "ais.balance_type_invalid", "balanceTypes", "bad"), true, {}, TppApi::Ais);
   auto body = body_of(response);
   const auto& message = body.at("tppMessages").as_array().at(0).as_object();
   EXPECT_EQ(message.at("code").as_string(), "REQUESTED_BALANCES_INVALID");

@@ -186,6 +186,7 @@ class RoutesOpenApiTest : public ::testing::Test {
       [this](const std::string& id) { return registry.find(id); },
       [](const store::Application& a) { return oauth::ApplicationRegistry::allowed_scopes(a); },
       authorizations,
+      store->sessions(),
       profiles,
       clock,
       random};
@@ -193,15 +194,18 @@ class RoutesOpenApiTest : public ::testing::Test {
   api::AisApi ais_api{oauth_api, store->bank(), &bookings};
   bank::PaymentService payments{*store, clock, random};
   api::PisApi pis_api{oauth_api, payments, store->bank()};
-  web::PaymentPage payment_page{payments, store->bank(), profiles, clock, random};
+  api::CafApi caf_api{oauth_api, payments, store->bank()};
+  web::PaymentPage payment_page{payments, store->bank(), store->sessions(),
+                                profiles, clock,         random};
   api::GrantingApi granting_api{oauth_api, authorizations, pis_api.urls};
   web::GrantsSupport grants_support{
       tokens, authorizations, [this](const std::string& id) { return registry.find(id); },
       [](const store::Application& a) { return oauth::ApplicationRegistry::allowed_scopes(a); },
       profiles};
   Services services{
-      *store,    authenticator,     clock,   pki,     registry,     tokens,       authorizations,
-      oauth_api, authorization_app, ais_api, pis_api, payment_page, granting_api, grants_support};
+      *store,        authenticator,     clock,   pki,     registry, tokens,       authorizations,
+      oauth_api,     authorization_app, ais_api, pis_api, caf_api,  payment_page, granting_api,
+      grants_support};
 };
 
 TEST_F(RoutesOpenApiTest, EveryApiRouteIsDocumentedAndEveryDocumentedOperationIsARoute) {

@@ -52,6 +52,8 @@ class CountingStore final : public store::Store {
   }
   store::PaymentRepository& payments() override { return inner_.payments(); }
   store::BulkEntryRepository& bulk_entries() override { return inner_.bulk_entries(); }
+  store::AuthorizationSessionRepository& sessions() override { return inner_.sessions(); }
+  store::SandboxFileRepository& files() override { return inner_.files(); }
   int schema_version() override { return inner_.schema_version(); }
   std::uint64_t change_counter() override { return inner_.change_counter(); }
 

@@ -32,6 +32,26 @@ TEST(ValidUtf8, ReplacesEachInvalidSequence) {
   EXPECT_EQ(valid_utf8("\x80"), kReplacement);  // a lone continuation byte
 }
 
+TEST(CaseInsensitive, OnlyAsciiLettersFold) {
+  EXPECT_TRUE(iequals("TPP-Signature-Certificate", "tpp-signature-certificate"));
+  EXPECT_TRUE(iequals("", ""));
+  EXPECT_FALSE(iequals("date", "dates"));
+  EXPECT_FALSE(iequals("d@te", "d`te"));  // 0x40/0x60 differ by the case bit only
+  EXPECT_FALSE(iequals("\xC4", "\xE4"));  // Latin-1 letters do not fold
+  EXPECT_FALSE(iequals("[", "{"));
+}
+
+TEST(CaseInsensitive, PrefixTest) {
+  EXPECT_TRUE(istarts_with("SIGNATURE keyId", "Signature"));
+  EXPECT_TRUE(istarts_with("bearer abc", "Bearer "));
+  EXPECT_TRUE(istarts_with("Application/JSON; charset=utf-8", "application/json"));
+  EXPECT_TRUE(istarts_with("anything", ""));
+  EXPECT_FALSE(istarts_with("Sig", "Signature"));
+  EXPECT_FALSE(istarts_with("Bearer", "Bearer "));
+  EXPECT_FALSE(istarts_with("text/json", "application/json"));
+  EXPECT_FALSE(istarts_with("\xC4x", "\xE4"));
+}
+
 TEST(ValidUtf8, AnErrorCarriesValidTextWhateverItWasGiven) {
   Error e(404, "route.not_found", "No resource at /x\xFF\xFE", "diag \xC3");
   EXPECT_EQ(e.message(), "No resource at /x" + kReplacement + kReplacement);

@@ -262,8 +262,6 @@ TEST(AsciiCase, FoldsOnlyAToZAsTheCLocaleDoes) {
   EXPECT_FALSE(detail::ascii_iequals("d@te", "d`te"));  // 0x40/0x60 differ by the case bit only
   EXPECT_FALSE(detail::ascii_iequals("\xC4", "\xE4"));  // Latin-1 letters do not fold
   EXPECT_EQ(detail::ascii_to_lower("(Request-Target) \xC4Z@[`{"), "(request-target) \xC4z@[`{");
-  EXPECT_TRUE(detail::ascii_istarts_with("SIGNATURE keyId", "Signature"));
-  EXPECT_FALSE(detail::ascii_istarts_with("Sig", "Signature"));
   EXPECT_TRUE(detail::has_cr_or_lf("a\rb"));
   EXPECT_FALSE(detail::has_cr_or_lf("a\tb"));
   Message m;

@@ -577,6 +577,69 @@ TEST_P(StoreContract, AppendsFromTwoStoresGetDistinctIncreasingRowIds) {
   EXPECT_EQ(ids.size(), 40u);
 }
 
+// --- Browser sessions and shared files (migrations 31, 32)
+
+AuthorizationSession session(const std::string& id, TimePoint created = at(1700000000)) {
+  return {id, "authorize", "csrf-" + id, R"({"country":"NL"})", created, created + 10min};
+}
+
+TEST_P(StoreContract, SessionsAreLimitedExpireAndEndOnce) {
+  auto& sessions = store().sessions();
+  const TimePoint now = at(1700000001);
+  EXPECT_TRUE(sessions.create(session("s1"), now, 2));
+  EXPECT_TRUE(sessions.create(session("s2"), now, 2));
+  EXPECT_FALSE(sessions.create(session("s3"), now, 2));  // two alive: the limit
+  EXPECT_EQ(error_of([&] { sessions.create(session("s1"), now, 5); }).code(), "store.conflict");
+  EXPECT_EQ(sessions.find("authorize", "s1", now), session("s1"));
+  EXPECT_FALSE(sessions.find("payment", "s1", now));
+  EXPECT_TRUE(sessions.update("s1", R"({"country":"BE"})", now));
+  EXPECT_EQ(sessions.find("authorize", "s1", now)->data, R"({"country":"BE"})");
+  EXPECT_EQ(sessions.count("authorize", now), 2u);
+  auto other = another_store();
+  std::atomic<int> removed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      if ((t % 2 == 0 ? store() : *other).sessions().remove("s2")) ++removed;
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(removed.load(), 1);
+  const TimePoint later = at(1700000000) + 11min;
+  EXPECT_FALSE(sessions.find("authorize", "s1", later));
+  EXPECT_FALSE(sessions.update("s1", "{}", later));
+  EXPECT_EQ(sessions.purge_expired(later), 1u);
+  EXPECT_EQ(sessions.count("authorize", now), 0u);
+}
+
+TEST_P(StoreContract, SharedFilesAreStoredOnceByOneOfTwoStores) {
+  auto other = another_store();
+  auto set = [](const std::string& who) {
+    return std::vector<SandboxFile>{{"pki/ca.cer", "ca of " + who, at(1700000000)},
+                                    {"pki/ca.key", "key of " + who, at(1700000000)}};
+  };
+  std::atomic<int> wins{0};
+  std::barrier start(2);
+  std::thread a([&] {
+    start.arrive_and_wait();
+    if (store().files().insert_all_if_absent(set("a"))) ++wins;
+  });
+  std::thread b([&] {
+    start.arrive_and_wait();
+    if (other->files().insert_all_if_absent(set("b"))) ++wins;
+  });
+  a.join();
+  b.join();
+  EXPECT_EQ(wins.load(), 1);
+  auto files = store().files().list("pki/");
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0].name, "pki/ca.cer");
+  EXPECT_TRUE(files == set("a") || files == set("b"));
+  EXPECT_EQ(store().files().find("pki/ca.key"), files[1]);
+  EXPECT_FALSE(store().files().find("pki/none"));
+  EXPECT_TRUE(store().files().list("pki_").empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, StoreContract,
                          ::testing::Values(Backend::Sqlite, Backend::Postgres),
                          test_support::backend_name);

@@ -42,7 +42,7 @@ class AuthorizationAppTest : public ::testing::Test {
               return std::nullopt;
             },
             [](const store::Application& a) { return oauth::scopes_for_roles(a.roles); },
-            authorizations_, bank::builtin_profiles(), clock_, random_) {
+            authorizations_, store_->sessions(), bank::builtin_profiles(), clock_, random_) {
     application_.client_id = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
     application_.redirect_uris = {"https://www.example.com/", "http://localhost:8080/redirect"};
     application_.roles = {"PSP_AI", "PSP_PI", "PSP_IC"};

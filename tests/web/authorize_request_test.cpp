@@ -198,5 +198,27 @@ TEST_F(AuthorizeRequestTest, FormParsing) {
   EXPECT_FALSE(f.get("c"));
 }
 
+TEST_F(AuthorizeRequestTest, ParametersGivenTwiceOrNotDecodingAreRefused) {
+  // A name counts once decoded: %73tate is state.
+  auto twice = check(valid() + "&%73tate=other");
+  ASSERT_TRUE(twice.error);
+  EXPECT_TRUE(twice.error->redirect);
+  EXPECT_EQ(twice.error->error, "invalid_request");
+  EXPECT_EQ(twice.error->description, "The state parameter is given more than once");
+  auto client_twice = check(valid() + "&client_id=" + kClient);
+  ASSERT_TRUE(client_twice.error);
+  EXPECT_FALSE(client_twice.error->redirect);
+  EXPECT_EQ(client_twice.error->description, "The client_id parameter is given more than once");
+  // A '%' not followed by two hex digits anywhere: refused, back to the application.
+  for (const char* bad : {"&extra=%zz", "&extra=100%", "&%4=x"}) {
+    auto r = check(valid() + bad);
+    ASSERT_TRUE(r.error) << bad;
+    EXPECT_TRUE(r.error->redirect) << bad;
+    EXPECT_EQ(r.error->error, "invalid_request") << bad;
+    EXPECT_EQ(r.error->description, "The query is not valid percent-encoding") << bad;
+    EXPECT_EQ(r.error->state, "ANY_ARBITRARY_VALUE") << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sandbank::web

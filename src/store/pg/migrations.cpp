@@ -244,6 +244,25 @@ CREATE TABLE granting_references (
   used_at      bigint
 );
 )sql"},
+    Migration{31, "authorization_sessions", R"sql(
+CREATE TABLE authorization_sessions (
+  id_hash    text PRIMARY KEY,
+  kind       text NOT NULL,
+  csrf_token text NOT NULL,
+  data       text NOT NULL DEFAULT '{}',
+  created_at bigint NOT NULL,
+  expires_at bigint NOT NULL
+);
+CREATE INDEX authorization_sessions_by_kind ON authorization_sessions (kind, expires_at);
+CREATE INDEX authorization_sessions_by_expiry ON authorization_sessions (expires_at);
+)sql"},
+    Migration{32, "sandbox_files", R"sql(
+CREATE TABLE sandbox_files (
+  name       text PRIMARY KEY,
+  content    text NOT NULL,
+  created_at bigint NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

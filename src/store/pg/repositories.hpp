@@ -17,5 +17,7 @@ std::unique_ptr<GrantingReferenceRepository> make_granting_reference_repository(
 std::unique_ptr<BankRepository> make_bank_repository(Database& db);
 std::unique_ptr<PaymentRepository> make_payment_repository(Database& db);
 std::unique_ptr<BulkEntryRepository> make_bulk_entry_repository(Database& db);
+std::unique_ptr<AuthorizationSessionRepository> make_session_repository(Database& db);
+std::unique_ptr<SandboxFileRepository> make_file_repository(Database& db);
 
 }  // namespace sandbank::store::pg

@@ -15,7 +15,9 @@ class PgStore final : public Store {
         references_(pg::make_granting_reference_repository(*db_)),
         bank_(pg::make_bank_repository(*db_)),
         payments_(pg::make_payment_repository(*db_)),
-        bulk_entries_(pg::make_bulk_entry_repository(*db_)) {}
+        bulk_entries_(pg::make_bulk_entry_repository(*db_)),
+        sessions_(pg::make_session_repository(*db_)),
+        files_(pg::make_file_repository(*db_)) {}
 
   ApplicationRepository& applications() override { return *applications_; }
   RevocationRepository& revocations() override { return *revocations_; }
@@ -26,6 +28,8 @@ class PgStore final : public Store {
   BankRepository& bank() override { return *bank_; }
   PaymentRepository& payments() override { return *payments_; }
   BulkEntryRepository& bulk_entries() override { return *bulk_entries_; }
+  AuthorizationSessionRepository& sessions() override { return *sessions_; }
+  SandboxFileRepository& files() override { return *files_; }
   int schema_version() override { return db_->schema_version(); }
   std::uint64_t change_counter() override { return db_->change_counter(); }
 
@@ -40,6 +44,8 @@ class PgStore final : public Store {
   std::unique_ptr<BankRepository> bank_;
   std::unique_ptr<PaymentRepository> payments_;
   std::unique_ptr<BulkEntryRepository> bulk_entries_;
+  std::unique_ptr<AuthorizationSessionRepository> sessions_;
+  std::unique_ptr<SandboxFileRepository> files_;
 };
 
 }  // namespace

@@ -1,0 +1,340 @@
+#include "http/request_parser.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <cctype>
+#include <cstring>
+#include <limits>
+
+#include "core/strings.hpp"
+
+namespace sandbank::http {
+
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using boost::system::error_code;
+
+namespace {
+
+// What an incomplete chunk line or trailer section may hold beyond what the header limit still
+// allows, while it waits for its end.
+constexpr std::size_t kChunkLineSlack = 64;
+// What a chunk line costs nothing for: the line end of the chunk before it, up to 16 size
+// digits (a 64-bit size) and its own line end. Everything else of the line (more digits, the
+// extensions) and the trailer section count against the header limit. Under kChunkLineSlack, so
+// that a line refused while incomplete is refused when whole as well.
+constexpr std::size_t kChunkLineAllowance = 2 + 16 + 2;
+
+bool is_malformed(const error_code& ec) {
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category()) return false;
+  auto e = static_cast<bhttp::error>(ec.value());
+  return (e >= bhttp::error::bad_line_ending && e <= bhttp::error::multiple_content_length) ||
+         e == bhttp::error::buffer_overflow || e == bhttp::error::bad_alloc;
+}
+
+}  // namespace
+
+// RFC 9112 §3.2 and RFC 3986 §3.2.2: uri-host [ ":" port ], where uri-host is an IP literal in
+// brackets, an IPv4 address or a reg-name (unreserved, sub-delims, percent-encoded bytes); an
+// empty Host is allowed.
+bool valid_host(std::string_view value) {
+  auto is_unreserved_or_sub_delim = [](unsigned char c) {
+    return std::isalnum(c) || std::strchr("-._~!$&'()*+,;=", c) != nullptr;
+  };
+  std::string_view port;
+  if (!value.empty() && value.front() == '[') {
+    auto close = value.find(']');
+    if (close == std::string_view::npos || close == 1) return false;
+    for (unsigned char c : value.substr(1, close - 1)) {
+      // IPv6 (with an RFC 6874 zone "%25..."), or IPvFuture.
+      if (c == '\0' || !(is_unreserved_or_sub_delim(c) || c == ':' || c == '%')) return false;
+    }
+    auto rest = value.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return false;
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    auto colon = value.find(':');
+    auto name = value.substr(0, colon);
+    if (colon != std::string_view::npos) port = value.substr(colon + 1);
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      auto c = static_cast<unsigned char>(name[i]);
+      if (c == '%') {
+        if (i + 2 >= name.size() || !std::isxdigit(static_cast<unsigned char>(name[i + 1])) ||
+            !std::isxdigit(static_cast<unsigned char>(name[i + 2]))) {
+          return false;
+        }
+        i += 2;
+      } else if (c == '\0' || !is_unreserved_or_sub_delim(c)) {
+        return false;
+      }
+    }
+  }
+  return std::all_of(port.begin(), port.end(),
+                     [](unsigned char c) { return c >= '0' && c <= '9'; });
+}
+
+RequestParser::RequestParser(const FramingLimits& limits)
+    : max_header_bytes_(limits.max_header_bytes) {
+  header_limit(static_cast<std::uint32_t>(
+      std::min<std::size_t>(limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  body_limit(limits.max_body_bytes);
+}
+
+std::string_view RequestParser::header(std::string_view name) const {
+  for (const auto& h : headers) {
+    if (iequals(h.name, name)) return h.value;
+  }
+  return {};
+}
+
+bool RequestParser::read_header(beast::flat_buffer& buffer, error_code& ec) {
+  ec = {};
+  while (buffer.size() > 0 && !is_header_done()) {
+    std::size_t used = put(buffer.data(), ec);
+    buffer.consume(used);
+    header_bytes_ += used;
+    if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more) ec = {};
+  if (ec) return false;
+  // Beast holds the request line and the header fields to its limit each, not together: the
+  // limit is held here, over everything the header took and what waits for its end.
+  if (header_bytes_ + (is_header_done() ? 0 : buffer.size()) > max_header_bytes_) {
+    ec = bhttp::error::header_limit;
+    return false;
+  }
+  if (!is_header_done()) return false;
+  metadata_budget_ = max_header_bytes_ - header_bytes_;
+  return true;
+}
+
+bool RequestParser::read_body(beast::flat_buffer& buffer, error_code& ec) {
+  ec = {};
+  while (buffer.size() > 0 && !is_done()) {
+    const std::size_t body_before = body.size();
+    chunk_lines_ = 0;
+    std::size_t used = put(buffer.data(), ec);
+    buffer.consume(used);
+    if (!ec && chunked()) {
+      // The bytes of this step that are not body: a chunk line (one per step), or the last
+      // chunk with the trailer section. Counted as they were sent, so that the count does not
+      // depend on how the reads cut them.
+      const std::size_t framing = used - (body.size() - body_before);
+      const std::size_t allowed = chunk_lines_ * kChunkLineAllowance;
+      const std::size_t charged = framing > allowed ? framing - allowed : 0;
+      if (charged > metadata_budget_) {
+        metadata_budget_ = 0;
+        ec = bhttp::error::header_limit;
+      } else {
+        metadata_budget_ -= charged;
+      }
+    }
+    if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more) ec = {};
+  if (ec) return false;
+  if (is_done()) return true;
+  // What the parser left in `buffer` is an incomplete chunk header (size and extensions) or
+  // trailer section: it waits for its end within the header limit, not without bound.
+  if (buffer.size() > metadata_budget_ + kChunkLineSlack) ec = bhttp::error::header_limit;
+  return false;
+}
+
+void RequestParser::on_request_impl(bhttp::verb, beast::string_view method_text,
+                                    beast::string_view target_text, int v, error_code&) {
+  method.assign(method_text.data(), method_text.size());
+  target.assign(target_text.data(), target_text.size());
+  version = static_cast<unsigned>(v);
+}
+
+void RequestParser::on_response_impl(int, beast::string_view, int, error_code& ec) {
+  ec = bhttp::error::bad_method;  // never called for a request parser
+}
+
+void RequestParser::on_field_impl(bhttp::field field, beast::string_view name,
+                                  beast::string_view value, error_code& ec) {
+  const std::string_view text(value.data(), value.size());
+  if (is_header_done()) {
+    // A trailer field: dropped (read_body counts it). It is not merged into the headers (RFC
+    // 9110 §6.5.1), so it cannot add a Host, a Signature or a Digest after the fact.
+    return;
+  }
+  if (field == bhttp::field::transfer_encoding) {
+    // RFC 9112 §6.1 and §6.3: only `chunked`, once, never beside Content-Length and never in
+    // HTTP/1.0. Anything else leaves the body's length uncertain, and what follows could be
+    // read as a request of its own (request smuggling).
+    if (version < 11) {
+      return refuse_framing(ec, "An HTTP/1.0 request must not carry Transfer-Encoding");
+    }
+    if (has_transfer_encoding_) {
+      return refuse_framing(ec, "The request carries Transfer-Encoding more than once");
+    }
+    if (has_content_length_) {
+      return refuse_framing(ec, "The request carries both Content-Length and Transfer-Encoding");
+    }
+    if (!iequals(trim_ows(text), "chunked")) {
+      return refuse_framing(ec,
+                            "Transfer-Encoding must be exactly chunked, the only transfer "
+                            "coding this server reads");
+    }
+    has_transfer_encoding_ = true;
+  } else if (field == bhttp::field::content_length) {
+    if (has_transfer_encoding_) {
+      return refuse_framing(ec, "The request carries both Transfer-Encoding and Content-Length");
+    }
+    has_content_length_ = true;
+  } else if (field == bhttp::field::host) {
+    // RFC 9112 §3.2: one Host, a valid one.
+    if (has_host_) {
+      return refuse(ec, "http.host_duplicate",
+                    "The request carries the Host header more than once (RFC 9112 section 3.2)");
+    }
+    if (!valid_host(text)) {
+      return refuse(ec, "http.host_invalid",
+                    "The Host header is not a host name or IP address with an optional port "
+                    "(RFC 9112 section 3.2)");
+    }
+    has_host_ = true;
+  }
+  headers.push_back(
+      Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});
+}
+
+void RequestParser::refuse_framing(error_code& ec, std::string_view why) {
+  refuse(ec, "http.framing_invalid",
+         "The length of the request body is uncertain: " + std::string(why));
+}
+
+void RequestParser::refuse(error_code& ec, std::string code, std::string message) {
+  refusal_code = std::move(code);
+  refusal_message = std::move(message);
+  ec = bhttp::error::bad_value;
+}
+
+void RequestParser::on_header_impl(error_code& ec) {
+  if (version >= 11 && !has_host_) {
+    refuse(ec, "http.host_missing",
+           "An HTTP/1.1 request must carry a Host header (RFC 9112 section 3.2)");
+  }
+}
+
+void RequestParser::on_body_init_impl(const boost::optional<std::uint64_t>& content_length,
+                                      error_code&) {
+  // The basic_parser has checked content_length against the body limit.
+  if (content_length) body.reserve(static_cast<std::size_t>(*content_length));
+}
+
+std::size_t RequestParser::on_body_impl(beast::string_view data, error_code&) {
+  body.append(data.data(), data.size());
+  return data.size();
+}
+
+void RequestParser::on_chunk_header_impl(std::uint64_t, beast::string_view extensions,
+                                         error_code& ec) {
+  ++chunk_lines_;  // the extensions are skipped; read_body counts the line
+}
+
+std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view data, error_code&) {
+  body.append(data.data(), data.size());
+  return data.size();
+}
+
+std::optional<Error> framing_error(const error_code& ec, const RequestParser* parser,
+                                   const FramingLimits& limits) {
+  if (ec == bhttp::error::header_limit) {
+    return Error(431, "http.header_too_large",
+                 fmt::format("The request line and headers (with the chunk extensions and trailer "
+                             "fields of a chunked body) exceed {} bytes",
+                             limits.max_header_bytes));
+  }
+  if (ec == bhttp::error::body_limit) {
+    return Error(413, "http.body_too_large",
+                 fmt::format("The request body exceeds {} bytes", limits.max_body_bytes));
+  }
+  if (parser && !parser->refusal_code.empty()) {
+    return Error(400, parser->refusal_code, parser->refusal_message);
+  }
+  if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
+      ec == bhttp::error::multiple_content_length) {
+    return Error(400, "http.framing_invalid",
+                 ec == bhttp::error::bad_transfer_encoding
+                     ? "The length of the request body is uncertain: Transfer-Encoding is sent "
+                       "twice or together with Content-Length (RFC 9112 section 6.3)"
+                     : "The length of the request body is uncertain: Content-Length is not one "
+                       "number, or is sent again with another value, or together with "
+                       "Transfer-Encoding (RFC 9112 section 6.3)");
+  }
+  if (is_malformed(ec)) return Error(400, "http.malformed", "Malformed HTTP request", ec.message());
+  return std::nullopt;
+}
+
+ParsedStream parse_request_stream(const std::vector<std::string_view>& segments,
+                                  const FramingLimits& limits) {
+  ParsedStream out;
+  beast::flat_buffer buffer;
+  std::optional<RequestParser> parser;
+  bool header_done = false;
+  std::size_t next = 0;
+  // Appends the next segment, as a read from the socket; false when there is none.
+  auto read_more = [&] {
+    if (next == segments.size()) return false;
+    auto segment = segments[next++];
+    if (segment.empty()) return true;
+    auto room = buffer.prepare(segment.size());
+    std::memcpy(room.data(), segment.data(), segment.size());
+    buffer.commit(segment.size());
+    return true;
+  };
+  for (;;) {
+    if (!parser) {
+      // Between requests: the next begins with what is left in the buffer, else with a read.
+      while (buffer.size() == 0) {
+        if (!read_more()) return out;
+      }
+      parser.emplace(limits);
+      header_done = false;
+    }
+    error_code ec;
+    bool progressed = header_done ? parser->read_body(buffer, ec) : parser->read_header(buffer, ec);
+    if (ec) {
+      out.refused = framing_error(ec, &*parser, limits);
+      return out;
+    }
+    if (!progressed) {
+      if (!read_more()) {
+        out.incomplete = true;
+        return out;
+      }
+      continue;
+    }
+    if (!header_done) {
+      header_done = true;
+      continue;  // the body next, from what is in the buffer first
+    }
+    ParsedStream::Parsed request;
+    request.method = std::move(parser->method);
+    request.target = std::move(parser->target);
+    request.version = parser->version;
+    request.headers = std::move(parser->headers);
+    request.body = std::move(parser->body);
+    request.keep_alive = parser->keep_alive();
+    for (const auto& h : request.headers) {
+      if (iequals(h.name, "Expect")) {
+        request.expects_continue = request.version >= 11 && iequals(h.value, "100-continue");
+        break;
+      }
+    }
+    out.requests.push_back(std::move(request));
+    parser.reset();
+    if (!out.requests.back().keep_alive) {
+      out.unread = buffer.size();
+      for (std::size_t i = next; i < segments.size(); ++i) out.unread += segments[i].size();
+      return out;
+    }
+  }
+}
+
+}  // namespace sandbank::http
