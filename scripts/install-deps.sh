@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   # build
   cmake ninja-build g++ ccache pkg-config
-  libssl-dev libsqlite3-dev
+  libssl-dev libsqlite3-dev libpq-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libkainjow-mustache-dev
   libcurl4-openssl-dev libxml2-dev
@@ -20,7 +20,8 @@ packages=(
 with_test_tools=0
 if [ "${1:-}" = "--test" ]; then
   with_test_tools=1
-  packages+=(chromium)
+  # the PostgreSQL store's tests start a throwaway cluster (tests/support/pg_cluster.sh)
+  packages+=(chromium postgresql)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

@@ -28,7 +28,7 @@ bank::Profiles load_profiles_option(const std::filesystem::path& file) {
 
 int run_data_reset(const DataResetOptions& options) {
   auto profiles = load_profiles_option(options.profiles_file);
-  auto dir = open_existing_data_dir(options.data_dir);
+  auto dir = open_existing_data_dir(options.data_dir, options.store);
   SystemClock clock;
   auto seed = options.seed == 0 ? bank::kDefaultSeed : options.seed;
   bank::reset_bank(*dir.store, profiles, seed, clock.now());

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include "bank/profiles.hpp"
 
@@ -15,6 +16,7 @@ struct DataResetOptions {
   std::filesystem::path data_dir = "sandbank-data";
   std::filesystem::path profiles_file;
   std::uint64_t seed = 0;  // 0: the default seed
+  std::string store;       // --store: a PostgreSQL URL or SQLite file; "" = DATA/sandbank.db
 };
 
 // `sandbank data reset`: the simulated bank back to its initial state (profiles, accounts,

@@ -41,7 +41,7 @@ int run_certs_issue(const CertsIssueOptions& options) {
               << crypto::describe_certificate(issued.pair.signing);
     return 0;
   }
-  auto dir = open_existing_data_dir(options.data_dir);
+  auto dir = open_existing_data_dir(options.data_dir, options.store);
   auto pair = crypto::issue_tpp_pair(dir.pki, options.organization, options.organization_identifier,
                                      roles, key_type, clock.now(), random);
   crypto::write_tpp_pair(pair, options.out_dir);
@@ -52,8 +52,9 @@ int run_certs_issue(const CertsIssueOptions& options) {
   return 0;
 }
 
-int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file) {
-  auto dir = open_existing_data_dir(data_dir);
+int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file,
+                     const std::string& store) {
+  auto dir = open_existing_data_dir(data_dir, store);
   auto cert = crypto::Certificate::load_file(file.string());
   SystemClock clock;
   dir.store->revocations().revoke(

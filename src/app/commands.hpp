@@ -23,6 +23,7 @@ struct ServeOptions {
   long long clock_offset_seconds = 0;  // the bank's clock = system clock + this
   std::string mode = "sandbox";        // "sandbox" | "production" (no pre-registered app)
   http::Limits limits;                 // docs/reliability.md "Limits"
+  std::string store;  // --store: a PostgreSQL URL or SQLite file; "" = DATA/sandbank.db
 };
 
 // `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.
@@ -36,9 +37,11 @@ struct CertsIssueOptions {
   std::string roles = "PSP_AI,PSP_PI,PSP_IC";
   std::string key = "rsa2048";
   std::string style = "eidas";  // "eidas" (QWAC/QSealC by the sandbox CA) | "obie"
+  std::string store;            // as ServeOptions::store
 };
 int run_certs_issue(const CertsIssueOptions& options);
-int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file);
+int run_certs_revoke(const std::filesystem::path& data_dir, const std::filesystem::path& file,
+                     const std::string& store = {});
 int run_certs_show(const std::filesystem::path& file);
 
 struct RoutesOptions {

@@ -145,7 +145,15 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   }
 }
 
-DataDir open_existing_data_dir(const fs::path& root) {
+namespace {
+
+std::string store_spec_of(const fs::path& root, const std::string& store_spec) {
+  return store_spec.empty() ? (root / "sandbank.db").string() : store_spec;
+}
+
+// `create_store`: a PostgreSQL store may be new to an existing directory (a node that moves to a
+// shared store, or joins one): serve creates its schema; the commands never do.
+DataDir open_existing(const fs::path& root, const std::string& store_spec, bool create_store) {
   std::error_code ec;
   if (!fs::exists(root, ec)) {
     throw Error(400, "data.missing",
@@ -159,31 +167,44 @@ DataDir open_existing_data_dir(const fs::path& root) {
                     " is incomplete (its first start did not finish); Sandbank will not write "
                     "over it. Remove it or choose another --data directory");
   }
-  auto store = store::open_sqlite_store(root / "sandbank.db", false);
+  auto store = store::open_store(store_spec_of(root, store_spec), create_store);
   SystemRandom random;  // nothing is generated: create_if_missing is false
   auto pki = open_shared_sandbox_pki(store->files(), root / "certs", {}, SystemClock().now(),
                                      random, false);
   return DataDir{root, std::move(pki), std::move(store), false};
 }
 
+}  // namespace
+
+DataDir open_existing_data_dir(const fs::path& root, const std::string& store_spec) {
+  return open_existing(root, store_spec, false);
+}
+
 DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& server_names,
-                      const Clock& clock, RandomSource& random) {
+                      const Clock& clock, RandomSource& random, const std::string& store_spec) {
   std::error_code ec;
   if (fs::exists(root, ec) && !is_empty_dir(root)) {
     if (!fs::is_directory(root, ec)) {
       throw Error(500, "data.damaged", root.string() + " exists and is not a directory");
     }
-    return open_existing_data_dir(root);
+    return open_existing(root, store_spec, store::is_postgres_spec(store_spec));
   }
   fs::create_directories(root, ec);
   if (ec) {
     throw Error::internal("data.write_failed",
                           "cannot create data directory " + root.string() + ": " + ec.message());
   }
-  auto store = store::open_sqlite_store(root / "sandbank.db", true);
+  auto store = store::open_store(store_spec_of(root, store_spec), true);
   auto pki = open_shared_sandbox_pki(store->files(), root / "certs", server_names, clock.now(),
                                      random, true);
-  seed_sandbox_application(*store, pki, clock.now());
+  // A shared store may have it already (another node created it, or creates it right now).
+  if (store_spec.empty() || !store->applications().find(std::string(kSandboxClientId))) {
+    try {
+      seed_sandbox_application(*store, pki, clock.now());
+    } catch (const Error& e) {
+      if (store_spec.empty() || e.code() != "store.conflict") throw;
+    }
+  }
   write_file_atomically(root / kMarker, "sandbank data directory\n");
   return DataDir{root, std::move(pki), std::move(store), true};
 }

@@ -28,13 +28,16 @@ struct DataDir {
 };
 
 // Opens DIR, creating it on first use. Throws sandbank::Error ("data.damaged", ...) with a
-// message that says what is wrong and what to do.
+// message that says what is wrong and what to do. `store_spec` (--store): the store to use
+// instead of DIR/sandbank.db, a PostgreSQL URL or a SQLite file (store::open_store); several
+// nodes share one PostgreSQL store, each with its own DIR for the PKI.
 DataDir open_data_dir(const std::filesystem::path& root,
                       const std::vector<std::string>& server_names, const Clock& clock,
-                      RandomSource& random);
+                      RandomSource& random, const std::string& store_spec = {});
 
 // Opens an existing directory (for `sandbank certs ...`); never creates anything.
-DataDir open_existing_data_dir(const std::filesystem::path& root);
+DataDir open_existing_data_dir(const std::filesystem::path& root,
+                               const std::string& store_spec = {});
 
 // The sandbox PKI every node on `store` uses (docs/deployment.md, "Sandbox PKI"): the one in
 // the store's files ("pki/ca.cer", ...), written into certs_dir where missing. When the store

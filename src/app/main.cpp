@@ -25,6 +25,10 @@ int main(int argc, char** argv) {
                         "TOML file with any of these options (key = value); the command line wins");
   serve_cmd->add_option("--data", serve.data_dir, "Data directory (created on first start)")
       ->capture_default_str();
+  serve_cmd->add_option(
+      "--store", serve.store,
+      "Store: a postgresql:// URL (shared by several nodes; password from the "
+      "URL, PGPASSWORD or ~/.pgpass) or a SQLite file (default: DATA/sandbank.db)");
   serve_cmd->add_option("--api-listen", serve.api_listen, "API listener HOST:PORT (mTLS)")
       ->capture_default_str();
   serve_cmd->add_option("--web-listen", serve.web_listen, "Customer web listener HOST:PORT")
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
   auto* issue_cmd =
       certs_cmd->add_subcommand("issue", "Issue a TPP's TLS (QWAC) + signing (QSealC) pair");
   issue_cmd->add_option("--data", issue.data_dir, "Sandbox data directory")->capture_default_str();
+  issue_cmd->add_option("--store", issue.store, "Store (as for serve --store)");
   issue_cmd
       ->add_option("--out", issue.out_dir, "Output directory for tls.cer/.key, signing.cer/.key")
       ->required();
@@ -140,6 +145,8 @@ int main(int argc, char** argv) {
   std::filesystem::path revoke_file;
   auto* revoke_cmd = certs_cmd->add_subcommand("revoke", "Revoke a certificate in the sandbox");
   revoke_cmd->add_option("--data", revoke_data, "Sandbox data directory")->capture_default_str();
+  std::string revoke_store;
+  revoke_cmd->add_option("--store", revoke_store, "Store (as for serve --store)");
   revoke_cmd->add_option("file", revoke_file, "Certificate file (PEM)")
       ->required()
       ->check(CLI::ExistingFile);
@@ -156,6 +163,7 @@ int main(int argc, char** argv) {
   auto* reset_cmd = data_cmd->add_subcommand(
       "reset", "Restore the initial accounts and history (applications are kept)");
   reset_cmd->add_option("--data", reset.data_dir, "Sandbox data directory")->capture_default_str();
+  reset_cmd->add_option("--store", reset.store, "Store (as for serve --store)");
   reset_cmd->add_option("--seed", reset.seed,
                         "Seed of the generated history (default: the built-in one)");
   reset_cmd->add_option("--profiles", reset.profiles_file, "Test profiles file (JSON)")
@@ -185,7 +193,7 @@ int main(int argc, char** argv) {
 
     if (serve_cmd->parsed()) return run_serve(serve);
     if (issue_cmd->parsed()) return run_certs_issue(issue);
-    if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file);
+    if (revoke_cmd->parsed()) return run_certs_revoke(revoke_data, revoke_file, revoke_store);
     if (show_cmd->parsed()) return run_certs_show(show_file);
     if (reset_cmd->parsed()) return run_data_reset(reset);
     if (routes_cmd->parsed()) return run_routes(routes);

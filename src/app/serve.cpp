@@ -41,7 +41,7 @@ int run_serve(const ServeOptions& options) {
   clock.set_offset(Seconds(options.clock_offset_seconds));
   SystemRandom random;
   auto profiles = load_profiles_option(options.profiles_file);
-  auto dir = open_data_dir(options.data_dir, options.server_names, clock, random);
+  auto dir = open_data_dir(options.data_dir, options.server_names, clock, random, options.store);
   if (dir.created) {
     spdlog::info(
         "created data directory {} with the sandbox PKI and the pre-registered "

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "store/bank_repository.hpp"
@@ -19,6 +20,7 @@
 //  - 409 "store.conflict"  a record with the same identity exists
 //  - 404 "store.not_found" the record to change does not exist
 //  - 503 "store.busy"      the database stayed locked by another process for 5 s
+//  - 503 "store.unavailable" (PostgreSQL) the database server cannot be reached
 //  - 500 "store.missing" / "store.damaged" / "store.too_new" / "store.io" / "store.sqlite"
 namespace sandbank::store {
 
@@ -149,5 +151,18 @@ std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& db_file,
 
 // A private in-memory store with the same schema and behaviour, for tests of other layers.
 std::unique_ptr<Store> open_memory_store();
+
+// The shared store: a PostgreSQL database named by a libpq connection URL
+// (postgresql://user@host:port/db; the password from the URL, PGPASSWORD or ~/.pgpass), migrated
+// to the latest schema on open (src/store/pg, docs/deployment.md). Errors as for
+// open_sqlite_store(), plus 503 "store.unavailable" when the server cannot be reached (also
+// later, while a node has lost its connection; it reconnects by itself). "store.missing": the
+// database holds no Sandbank schema and create_if_missing is false.
+std::unique_ptr<Store> open_postgres_store(const std::string& url, bool create_if_missing);
+
+// Whether `spec` names a PostgreSQL database (postgresql:// or postgres://).
+bool is_postgres_spec(std::string_view spec);
+// A PostgreSQL URL opens a PostgreSQL store, anything else is a SQLite file path.
+std::unique_ptr<Store> open_store(const std::string& spec, bool create_if_missing);
 
 }  // namespace sandbank::store

@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
+#include "support/store_backends.hpp"
 
 namespace sandbank::bank {
 namespace {
@@ -22,10 +23,13 @@ TimePoint today() {
 
 const std::string kAVanDijk = "7de0041d-4f25-4b6c-a885-0bbeb1eab220";
 
-class BankRepositoryTest : public ::testing::Test {
+// Part of the store contract: runs against SQLite and PostgreSQL (support/store_backends.hpp).
+class BankRepositoryTest : public ::testing::TestWithParam<store::test_support::Backend> {
  protected:
   void SetUp() override {
-    store_ = store::open_memory_store();
+    db_ = std::make_unique<store::test_support::TestDatabase>(GetParam());
+    if (!db_->skip_reason().empty()) GTEST_SKIP() << db_->skip_reason();
+    store_ = db_->open();
     ASSERT_TRUE(seed_bank(*store_, builtin_profiles(), kDefaultSeed, today()));
   }
   store::BankRepository& bank() { return store_->bank(); }
@@ -46,10 +50,16 @@ class BankRepositoryTest : public ::testing::Test {
     return out;
   }
 
+  std::unique_ptr<store::test_support::TestDatabase> db_;
   std::unique_ptr<store::Store> store_;
 };
 
-TEST_F(BankRepositoryTest, ProfilesAndAccountsAreStored) {
+INSTANTIATE_TEST_SUITE_P(Stores, BankRepositoryTest,
+                         ::testing::Values(store::test_support::Backend::Sqlite,
+                                           store::test_support::Backend::Postgres),
+                         store::test_support::backend_name);
+
+TEST_P(BankRepositoryTest, ProfilesAndAccountsAreStored) {
   EXPECT_FALSE(seed_bank(*store_, builtin_profiles(), 1, today()));
   auto nl = bank().list_profiles("NL");
   ASSERT_EQ(nl.size(), 8u);
@@ -79,7 +89,7 @@ TEST_F(BankRepositoryTest, ProfilesAndAccountsAreStored) {
   EXPECT_TRUE(bank().accounts_of_profile("nope").empty());
 }
 
-TEST_F(BankRepositoryTest, BalancesAreConsistentForEveryAccount) {
+TEST_P(BankRepositoryTest, BalancesAreConsistentForEveryAccount) {
   for (const auto& profile : builtin_profiles().profiles) {
     for (const auto& spec : profile.accounts) {
       auto b = bank().balances(spec.id);
@@ -101,7 +111,7 @@ TEST_F(BankRepositoryTest, BalancesAreConsistentForEveryAccount) {
   }
 }
 
-TEST_F(BankRepositoryTest, StoredHistoryEqualsGeneratedHistory) {
+TEST_P(BankRepositoryTest, StoredHistoryEqualsGeneratedHistory) {
   auto data = generate_bank(builtin_profiles(), kDefaultSeed, today());
   std::vector<BankTransaction> expected;
   for (const auto& t : data.transactions) {
@@ -129,7 +139,7 @@ TEST_F(BankRepositoryTest, StoredHistoryEqualsGeneratedHistory) {
   }
 }
 
-TEST_F(BankRepositoryTest, PagingWithAnyLimitGivesTheFullHistoryOnce) {
+TEST_P(BankRepositoryTest, PagingWithAnyLimitGivesTheFullHistoryOnce) {
   const auto full = all(kAVanDijk, 1000);
   ASSERT_GT(full.size(), 300u);
   for (int limit : {1, 7, 100}) {
@@ -146,7 +156,7 @@ TEST_F(BankRepositoryTest, PagingWithAnyLimitGivesTheFullHistoryOnce) {
   }
 }
 
-TEST_F(BankRepositoryTest, AppendingBetweenPagesNeitherBreaksNorDuplicates) {
+TEST_P(BankRepositoryTest, AppendingBetweenPagesNeitherBreaksNorDuplicates) {
   const auto before = all(kAVanDijk, 1000);
   store::TransactionQuery q{kAVanDijk, std::nullopt, std::nullopt, 7, std::nullopt};
   std::vector<BankTransaction> seen;
@@ -180,7 +190,7 @@ TEST_F(BankRepositoryTest, AppendingBetweenPagesNeitherBreaksNorDuplicates) {
   EXPECT_EQ(all(kAVanDijk, 100).size(), before.size() + 2);
 }
 
-TEST_F(BankRepositoryTest, DateFilterSelectsTheRange) {
+TEST_P(BankRepositoryTest, DateFilterSelectsTheRange) {
   const auto full = all(kAVanDijk, 1000);
   const TimePoint from = *parse_rfc3339("2025-06-01T00:00:00Z");
   const TimePoint to = *parse_rfc3339("2025-06-30T23:59:59Z");
@@ -200,7 +210,7 @@ TEST_F(BankRepositoryTest, DateFilterSelectsTheRange) {
   EXPECT_EQ(recent.front().row_id, full.front().row_id);
 }
 
-TEST_F(BankRepositoryTest, BadCursorsAndLimitsAreRejected) {
+TEST_P(BankRepositoryTest, BadCursorsAndLimitsAreRejected) {
   store::TransactionQuery q{kAVanDijk, std::nullopt, std::nullopt, 100, std::string("CQR23TABC")};
   try {
     bank().list_transactions(q);
@@ -216,7 +226,7 @@ TEST_F(BankRepositoryTest, BadCursorsAndLimitsAreRejected) {
   EXPECT_THROW(bank().list_transactions(q), Error);
 }
 
-TEST_F(BankRepositoryTest, AppendAndBookMoveBalances) {
+TEST_P(BankRepositoryTest, AppendAndBookMoveBalances) {
   auto before = *bank().balances(kAVanDijk);
   BankTransaction t;
   t.account_id = kAVanDijk;
@@ -262,7 +272,7 @@ TEST_F(BankRepositoryTest, AppendAndBookMoveBalances) {
   EXPECT_EQ(bank().balances(kAVanDijk)->expected_minor, before.expected_minor - 5000);
 }
 
-TEST_F(BankRepositoryTest, ResetRestoresTheSeededState) {
+TEST_P(BankRepositoryTest, ResetRestoresTheSeededState) {
   const auto before = all(kAVanDijk, 1000);
   BankTransaction t = before.front();
   t.transaction_id = "EXTRA";

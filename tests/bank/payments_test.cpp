@@ -10,6 +10,7 @@
 #include "bank/seed.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
+#include "support/store_backends.hpp"
 
 namespace sandbank::bank {
 namespace {
@@ -27,10 +28,13 @@ std::string body(const std::string& amount, const std::string& extra = "",
          extra + "}";
 }
 
-class PaymentsTest : public ::testing::Test {
+// The payment service on each store (support/store_backends.hpp): SQLite and PostgreSQL.
+class PaymentsTest : public ::testing::TestWithParam<store::test_support::Backend> {
  protected:
   void SetUp() override {
-    store_ = store::open_memory_store();
+    db_ = std::make_unique<store::test_support::TestDatabase>(GetParam());
+    if (!db_->skip_reason().empty()) GTEST_SKIP() << db_->skip_reason();
+    store_ = db_->open();
     ASSERT_TRUE(seed_bank(*store_, builtin_profiles(), kDefaultSeed, clock_.now()));
     service_ = std::make_unique<PaymentService>(*store_, clock_, random_);
   }
@@ -71,11 +75,17 @@ class PaymentsTest : public ::testing::Test {
 
   ManualClock clock_{*parse_rfc3339("2026-03-16T10:00:00Z")};
   SystemRandom random_;
+  std::unique_ptr<store::test_support::TestDatabase> db_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<PaymentService> service_;
 };
 
-TEST_F(PaymentsTest, ValidationNamesTheField) {
+INSTANTIATE_TEST_SUITE_P(Stores, PaymentsTest,
+                         ::testing::Values(store::test_support::Backend::Sqlite,
+                                           store::test_support::Backend::Postgres),
+                         store::test_support::backend_name);
+
+TEST_P(PaymentsTest, ValidationNamesTheField) {
   EXPECT_EQ(field_of(body("12.50")), "accepted");
   EXPECT_EQ(field_of("[]"), " payment.body_malformed");
   EXPECT_EQ(field_of(body("12.505")), "instructedAmount.amount payment.amount_invalid");
@@ -116,7 +126,7 @@ TEST_F(PaymentsTest, ValidationNamesTheField) {
 
 // Boost.JSON keeps the last of a duplicated member: the bank would book one amount while the
 // signed body shows two. Such a body is refused before anything else is read from it.
-TEST_F(PaymentsTest, ABodyWithADuplicatedMemberIsRefused) {
+TEST_P(PaymentsTest, ABodyWithADuplicatedMemberIsRefused) {
   auto code_of = [&](const std::string& text) {
     try {
       service_->initiate(request(text));
@@ -139,7 +149,7 @@ TEST_F(PaymentsTest, ABodyWithADuplicatedMemberIsRefused) {
   EXPECT_EQ(code_of(body("1.00")), "accepted");
 }
 
-TEST_F(PaymentsTest, RejectedRequestsStoreNothing) {
+TEST_P(PaymentsTest, RejectedRequestsStoreNothing) {
   auto r = request(body("1.001"));
   EXPECT_THROW(service_->initiate(r), InvalidField);
   r.body = body("1.00");
@@ -148,7 +158,7 @@ TEST_F(PaymentsTest, RejectedRequestsStoreNothing) {
   EXPECT_TRUE(first.created);  // the X-Request-ID of the rejected request was not recorded
 }
 
-TEST_F(PaymentsTest, InstantPaymentMovesBothBalances) {
+TEST_P(PaymentsTest, InstantPaymentMovesBothBalances) {
   auto debtor_before = booked(kAVanDijk);
   auto creditor_before = booked(laura_account());
   auto p = service_->initiate(request(body("10.25", R"(,"localInstrumentCode":"INST")"))).payment;
@@ -167,7 +177,7 @@ TEST_F(PaymentsTest, InstantPaymentMovesBothBalances) {
       "ACSC");
 }
 
-TEST_F(PaymentsTest, NormalPaymentIsAcceptedThenSettlesByTheClock) {
+TEST_P(PaymentsTest, NormalPaymentIsAcceptedThenSettlesByTheClock) {
   auto before = booked(kAVanDijk);
   auto p = service_->initiate(request(body("5.00", "", kOutside))).payment;
   auto accepted = service_->approve(p.id, kAVanDijk);
@@ -181,7 +191,7 @@ TEST_F(PaymentsTest, NormalPaymentIsAcceptedThenSettlesByTheClock) {
   EXPECT_EQ(service_->find(p.id)->status, "ACSC");
 }
 
-TEST_F(PaymentsTest, InsufficientFundsAndRejectingScenarioEndInRjct) {
+TEST_P(PaymentsTest, InsufficientFundsAndRejectingScenarioEndInRjct) {
   auto poor = account_of("nl-peter-smith");
   auto before = expected(poor);
   auto p = service_->initiate(request(body("500.00"))).payment;
@@ -199,7 +209,7 @@ TEST_F(PaymentsTest, InsufficientFundsAndRejectingScenarioEndInRjct) {
   EXPECT_THROW(service_->approve(refused.id, kAVanDijk), Error);
 }
 
-TEST_F(PaymentsTest, DebtorMustMatchDebtorAccountAndCurrency) {
+TEST_P(PaymentsTest, DebtorMustMatchDebtorAccountAndCurrency) {
   auto p =
       service_->initiate(request(body("1.00", R"(,"debtorAccount":{"iban":"NL69INGB0123456789"})")))
           .payment;
@@ -213,7 +223,7 @@ TEST_F(PaymentsTest, DebtorMustMatchDebtorAccountAndCurrency) {
   EXPECT_EQ(service_->approve(p.id, kAVanDijk).status, "ACCP");
 }
 
-TEST_F(PaymentsTest, SameRequestIdReturnsTheFirstPaymentAndAnotherBodyConflicts) {
+TEST_P(PaymentsTest, SameRequestIdReturnsTheFirstPaymentAndAnotherBodyConflicts) {
   auto first = service_->initiate(request(body("3.00"), PaymentKind::Single, "rid-1"));
   auto again = service_->initiate(request(body("3.00"), PaymentKind::Single, "rid-1"));
   EXPECT_TRUE(first.created);
@@ -228,7 +238,7 @@ TEST_F(PaymentsTest, SameRequestIdReturnsTheFirstPaymentAndAnotherBodyConflicts)
   }
 }
 
-TEST_F(PaymentsTest, ConcurrentDuplicatesCreateOnePayment) {
+TEST_P(PaymentsTest, ConcurrentDuplicatesCreateOnePayment) {
   std::vector<std::thread> threads;
   std::mutex mutex;
   std::set<std::string> ids;
@@ -246,7 +256,7 @@ TEST_F(PaymentsTest, ConcurrentDuplicatesCreateOnePayment) {
   EXPECT_EQ(created, 1);
 }
 
-TEST_F(PaymentsTest, PeriodicPaymentExecutesAsTheClockPassesItsDates) {
+TEST_P(PaymentsTest, PeriodicPaymentExecutesAsTheClockPassesItsDates) {
   auto before = booked(kAVanDijk);
   auto laura_before = booked(laura_account());
   auto p =
@@ -270,7 +280,7 @@ TEST_F(PaymentsTest, PeriodicPaymentExecutesAsTheClockPassesItsDates) {
   EXPECT_EQ(service_->run_due(), 0);
 }
 
-TEST_F(PaymentsTest, CancelAndOtherTpps) {
+TEST_P(PaymentsTest, CancelAndOtherTpps) {
   auto p = service_->initiate(request(body("1.00"))).payment;
   EXPECT_THROW(service_->get_for("client-b", p.id, PaymentKind::Single, "sepa-credit-transfers"),
                Error);
@@ -293,7 +303,7 @@ TEST_F(PaymentsTest, CancelAndOtherTpps) {
   EXPECT_FALSE(store_->bank().find_transaction(kAVanDijk, standing.id + "-1"));
 }
 
-TEST_F(PaymentsTest, FundsAvailableFollowsExecutedPayments) {
+TEST_P(PaymentsTest, FundsAvailableFollowsExecutedPayments) {
   auto before = expected(kAVanDijk);
   EXPECT_TRUE(service_->funds_available(kAVanDijk, before));
   auto p = service_->initiate(request(body("1.00", R"(,"localInstrumentCode":"INST")"))).payment;
@@ -315,7 +325,7 @@ std::string bulk(const std::vector<std::string>& transfers, const std::string& b
   return "{" + batch + (batch.empty() ? "" : ",") + R"("payments":[)" + list + "]}";
 }
 
-TEST_F(PaymentsTest, BulkValidationNamesTheTransferAndTheField) {
+TEST_P(PaymentsTest, BulkValidationNamesTheTransferAndTheField) {
   auto field = [&](const std::string& text) { return field_of(text, PaymentKind::Bulk); };
   EXPECT_EQ(field(bulk({transfer("1.00"), transfer("2.00")})), "accepted");
   EXPECT_EQ(field(R"({"payments":[]})"), "payments payment.field_missing");
@@ -343,7 +353,7 @@ TEST_F(PaymentsTest, BulkValidationNamesTheTransferAndTheField) {
   EXPECT_EQ(field(bulk(many)), "payments payment.bulk_too_large");
 }
 
-TEST_F(PaymentsTest, BulkTransfersAreAcceptedOneByOneWithPartialAcceptance) {
+TEST_P(PaymentsTest, BulkTransfersAreAcceptedOneByOneWithPartialAcceptance) {
   auto poor = account_of("nl-peter-smith");  // a few euros
   auto start = expected(poor);
   ASSERT_GT(start, 200);
@@ -383,7 +393,7 @@ TEST_F(PaymentsTest, BulkTransfersAreAcceptedOneByOneWithPartialAcceptance) {
   EXPECT_EQ(booked(laura_account()), laura_before + 250);  // credited in the sandbank
 }
 
-TEST_F(PaymentsTest, BulkWithBatchBookingIsOneDebitOfAllOrNothing) {
+TEST_P(PaymentsTest, BulkWithBatchBookingIsOneDebitOfAllOrNothing) {
   auto before = booked(kAVanDijk);
   auto p = service_
                ->initiate(request(bulk({transfer("2.00"), transfer("3.00", kOutside)},
@@ -414,7 +424,7 @@ TEST_F(PaymentsTest, BulkWithBatchBookingIsOneDebitOfAllOrNothing) {
   EXPECT_EQ(expected(poor), start);
 }
 
-TEST_F(PaymentsTest, InstantBulkSettlesAtOnceAndRejectAndCancelCoverEveryTransfer) {
+TEST_P(PaymentsTest, InstantBulkSettlesAtOnceAndRejectAndCancelCoverEveryTransfer) {
   auto before = booked(kAVanDijk);
   auto p = service_
                ->initiate(request(
@@ -437,7 +447,7 @@ TEST_F(PaymentsTest, InstantBulkSettlesAtOnceAndRejectAndCancelCoverEveryTransfe
                Error);
 }
 
-TEST_F(PaymentsTest, BulkIsIdempotentOnTheRequestId) {
+TEST_P(PaymentsTest, BulkIsIdempotentOnTheRequestId) {
   auto text = bulk({transfer("1.00"), transfer("2.00")});
   auto first = service_->initiate(request(text, PaymentKind::Bulk, "bulk-1"));
   EXPECT_TRUE(first.created);
