@@ -26,7 +26,7 @@ void check(bool condition) {
 // may differ: Beast parses a header at once when it arrives whole, but once it has asked for
 // more it waits for the header's end (CRLF CRLF) before it looks again, so a malformed header
 // that arrives in pieces without a proper end is answered at the header limit (431) or the
-// read timeout (408) instead of at once (400). Either way nothing behind it is read.
+// header timeout (408) instead of at once (400). Either way nothing behind it is read.
 bool same(const http::ParsedStream& a, const http::ParsedStream& b) {
   if (a.requests.size() != b.requests.size() || a.unread != b.unread ||
       (a.refused.has_value() || a.incomplete) != (b.refused.has_value() || b.incomplete)) {

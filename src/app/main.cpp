@@ -98,8 +98,10 @@ int main(int argc, char** argv) {
   seconds("--handshake-timeout", limits.handshake_timeout, "Seconds for the TLS handshake");
   seconds("--first-request-timeout", limits.first_request_timeout,
           "Seconds from the accept to the first byte of a request, handshake included");
-  seconds("--read-timeout", limits.read_timeout,
-          "Seconds for a whole request (header and body) once its first byte came; then 408");
+  seconds("--header-timeout", limits.header_timeout,
+          "Seconds from the first byte of a request to the end of its header; then 408");
+  seconds("--body-timeout", limits.body_timeout,
+          "Seconds from the end of a request's header to the end of its body; then 408");
   seconds("--keep-alive-timeout", limits.keep_alive_timeout,
           "Seconds an idle kept-alive connection waits for its next request");
   seconds("--write-timeout", limits.write_timeout, "Seconds for writing one response");

@@ -437,8 +437,9 @@ class Connection final : public ConnectionBase {
         listener_(std::move(listener)),
         stream_(make_stream(std::move(socket), *listener_)),
         timer_(stream_.get_executor()),
-        tick_(std::min({limits_.read_timeout, limits_.keep_alive_timeout, limits_.handshake_timeout,
-                        limits_.first_request_timeout, limits_.write_timeout})),
+        tick_(std::min({limits_.header_timeout, limits_.body_timeout, limits_.keep_alive_timeout,
+                        limits_.handshake_timeout, limits_.first_request_timeout,
+                        limits_.write_timeout})),
         remote_address_(ConnectionBase::client()) {
     if (tick_ <= std::chrono::steady_clock::duration::zero()) tick_ = std::chrono::seconds(1);
     if constexpr (kTls) {
@@ -541,8 +542,9 @@ class Connection final : public ConnectionBase {
     certificate_cache_ = std::make_shared<detail::ClientCertificateCache>();
   }
 
-  // ---- reading a request: wait for its first byte (keep-alive deadline), then read the header
-  // and the body (read deadline)
+  // ---- reading a request: wait for its first byte (keep-alive or first-request deadline), then
+  // read the header (header deadline, from that first byte) and the body (body deadline, from the
+  // end of the header; only set when the body has not arrived with the header)
 
   void do_read_request() {
     if (server_.stopping || stop_requested_) return close_now();
@@ -625,7 +627,8 @@ class Connection final : public ConnectionBase {
     phase_ = Phase::Reading;
     started_steady_ = std::chrono::steady_clock::now();
     started_time_ = server_.clock->now();
-    set_deadline(limits_.read_timeout);
+    reading_body_ = false;
+    set_deadline_at(started_steady_ + limits_.header_timeout);
     parse_header({});
   }
 
@@ -637,6 +640,7 @@ class Connection final : public ConnectionBase {
     }
     if (parser_->version >= 11 && iequals(parser_->header("Expect"), "100-continue") &&
         !parser_->is_done()) {
+      start_body_deadline();
       return do_write_continue();
     }
     parse_body({});
@@ -654,19 +658,32 @@ class Connection final : public ConnectionBase {
     if (ec) return on_read_error(ec);
     if (!parser_->read_body(buffer_, ec)) {
       if (ec) return on_read_error(ec);
+      if (!reading_body_) start_body_deadline();
       return read_more(&Connection::parse_body);
     }
     clear_deadline();
     handle_request();
   }
 
+  // The header is complete and the body still has to arrive: the header deadline gives way to
+  // the body deadline (the same timer; a request whose body came with its header never gets here).
+  void start_body_deadline() {
+    reading_body_ = true;
+    set_deadline(limits_.body_timeout);
+  }
+
   void on_read_error(error_code ec) {
     clear_deadline();
     if (timed_out_) {
-      // Something of a request arrived but not all of it in time.
-      return respond_with_error(Error(
-          408, "http.request_timeout",
-          fmt::format("The request was not received within {} s", limits_.read_timeout.count())));
+      // Something of a request arrived but not all of it in time: its header within the header
+      // timeout of its first byte, or its body within the body timeout of the end of the header.
+      const auto timeout = reading_body_ ? limits_.body_timeout : limits_.header_timeout;
+      const char* what = reading_body_ ? "body" : "header";
+      return respond_with_error(
+          Error(408, "http.request_timeout",
+                fmt::format("The request {} was not received within {} s of its {}", what,
+                            timeout.count(), reading_body_ ? "header" : "first byte"),
+                fmt::format("Send the whole {} within the server's --{}-timeout", what, what)));
     }
     if (auto error =
             framing_error(ec, parser_ ? &*parser_ : nullptr,
@@ -685,8 +702,12 @@ class Connection final : public ConnectionBase {
   // before the deadline it waits again for what is left, and with no deadline it stops.
 
   void set_deadline(std::chrono::steady_clock::duration timeout) {
+    set_deadline_at(std::chrono::steady_clock::now() + timeout);
+  }
+
+  void set_deadline_at(std::chrono::steady_clock::time_point deadline) {
     timed_out_ = false;
-    deadline_ = std::chrono::steady_clock::now() + timeout;
+    deadline_ = deadline;
     if (!timer_waiting_) arm_timer();
   }
 
@@ -974,6 +995,7 @@ class Connection final : public ConnectionBase {
 
   Phase phase_ = Phase::Idle;
   bool timed_out_ = false;
+  bool reading_body_ = false;  // the header is complete: the body deadline holds (408's message)
   bool stop_requested_ = false;
   bool close_after_write_ = false;
   bool linger_ = false;

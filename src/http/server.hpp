@@ -20,7 +20,10 @@ struct Limits {
   // them; beyond → 431, close.
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;  // beyond (Content-Length or chunked) → 413, close
-  std::chrono::seconds read_timeout{30};     // whole request, once its first byte arrived → 408
+  // The two deadlines of a request (one timer per connection, re-armed): from its first byte to
+  // the end of its header, and from there to the end of its body; either passes → 408, close.
+  std::chrono::seconds header_timeout{10};
+  std::chrono::seconds body_timeout{30};
   std::chrono::seconds keep_alive_timeout{60};  // idle wait for the next request → close
   std::chrono::seconds handshake_timeout{10};   // TLS handshake → close
   // From the accept to the first byte of the first request, TLS handshake included → close.

@@ -139,7 +139,8 @@ class ServerTest : public ::testing::Test {
     add_test_routes(*router_);
     log_ = new AccessLogCollector();
     Limits limits;
-    limits.read_timeout = 5s;
+    limits.header_timeout = 5s;
+    limits.body_timeout = 5s;
     server_ = new Server({{"api", "127.0.0.1", 0, server_tls(true), router_},
                           {"web", "127.0.0.1", 0, server_tls(false), router_},
                           {"plain", "127.0.0.1", 0, {}, router_}},
@@ -453,7 +454,8 @@ TEST_F(ServerTest, ATls12RenegotiationIsRefusedAtOnce) {
   EXPECT_EQ(parse_http_response(client.read_response(5s)).status, 200u);
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(client.renegotiate(), "no renegotiation");
-  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);  // an answer, not a read timeout
+  // An answer, not a header or body timeout.
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s);
 }
 
 TEST_F(ServerTest, Http10ClosesUnlessAskedToKeepAlive) {
@@ -650,7 +652,8 @@ TEST_F(ServerTest, ChunkedInAnyCaseStaysAccepted) {
 }
 
 // Chunk extensions and trailer fields count against the header limit: neither is buffered
-// without bound, and a request that exceeds it is refused at once (the read timeout is 5 s).
+// without bound, and a request that exceeds it is refused at once (the header and body timeouts
+// are 5 s).
 TEST_F(ServerTest, OversizedChunkExtensionsAndTrailersAreRefusedAtOnce) {
   const std::string head =
       "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -814,7 +817,8 @@ TEST_F(ServerTest, Http2IsNotNegotiated) {
 // ---- tests that need a server of their own
 
 struct OwnServer {
-  explicit OwnServer(Limits limits, std::vector<std::string> listeners = {"api", "plain"}) {
+  explicit OwnServer(Limits limits, std::vector<std::string> listeners = {"api", "plain"},
+                     AccessLogSink access_log = {}) {
     add_test_routes(router);
     router.add("GET", "/slow", [this](Request&) {
       slow_started.set_value();
@@ -826,7 +830,7 @@ struct OwnServer {
       configs.push_back(
           {name, "127.0.0.1", 0, name == "plain" ? TlsConfig{} : server_tls(true), &router});
     }
-    server = std::make_unique<Server>(std::move(configs), limits, 2, AccessLogSink{});
+    server = std::make_unique<Server>(std::move(configs), limits, 2, std::move(access_log));
   }
   std::string url(const std::string& listener, const std::string& path) {
     return (listener == "plain" ? "http" : "https") + std::string("://127.0.0.1:") +
@@ -839,7 +843,8 @@ struct OwnServer {
 
 TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
   Limits limits;
-  limits.read_timeout = 1s;
+  limits.header_timeout = 1s;
+  limits.body_timeout = 1s;
   limits.keep_alive_timeout = 1s;
   limits.first_request_timeout = 1s;
   OwnServer own(limits);
@@ -869,7 +874,8 @@ TEST(ServerTimeoutTest, SlowClientGets408AndIdleClientIsClosed) {
 TEST(ServerTimeoutTest, SilentTlsClientIsClosedAfterTheHandshakeTimeout) {
   Limits limits;
   limits.handshake_timeout = 1s;
-  limits.read_timeout = 5s;
+  limits.header_timeout = 5s;
+  limits.body_timeout = 5s;
   limits.keep_alive_timeout = 5s;
   OwnServer own(limits);
   own.server->start();
@@ -890,7 +896,8 @@ TEST(ServerTimeoutTest, SilentConnectionsAreClosedAfterTheFirstRequestTimeout) {
   Limits limits;
   limits.first_request_timeout = 1s;
   limits.handshake_timeout = 5s;
-  limits.read_timeout = 5s;
+  limits.header_timeout = 5s;
+  limits.body_timeout = 5s;
   limits.keep_alive_timeout = 5s;
   OwnServer own(limits);
   own.server->start();
@@ -914,11 +921,12 @@ TEST(ServerTimeoutTest, SilentConnectionsAreClosedAfterTheFirstRequestTimeout) {
   EXPECT_EQ(parse_http_response(kept.read_response(3s)).status, 200u);
 }
 
-// The read deadline of a request that starts late in a long keep-alive wait still holds: a
+// The header deadline of a request that starts late in a long keep-alive wait still holds: a
 // shorter timeout set after a longer one is not served late.
-TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
+TEST(ServerTimeoutTest, HeaderTimeoutAfterALongKeepAliveWaitIsNotLate) {
   Limits limits;
-  limits.read_timeout = 1s;
+  limits.header_timeout = 1s;
+  limits.body_timeout = 4s;
   limits.keep_alive_timeout = 4s;
   OwnServer own(limits, {"plain"});
   own.server->start();
@@ -936,6 +944,165 @@ TEST(ServerTimeoutTest, ReadTimeoutAfterALongKeepAliveWaitIsNotLate) {
   EXPECT_TRUE(closed);
   EXPECT_GE(took, 900ms);
   EXPECT_LT(took, 2500ms);
+}
+
+// Sends `head` at once, then `slow` one byte per `interval` while it reads what the server
+// answers, until the server closes or `give_up` passes.
+struct Trickled {
+  std::string response;
+  bool closed = false;
+  std::chrono::steady_clock::duration took{};  // from the first byte sent to the close
+};
+
+Trickled trickle(RawClient& client, std::string_view head, std::string_view slow,
+                 std::chrono::milliseconds interval, std::chrono::milliseconds give_up = 6s) {
+  Trickled out;
+  auto started = std::chrono::steady_clock::now();
+  client.send(head);
+  std::size_t sent = 0;
+  while (std::chrono::steady_clock::now() - started < give_up) {
+    if (sent < slow.size()) client.send(slow.substr(sent++, 1));
+    out.response += client.read_all(interval, &out.closed);
+    if (out.closed) break;
+  }
+  out.took = std::chrono::steady_clock::now() - started;
+  return out;
+}
+
+// A header that keeps trickling in is answered 408 at the header deadline, counted from its
+// first byte: neither the longer body deadline nor the bytes that keep arriving extend it.
+TEST(ServerTimeoutTest, SlowHeaderSenderGets408AtTheHeaderDeadline) {
+  Limits limits;
+  limits.header_timeout = 1s;
+  limits.body_timeout = 10s;
+  limits.keep_alive_timeout = 10s;
+  limits.first_request_timeout = 10s;
+  OwnServer own(limits);
+  own.server->start();
+  for (const char* listener : {"api", "plain"}) {
+    SCOPED_TRACE(listener);
+    RawClient client(own.server->port(listener), std::string_view(listener) == "api");
+    ASSERT_TRUE(client.ok());
+    Trickled t = trickle(client, "GET /health HTTP/1.1\r\nHost: localhost\r\n",
+                         "X-Slow: " + std::string(100, 'a') + "\r\n\r\n", 100ms);
+    CurlResult r = parse_http_response(t.response);
+    EXPECT_EQ(r.status, 408u) << t.response;
+    EXPECT_TRUE(t.closed);
+    EXPECT_GE(t.took, 900ms);
+    EXPECT_LT(t.took, 2500ms);
+    ASSERT_EQ(r.status, 408u);
+    EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.request_timeout");
+    EXPECT_NE(string_of(json_of(r.body).at("message")).find("header"), std::string::npos) << r.body;
+    EXPECT_EQ(r.header("Connection").value_or(""), "close");
+  }
+  EXPECT_EQ(curl(own.url("api", "/health")).status, 200u);
+}
+
+// A body that trickles in after a quick header is answered 408 at the body deadline, counted
+// from the end of the header (not at the shorter header deadline), by Content-Length or
+// chunked; the access log records the refused request.
+TEST(ServerTimeoutTest, SlowBodySenderGets408AtTheBodyDeadline) {
+  Limits limits;
+  limits.header_timeout = 1s;
+  limits.body_timeout = 2s;
+  limits.keep_alive_timeout = 10s;
+  limits.first_request_timeout = 10s;
+  AccessLogCollector log;
+  OwnServer own(limits, {"api", "plain"}, log.sink());
+  own.server->start();
+  struct Case {
+    const char* listener;
+    std::string head;
+    std::string slow;
+  };
+  std::string chunks;
+  for (int i = 0; i < 60; ++i) chunks += "1\r\nb\r\n";
+  const Case cases[] = {
+      {"plain", "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 100\r\n\r\n",
+       std::string(100, 'b')},
+      {"api", "POST /echo HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n",
+       chunks + "0\r\n\r\n"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.listener);
+    RawClient client(own.server->port(c.listener), std::string_view(c.listener) == "api");
+    ASSERT_TRUE(client.ok());
+    Trickled t = trickle(client, c.head, c.slow, 50ms);
+    CurlResult r = parse_http_response(t.response);
+    EXPECT_EQ(r.status, 408u) << t.response;
+    EXPECT_TRUE(t.closed);
+    EXPECT_GE(t.took, 1900ms);
+    EXPECT_LT(t.took, 3500ms);
+    ASSERT_EQ(r.status, 408u);
+    EXPECT_EQ(string_of(json_of(r.body).at("detail")), "http.request_timeout");
+    EXPECT_NE(string_of(json_of(r.body).at("message")).find("body"), std::string::npos) << r.body;
+    EXPECT_EQ(r.header("Connection").value_or(""), "close");
+    auto entry = log.find(r.header("X-ING-Response-ID").value_or(""));
+    ASSERT_TRUE(entry.has_value());
+    EXPECT_EQ(entry->status, 408u);
+    EXPECT_EQ(entry->listener, c.listener);
+    EXPECT_EQ(entry->method, "POST");
+    EXPECT_EQ(entry->target, "/echo");
+    EXPECT_EQ(entry->detail_code, "http.request_timeout");
+    EXPECT_GE(entry->duration, 1900ms);
+  }
+  // With Expect: 100-continue the body deadline starts with the 100 Continue.
+  RawClient expecting(own.server->port("plain"), false);
+  ASSERT_TRUE(expecting.ok());
+  auto started = std::chrono::steady_clock::now();
+  expecting.send(
+      "POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n"
+      "Expect: 100-continue\r\n\r\n");
+  bool closed = false;
+  std::string answer = expecting.read_all(5s, &closed);
+  auto took = std::chrono::steady_clock::now() - started;
+  constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+  ASSERT_EQ(answer.substr(0, kContinue.size()), kContinue) << answer;
+  CurlResult r = parse_http_response(answer.substr(kContinue.size()));
+  EXPECT_EQ(r.status, 408u) << answer;
+  EXPECT_TRUE(closed);
+  EXPECT_GE(took, 1900ms);
+  EXPECT_LT(took, 3500ms);
+  EXPECT_NE(r.body.find("body"), std::string::npos) << r.body;
+}
+
+// A request that takes most of its header deadline and then most of its body deadline is
+// served, though it took longer than either: the body deadline starts at the end of the header.
+// The next request on the connection has fresh deadlines.
+TEST(ServerTimeoutTest, RequestJustWithinBothDeadlinesIsServed) {
+  Limits limits;
+  limits.header_timeout = 2s;
+  limits.body_timeout = 2s;
+  limits.keep_alive_timeout = 10s;
+  limits.first_request_timeout = 10s;
+  OwnServer own(limits);
+  own.server->start();
+  for (const char* listener : {"api", "plain"}) {
+    SCOPED_TRACE(listener);
+    RawClient client(own.server->port(listener), std::string_view(listener) == "api");
+    ASSERT_TRUE(client.ok());
+    auto started = std::chrono::steady_clock::now();
+    for (std::string_view part :
+         {"POST /echo HTTP/1.1\r\n", "Host: localhost\r\n", "Content-Length: 12\r\n", "\r\n"}) {
+      ASSERT_TRUE(client.send(part));
+      if (part != "\r\n") std::this_thread::sleep_for(450ms);  // the header: about 1.35 s
+    }
+    for (std::string_view part : {"body", "-of-", "12.."}) {
+      std::this_thread::sleep_for(450ms);  // the body: about 1.35 s after the header
+      ASSERT_TRUE(client.send(part));
+    }
+    CurlResult r = parse_http_response(client.read_response(3s));
+    EXPECT_GT(std::chrono::steady_clock::now() - started, 2500ms);  // beyond either deadline
+    EXPECT_EQ(r.status, 200u);
+    EXPECT_EQ(r.body, R"({"size":12,"prefix":"body-of-12.."})");
+    EXPECT_NE(r.header("Connection").value_or(""), "close");
+    std::this_thread::sleep_for(1500ms);  // idle, then a second request as slow as the first
+    for (std::string_view part : {"GET /health HTTP/1.1\r\n", "Host: localhost\r\n", "\r\n"}) {
+      ASSERT_TRUE(client.send(part));
+      if (part != "\r\n") std::this_thread::sleep_for(600ms);
+    }
+    EXPECT_EQ(parse_http_response(client.read_response(3s)).status, 200u);
+  }
 }
 
 bool wait_for_connections(Server& server, std::size_t n) {
@@ -1169,7 +1336,8 @@ TEST(ServerStopTest, StopLetsARunningRequestFinishAndClosesIdleConnections) {
 
 TEST(ServerStormTest, SurvivesManyGoodAndBadClientsAtOnce) {
   Limits limits;
-  limits.read_timeout = 1s;
+  limits.header_timeout = 1s;
+  limits.body_timeout = 1s;
   OwnServer own(limits);
   own.server->start();
   std::atomic<int> good{0};

@@ -392,8 +392,8 @@ TEST(ServeLifecycle, LimitsComeFromTheCommandLineAndTheConfigFile) {
   auto help = sandbank({"serve", "--help"});
   for (const char* option :
        {"--max-connections", "--max-connections-per-client", "--max-header-bytes",
-        "--max-body-bytes", "--handshake-timeout", "--first-request-timeout", "--read-timeout",
-        "--keep-alive-timeout", "--write-timeout", "--stop-timeout",
+        "--max-body-bytes", "--handshake-timeout", "--first-request-timeout", "--header-timeout",
+        "--body-timeout", "--keep-alive-timeout", "--write-timeout", "--stop-timeout",
         "--max-requests-per-connection", "--max-client-chain"}) {
     EXPECT_NE(help.out.find(option), std::string::npos) << option;
   }
