@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -31,18 +31,8 @@ std::string detail_of(const HttpResult& r) {
 }
 
 // One sandbox shared by the tests of this suite (starting one costs RSA key generation).
-class ServeTest : public ::testing::Test {
+class ServeTest : public ServerSuite<ServeTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
   static std::vector<std::string> with_ca(std::vector<std::string> args) {
     args.insert(args.begin(), {"--cacert", server_->cert("ca.cer").string()});
     return args;
@@ -52,12 +42,7 @@ class ServeTest : public ::testing::Test {
                                server_->cert("example_client_tls.key").string()});
     return with_ca(std::move(args));
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
 };
-TempDir* ServeTest::tmp_ = nullptr;
-SandbankServer* ServeTest::server_ = nullptr;
 
 TEST_F(ServeTest, FirstStartCreatesTheDataDirectory) {
   const auto& dir = server_->data_dir();
