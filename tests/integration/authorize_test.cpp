@@ -38,7 +38,10 @@ class AuthorizeTest : public ServerSuite<AuthorizeTest> {
     std::string q;
     auto add = [&q](const char* name, const std::string& value) {
       if (value == "-") return;  // "-": leave the parameter out
-      q += (q.empty() ? "" : "&") + std::string(name) + "=" + value;
+      if (!q.empty()) q += '&';
+      q += name;
+      q += '=';
+      q += value;
     };
     add("client_id", client_id);
     add("scope", scope);
