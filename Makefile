@@ -7,8 +7,11 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 JOBS ?= 2
 SERVE_ARGS ?=
+# WERROR=1 turns compiler warnings into errors (CI does).
+WERROR ?=
 
-CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release
+WERROR_FLAG = -DSANDBANK_WERROR=$(if $(filter 1 ON on yes,$(WERROR)),ON,OFF)
+CMAKE_FLAGS = -G Ninja -DCMAKE_BUILD_TYPE=Release $(WERROR_FLAG)
 
 .PHONY: all deps test-deps fuzz-deps build serve test test-asan fuzz fuzz-build bench format clean
 
@@ -20,10 +23,9 @@ deps:
 test-deps:
 	@./scripts/install-deps.sh --test
 
-$(BUILD)/build.ninja:
+# Configured on every build (quick once configured), so that WERROR takes effect either way.
+build: deps
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
-
-build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 serve: build
@@ -35,7 +37,7 @@ test: test-deps build
 # Unit and integration tests under AddressSanitizer + UndefinedBehaviorSanitizer.
 test-asan: test-deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSANDBANK_SANITIZE=ON \
-	  -DSANDBANK_BUILD_BENCH=OFF
+	  -DSANDBANK_BUILD_BENCH=OFF $(WERROR_FLAG)
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L 'unit|integration'
@@ -47,7 +49,7 @@ fuzz-deps:
 # (docs/reliability.md): `make fuzz FUZZ_SECONDS=600`, one target: `make fuzz FUZZ_TARGETS=digest`.
 fuzz-build: fuzz-deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release \
-	  -DSANDBANK_FUZZ=ON -DSANDBANK_BUILD_TESTS=OFF -DSANDBANK_BUILD_BENCH=OFF
+	  -DSANDBANK_FUZZ=ON -DSANDBANK_BUILD_TESTS=OFF -DSANDBANK_BUILD_BENCH=OFF $(WERROR_FLAG)
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_all
 
 fuzz: fuzz-build

@@ -89,7 +89,10 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
   // The verdict depends on the intermediates sent with the leaf: one connection without its
   // intermediate CA must not make the next one, with it, look untrusted.
   std::string key = id.fingerprint;
-  for (const auto& intermediate : intermediates) key += "|" + intermediate.x5t_s256();
+  for (const auto& intermediate : intermediates) {
+    key += '|';
+    key += intermediate.x5t_s256();
+  }
   auto it = verdicts_.find(key);
   if (it == verdicts_.end() || now - it->second.checked_at > kVerdictLifetime ||
       now < it->second.checked_at) {

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "api/caf_api.hpp"
+#include "api/errors.hpp"
 #include "api/pis_xml_api.hpp"
 #include "api/token_api.hpp"
 #include "api/tpp_messages.hpp"
@@ -33,15 +34,7 @@ namespace {
 
 using bank::PaymentKind;
 
-// Which error body a route answers with (RouteInfo::error_body).
-enum class ErrorBody : int {
-  Plain = 0,    // {"message", "detail", "diagnostic"?}
-  OAuth = 1,    // RFC 6749 {"error", "error_description", "message", "detail"} (token endpoint)
-  Ais = 2,      // tppMessages with the Account Information API's codes
-  Pis = 3,      // tppMessages with the Payment Initiation API's codes (also CAF)
-  Web = 4,      // an HTML error page (the customer's browser)
-  WebJson = 5,  // {"message", "detail"} without the XSSI guard (/grantssupport/)
-};
+using api::ErrorBody;
 
 // What the routes require (RouteInfo::authentication).
 constexpr const char* kNone = "";
@@ -282,34 +275,6 @@ std::vector<Row> web_rows() {
 #undef SANDBANK_METHOD
 #undef SANDBANK_OWN
 
-// The error body of a request on the API listener: its route's, or for a request no route
-// matched (404, 405, the server's own 400/408/413/431) the one of the API its path belongs to.
-ErrorBody api_error_body(const http::Request& request) {
-  if (request.route) return static_cast<ErrorBody>(request.route->error_body);
-  if (auto api = api::tpp_api_of(request.path())) {
-    return *api == api::TppApi::Ais ? ErrorBody::Ais : ErrorBody::Pis;
-  }
-  return ErrorBody::Plain;
-}
-
-http::Response render_api_error(const http::Request& request, const Error& error,
-                                bool diagnostics) {
-  // A pain.001 document over the body limit is a 400 there, as the parser's own limit answers.
-  if (auto response = api::render_pain001_path_error(request, error, diagnostics)) {
-    return *response;
-  }
-  switch (api_error_body(request)) {
-    case ErrorBody::OAuth:
-      return api::render_oauth_error(error, diagnostics);
-    case ErrorBody::Ais:
-      return api::render_tpp_error(error, diagnostics, {}, api::TppApi::Ais);
-    case ErrorBody::Pis:
-      return api::render_tpp_error(error, diagnostics, {}, api::TppApi::Pis);
-    default:
-      return http::render_error_json(error, diagnostics);
-  }
-}
-
 std::unique_ptr<http::Router> build(std::vector<Row> rows, Services& services) {
   auto router = std::make_unique<http::Router>();
   for (auto& r : rows) {
@@ -328,37 +293,14 @@ std::vector<http::RouteInfo> route_table(std::string_view listener) {
 }
 
 std::string error_body_name(int error_body) {
-  switch (static_cast<ErrorBody>(error_body)) {
-    case ErrorBody::Plain:
-      return "json";
-    case ErrorBody::OAuth:
-      return "oauth";
-    case ErrorBody::Ais:
-      return "tppMessages (AIS)";
-    case ErrorBody::Pis:
-      return "tppMessages (PIS)";
-    case ErrorBody::Web:
-      return "html";
-    case ErrorBody::WebJson:
-      return "json";
-  }
-  return "json";
+  return api::error_body_name(error_body);
 }
 
 std::unique_ptr<http::Router> make_api_router(Services& services) {
   auto router = build(api_rows(), services);
-  // The one exit for errors on this listener: a handler's, the router's (unknown route, wrong
-  // method) and the server's own. The body follows the route (RFC 6749 on the token endpoint,
-  // tppMessages on AIS/PIS/CAF, {message, detail} elsewhere).
-  router->set_error_renderer([r = router.get()](const http::Request& request, const Error& error) {
-    return render_api_error(request, error, r->diagnostics());
-  });
-  // Every AIS/PIS/CAF answer echoes X-Request-ID, as ING's do (errors included).
-  router->after([](const http::Request& request, http::Response& response) {
-    auto body = api_error_body(request);
-    if (body != ErrorBody::Ais && body != ErrorBody::Pis) return;
-    if (auto id = request.header("X-Request-ID")) response.set("X-Request-ID", *id);
-  });
+  // The one exit for errors on this listener (api/errors.hpp): a handler's, the router's
+  // (unknown route, wrong method) and the server's own.
+  api::use_api_error_path(*router);
   return router;
 }
 

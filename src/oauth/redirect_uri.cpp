@@ -19,7 +19,7 @@ std::size_t empty_path_at(std::string_view uri) {
 
 std::string normalised(std::string_view uri) {
   std::string out(uri);
-  if (auto at = empty_path_at(uri); at != std::string_view::npos) out.insert(at, "/");
+  if (auto at = empty_path_at(uri); at != std::string_view::npos) out.insert(at, 1, '/');
   return out;
 }
 

@@ -19,7 +19,7 @@
 #include "crypto/sandbox_pki.hpp"
 #include "signing/diagnosis.hpp"
 #include "store/store.hpp"
-#include "store/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "web/assets.hpp"
 
 namespace sandbank::app {
@@ -160,7 +160,7 @@ std::set<std::string> enum_of(const json::value& schema) {
 
 class RoutesOpenApiTest : public ::testing::Test {
  protected:
-  store::test_support::TempDir dir;
+  sandbank::testing::TempDir dir;
   std::unique_ptr<store::Store> store = store::open_memory_store();
   SystemClock clock;
   SystemRandom random;

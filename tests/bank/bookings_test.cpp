@@ -18,6 +18,7 @@
 #include "bank/seed.hpp"
 #include "core/time_format.hpp"
 #include "store/store.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sandbank::bank {
 namespace {
@@ -340,12 +341,12 @@ TEST_F(BookingsTest, NothingDueCostsNoStoreQuery) {
 // Two stores on one file stand for two processes: one books, the other sees it done and
 // books nothing; both read the same balances.
 TEST(BookingsAcrossProcesses, OneFileIsBookedOnce) {
-  std::string dir = "/tmp/sandbank-bookings-test-XXXXXX";
-  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  ::sandbank::testing::TempDir dir("bookings-test");
+  const auto db = (dir / "s.db").string();
   {
-    auto first = store::open_sqlite_store(dir + "/s.db", true);
+    auto first = store::open_sqlite_store(db, true);
     ASSERT_TRUE(seed_bank(*first, builtin_profiles(), kDefaultSeed, today()));
-    auto second = store::open_sqlite_store(dir + "/s.db", false);
+    auto second = store::open_sqlite_store(db, false);
     ManualClock clock(today());
     PendingBookings a(*first, clock), b(*second, clock);
     EXPECT_EQ(a.catch_up() + b.catch_up(), 0);
@@ -372,12 +373,11 @@ TEST(BookingsAcrossProcesses, OneFileIsBookedOnce) {
   }
   // And after a restart nothing is booked again.
   {
-    auto reopened = store::open_sqlite_store(dir + "/s.db", false);
+    auto reopened = store::open_sqlite_store(db, false);
     ManualClock clock(today() + days(30));
     PendingBookings c(*reopened, clock);
     EXPECT_EQ(c.catch_up(), 0);
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ TEST(Rfc3339, AgreesWithGmtimeFromTheFirstToTheLastRepresentableYear) {
     std::time_t tt = static_cast<std::time_t>(s);
     std::tm tm{};
     ASSERT_NE(gmtime_r(&tt, &tm), nullptr);
-    char expected[32];
+    char expected[80];  // room for any int in each field, as -Wformat-truncation asks
     std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                   tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
     ASSERT_EQ(format_rfc3339(at(s)), expected) << s;

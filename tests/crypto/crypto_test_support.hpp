@@ -21,40 +21,14 @@
 #include "crypto/pki.hpp"
 #include "crypto/sandbox_pki.hpp"
 #include "crypto/test_keys.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sandbank::crypto::testing {
 
-// A fresh directory under the system temp dir, removed with its contents on destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "sandbank-crypto-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  std::filesystem::path path_;
-};
-
-inline std::string read_file(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline void write_file(const std::filesystem::path& p, std::string_view content) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(content.data(), static_cast<std::streamsize>(content.size()));
-}
+// Temporary folders and files: the shared test support (tests/support/temp_dir.hpp).
+using ::sandbank::testing::read_file;
+using ::sandbank::testing::TempDir;
+using ::sandbank::testing::write_file;
 
 inline void write_file(const std::filesystem::path& p, std::span<const std::uint8_t> content) {
   write_file(p, std::string_view(reinterpret_cast<const char*>(content.data()), content.size()));

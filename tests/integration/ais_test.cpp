@@ -7,7 +7,7 @@
 #include <regex>
 #include <set>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -15,56 +15,21 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kBothScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
 using Answer = ScriptAnswer;
 
-class AisTest : public ::testing::Test {
+class AisTest : public ServerSuite<AisTest> {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-    app_token_ = new std::string(app_token());
-    john_ = new std::string(customer_token("John Doe", kBothScopes));
-  }
-  static void TearDownTestSuite() {
-    delete john_;
-    delete app_token_;
-    delete server_;
-    delete tmp_;
+    ServerSuite::SetUpTestSuite();
+    app_token_ = guide_->app_token();
+    john_ = guide_->customer_token("John Doe", kBothScopes, app_token_);
   }
 
-  static Answer signed_call(const std::string& method, const std::string& path,
-                            const std::string& body, const std::vector<std::string>& env = {}) {
-    auto knobs = env;
-    knobs.push_back("METHOD=" + method);
-    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
-  }
   static Answer get(const std::string& path, const std::string& token) {
-    return signed_call("GET", path, "",
-                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
-  }
-
-  static std::string app_token() {
-    auto a = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
-    EXPECT_EQ(a.status, 200) << a.text;
-    return std::string(a.body.at("access_token").as_string());
-  }
-
-  // The plain-HTTP walk of docs/authorize.md for `profile_name`, then the code exchange.
-  static std::string customer_token(const std::string& profile_name, const std::string& scope) {
-    auto code = authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
-                                   profile_name, scope);
-    auto exchanged =
-        signed_call("POST", "/oauth2/token",
-                    "grant_type=authorization_code&code=" + code +
-                        "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
-                    {"BEARER='" + *app_token_ + "'", std::string("KEY_ID=") + kClientId});
-    EXPECT_EQ(exchanged.status, 200) << exchanged.text;
-    return std::string(exchanged.body.at("access_token").as_string());
+    return guide_->call_with(token, "GET", path, "");
   }
 
   static ProcessResult guide(const std::string& script, const std::string& token,
@@ -80,7 +45,7 @@ class AisTest : public ::testing::Test {
   // The accounts of John's consent: {kind-ish product, id}; the card account is the one with
   // maskedPan.
   static json::array accounts() {
-    auto a = get("/v3/accounts", *john_);
+    auto a = get("/v3/accounts", john_);
     EXPECT_EQ(a.status, 200) << a.text;
     return a.body.at("accounts").as_array();
   }
@@ -104,22 +69,14 @@ class AisTest : public ::testing::Test {
     EXPECT_FALSE(a.detail().empty()) << a.text;
   }
 
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static std::string* app_token_;
-  static std::string* john_;
-  static int jars_;
+  static inline std::string app_token_;
+  static inline std::string john_;
 };
-TempDir* AisTest::tmp_ = nullptr;
-SandbankServer* AisTest::server_ = nullptr;
-std::string* AisTest::app_token_ = nullptr;
-std::string* AisTest::john_ = nullptr;
-int AisTest::jars_ = 0;
 // Suite name matches `ctest -R ais`.
 using ais = AisTest;
 
 TEST_F(ais, GuideScriptsReadAccountsAndBalances) {
-  auto r = guide("step4_accounts.sh", *john_);
+  auto r = guide("step4_accounts.sh", john_);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find(" 200"), std::string::npos) << r.out;
   auto request_id = first_match(r.out, "(?:^|\n)[Xx]-[Rr]equest-[Ii][Dd]: ([0-9a-f-]+)");
@@ -141,7 +98,7 @@ TEST_F(ais, GuideScriptsReadAccountsAndBalances) {
   }
 
   auto id = std::string(list.at(0).at("resourceId").as_string());
-  auto b = guide("step4_balances.sh", *john_, id);
+  auto b = guide("step4_balances.sh", john_, id);
   ASSERT_EQ(b.exit_code, 0) << b.err;
   EXPECT_NE(b.out.find(" 200"), std::string::npos) << b.out;
   auto text = b.out.substr(b.out.find("\r\n\r\n") + 4);
@@ -162,15 +119,15 @@ TEST_F(ais, GuideScriptsReadAccountsAndBalances) {
 
 TEST_F(ais, BalanceTypesFilterAndErrors) {
   auto id = account_id(false);
-  auto one = get("/v3/accounts/" + id + "/balances?balanceTypes=expected", *john_);
+  auto one = get("/v3/accounts/" + id + "/balances?balanceTypes=expected", john_);
   ASSERT_EQ(one.status, 200) << one.text;
   ASSERT_EQ(one.body.at("balances").as_array().size(), 1u);
   EXPECT_EQ(one.body.at("balances").at(0).at("balanceType").as_string(), "expected");
-  expect_error(get("/v3/accounts/" + id + "/balances?balanceTypes=expected,bogus", *john_), 400,
+  expect_error(get("/v3/accounts/" + id + "/balances?balanceTypes=expected,bogus", john_), 400,
                "REQUESTED_BALANCES_INVALID", "balanceTypes");
-  expect_error(get("/v3/accounts/" + id + "/balances?currency=USD", *john_), 400,
+  expect_error(get("/v3/accounts/" + id + "/balances?currency=USD", john_), 400,
                "REQUESTED_CURRENCY_INVALID", "currency");
-  expect_error(get("/v3/accounts/00000000-0000-0000-0000-000000000000/balances", *john_), 404,
+  expect_error(get("/v3/accounts/00000000-0000-0000-0000-000000000000/balances", john_), 404,
                "RESOURCE_UNKNOWN");
 }
 
@@ -181,7 +138,7 @@ TEST_F(ais, TransactionsPagedToTheEndEqualTheFullHistory) {
     std::string path = first;
     int pages = 0;
     while (!path.empty() && pages < 200) {
-      auto page = get(path, *john_);
+      auto page = get(path, john_);
       EXPECT_EQ(page.status, 200) << page.text;
       if (page.status != 200) break;
       ++pages;
@@ -210,70 +167,68 @@ TEST_F(ais, TransactionsPagedToTheEndEqualTheFullHistory) {
 
 TEST_F(ais, TransactionsV3OmitsFieldsAndCardAccountsHaveTheirOwnList) {
   auto id = account_id(false);
-  auto full = get("/v3/accounts/" + id + "/transactions?dateFrom=2000-01-01&limit=50", *john_);
+  auto full = get("/v3/accounts/" + id + "/transactions?dateFrom=2000-01-01&limit=50", john_);
   ASSERT_EQ(full.status, 200) << full.text;
   EXPECT_NE(full.text.find("remittanceInformationUnstructured"), std::string::npos);
   auto omitted = get("/v3/accounts/" + id +
                          "/transactions?dateFrom=2000-01-01&limit=50&fieldsToOmit="
                          "remittanceInformationUnstructured,debtorName",
-                     *john_);
+                     john_);
   ASSERT_EQ(omitted.status, 200) << omitted.text;
   EXPECT_EQ(omitted.text.find("remittanceInformationUnstructured"), std::string::npos);
   EXPECT_EQ(omitted.text.find("debtorName"), std::string::npos);
-  expect_error(get("/v3/accounts/" + id + "/transactions?fieldsToOmit=iban", *john_), 400,
+  expect_error(get("/v3/accounts/" + id + "/transactions?fieldsToOmit=iban", john_), 400,
                "FIELDS_TO_OMIT_INVALID", "fieldsToOmit");
 
   auto card = account_id(true);
   ASSERT_FALSE(card.empty());
-  auto cards = get("/v1/card-accounts/" + card + "/transactions?dateFrom=2000-01-01", *john_);
+  auto cards = get("/v1/card-accounts/" + card + "/transactions?dateFrom=2000-01-01", john_);
   ASSERT_EQ(cards.status, 200) << cards.text;
   EXPECT_TRUE(cards.object().contains("cardAccount"));
   EXPECT_TRUE(cards.body.at("cardTransactions").as_object().contains("booked"));
-  expect_error(get("/v2/accounts/" + card + "/transactions", *john_), 404, "RESOURCE_UNKNOWN");
-  expect_error(get("/v1/card-accounts/" + id + "/transactions", *john_), 404, "RESOURCE_UNKNOWN");
+  expect_error(get("/v2/accounts/" + card + "/transactions", john_), 404, "RESOURCE_UNKNOWN");
+  expect_error(get("/v1/card-accounts/" + id + "/transactions", john_), 404, "RESOURCE_UNKNOWN");
 }
 
 TEST_F(ais, BadParametersAre400NamingTheParameter) {
   auto base = "/v2/accounts/" + account_id(false) + "/transactions?";
-  expect_error(get(base + "dateFrom=2024-13-01", *john_), 400, "FORMAT_ERROR", "dateFrom");
-  expect_error(get(base + "dateTo=yesterday", *john_), 400, "FORMAT_ERROR", "dateTo");
-  expect_error(get(base + "dateFrom=2024-02-01&dateTo=2024-01-01", *john_), 400, "PERIOD_INVALID",
+  expect_error(get(base + "dateFrom=2024-13-01", john_), 400, "FORMAT_ERROR", "dateFrom");
+  expect_error(get(base + "dateTo=yesterday", john_), 400, "FORMAT_ERROR", "dateTo");
+  expect_error(get(base + "dateFrom=2024-02-01&dateTo=2024-01-01", john_), 400, "PERIOD_INVALID",
                "dateFrom");
-  expect_error(get(base + "dateFrom=2999-01-01", *john_), 400, "PERIOD_INVALID", "dateFrom");
-  expect_error(get(base + "limit=0", *john_), 400, "FORMAT_ERROR", "limit");
-  expect_error(get(base + "limit=1001", *john_), 400, "FORMAT_ERROR", "limit");
-  expect_error(get(base + "next=garbage", *john_), 400, "FORMAT_ERROR", "next");
-  EXPECT_EQ(get(base + "dateFrom=2024-01-01T00:00:00Z&dateTo=2024-01-31", *john_).status, 200);
+  expect_error(get(base + "dateFrom=2999-01-01", john_), 400, "PERIOD_INVALID", "dateFrom");
+  expect_error(get(base + "limit=0", john_), 400, "FORMAT_ERROR", "limit");
+  expect_error(get(base + "limit=1001", john_), 400, "FORMAT_ERROR", "limit");
+  expect_error(get(base + "next=garbage", john_), 400, "FORMAT_ERROR", "next");
+  EXPECT_EQ(get(base + "dateFrom=2024-01-01T00:00:00Z&dateTo=2024-01-31", john_).status, 200);
 }
 
 TEST_F(ais, ScopeConsentAndTokenEnforcement) {
   auto id = account_id(false);
   // A balances-only consent cannot read transactions.
-  auto balances_only = customer_token("John Doe", "payment-accounts%3Abalances%3Aview");
+  auto balances_only =
+      guide_->customer_token("John Doe", "payment-accounts%3Abalances%3Aview", app_token_);
   EXPECT_EQ(get("/v3/accounts/" + id + "/balances", balances_only).status, 200);
   auto denied = get("/v2/accounts/" + id + "/transactions", balances_only);
   EXPECT_EQ(denied.status, 403) << denied.text;
   EXPECT_EQ(denied.detail(), "token.insufficient_scope");
   // Jane's consent does not cover John's account.
-  auto jane = customer_token("Jane Doe", kBothScopes);
+  auto jane = guide_->customer_token("Jane Doe", kBothScopes, app_token_);
   auto other = get("/v3/accounts/" + id + "/balances", jane);
   EXPECT_EQ(other.status, 403) << other.text;
   EXPECT_EQ(other.detail(), "ais.account_not_in_consent");
   EXPECT_EQ(get("/v3/accounts", jane).body.at("accounts").as_array().size(), 1u);
   // An application token is the wrong kind.
-  expect_error(get("/v3/accounts", *app_token_), 401, "INVALID_HEADER");
+  expect_error(get("/v3/accounts", app_token_), 401, "INVALID_HEADER");
   expect_error(get("/v3/accounts", "not-a-token"), 401, "INVALID_HEADER");
   // A signature by another key id.
   auto wrong_key =
-      signed_call("GET", "/v3/accounts", "", {"BEARER='" + *john_ + "'", "KEY_ID=someone-else"});
+      guide_->call("GET", "/v3/accounts", "", {"BEARER='" + john_ + "'", "KEY_ID=someone-else"});
   expect_error(wrong_key, 401, "INVALID_HEADER");
   // No signature at all.
-  auto ca = server_->cert("ca.cer").string();
-  auto certs = server_->data_dir() / "certs";
-  auto unsigned_call = curl(
-      {"--cacert", ca, "--cert", (certs / "example_client_tls.cer").string(), "--key",
-       (certs / "example_client_tls.key").string(), "-H", "Authorization: Bearer " + *john_, "-H",
-       "X-Request-ID: 11111111-2222-3333-4444-555555555555", server_->api_url() + "/v3/accounts"});
+  auto unsigned_call = mtls_curl(*server_, {"-H", "Authorization: Bearer " + john_, "-H",
+                                            "X-Request-ID: 11111111-2222-3333-4444-555555555555",
+                                            server_->api_url() + "/v3/accounts"});
   EXPECT_EQ(unsigned_call.status, 401) << unsigned_call.body;
   EXPECT_EQ(unsigned_call.header("X-Request-ID").value_or(""),
             "11111111-2222-3333-4444-555555555555");
@@ -298,24 +253,20 @@ TEST_F(ais, CustomerTokenOverAnotherCertificateIs401) {
   fs::copy_file(other / "tls.key", mixed / "example_client_tls.key",
                 fs::copy_options::overwrite_existing);
   // The same call over the original certificate works (and fills the server's caches).
-  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
-  auto a = signed_call("GET", "/v3/accounts", "",
-                       {"BEARER='" + *john_ + "'", std::string("KEY_ID=") + kClientId,
-                        "CERTS='" + mixed.string() + "'"});
+  EXPECT_EQ(get("/v3/accounts", john_).status, 200);
+  auto a = guide_->call_with(john_, "GET", "/v3/accounts", "", {"CERTS='" + mixed.string() + "'"});
   expect_error(a, 401, "INVALID_HEADER");
   EXPECT_EQ(a.detail(), "token.certificate_mismatch") << a.text;
-  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+  EXPECT_EQ(get("/v3/accounts", john_).status, 200);
 }
 
 // Errors that no handler renders (wrong method, unknown path) answer AIS/PIS paths with the
 // tppMessages body of ING's files and echo X-Request-ID, like every other answer there.
 TEST_F(ais, RouterErrorsOnApiPathsAreTppMessages) {
-  auto certs = server_->data_dir() / "certs";
   auto call = [&](const std::string& method, const std::string& path) {
-    return curl({"--cacert", server_->cert("ca.cer").string(), "--cert",
-                 (certs / "example_client_tls.cer").string(), "--key",
-                 (certs / "example_client_tls.key").string(), "-X", method, "-H",
-                 "X-Request-ID: 99999999-2222-3333-4444-555555555555", server_->api_url() + path});
+    return mtls_curl(*server_,
+                     {"-X", method, "-H", "X-Request-ID: 99999999-2222-3333-4444-555555555555",
+                      server_->api_url() + path});
   };
   struct Case {
     std::string method, path;
@@ -358,7 +309,7 @@ TEST_F(ais, RevokedOrExpiredConsentIsRefusedOnTheNextCall) {
                       " WHERE id = (SELECT id FROM consents ORDER BY created_at DESC LIMIT 1)"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   };
-  auto revoked = customer_token("Jane Doe", kBothScopes);
+  auto revoked = guide_->customer_token("Jane Doe", kBothScopes, app_token_);
   ASSERT_EQ(get("/v3/accounts", revoked).status, 200);
   ASSERT_EQ(get("/v3/accounts", revoked).status, 200);  // now answered from the caches
   newest_consent("status = 'revoked'");
@@ -366,14 +317,14 @@ TEST_F(ais, RevokedOrExpiredConsentIsRefusedOnTheNextCall) {
   expect_error(after_revoke, 401, "SERVICE_BLOCKED");
   EXPECT_EQ(after_revoke.detail(), "consent.revoked") << after_revoke.text;
 
-  auto expired = customer_token("Jane Doe", kBothScopes);
+  auto expired = guide_->customer_token("Jane Doe", kBothScopes, app_token_);
   ASSERT_EQ(get("/v3/accounts", expired).status, 200);
   newest_consent("expires_at = '2001-01-01T00:00:00.000000Z'");
   auto after_expiry = get("/v3/accounts", expired);
   expect_error(after_expiry, 401, "SERVICE_BLOCKED");
   EXPECT_EQ(after_expiry.detail(), "consent.expired") << after_expiry.text;
   // John's consent is untouched.
-  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+  EXPECT_EQ(get("/v3/accounts", john_).status, 200);
 }
 
 // The accounts are cached, but a change committed by another process (here the sqlite3 shell;
@@ -408,15 +359,14 @@ TEST_F(ais, AccountChangesOfAnotherProcessShowOnTheNextCall) {
 // A revoked customer token is refused on the next call although it was just validated (the
 // validation cache).
 TEST_F(ais, RevokedCustomerTokenIsRefusedOnTheNextCall) {
-  auto token = customer_token("Jane Doe", kBothScopes);
+  auto token = guide_->customer_token("Jane Doe", kBothScopes, app_token_);
   ASSERT_EQ(get("/v3/accounts", token).status, 200);
   ASSERT_EQ(get("/v3/accounts", token).status, 200);
-  auto revoke = signed_call("POST", "/oauth2/token/revoke", "token=" + token,
-                            {"BEARER='" + *app_token_ + "'", std::string("KEY_ID=") + kClientId});
+  auto revoke = guide_->call_with(app_token_, "POST", "/oauth2/token/revoke", "token=" + token);
   ASSERT_EQ(revoke.status, 200) << revoke.text;
   auto after = get("/v3/accounts", token);
   expect_error(after, 401, "INVALID_HEADER");
-  EXPECT_EQ(get("/v3/accounts", *john_).status, 200);
+  EXPECT_EQ(get("/v3/accounts", john_).status, 200);
 }
 
 }  // namespace

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -20,17 +20,8 @@ std::string match(const std::string& text, const std::string& pattern) {
   return "";
 }
 
-class AuthorizeTest : public ::testing::Test {
+class AuthorizeTest : public ServerSuite<AuthorizeTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
   // GET on the web listener; follows nothing.
   static HttpResult get(const std::string& path_and_query, std::vector<std::string> extra = {}) {
     extra.insert(extra.begin(), {"--cacert", server_->cert("ca.cer").string(),
@@ -47,7 +38,10 @@ class AuthorizeTest : public ::testing::Test {
     std::string q;
     auto add = [&q](const char* name, const std::string& value) {
       if (value == "-") return;  // "-": leave the parameter out
-      q += (q.empty() ? "" : "&") + std::string(name) + "=" + value;
+      if (!q.empty()) q += '&';
+      q += name;
+      q += '=';
+      q += value;
     };
     add("client_id", client_id);
     add("scope", scope);
@@ -80,12 +74,7 @@ class AuthorizeTest : public ::testing::Test {
     }
     EXPECT_EQ(outcome(r), "rejected");
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
 };
-TempDir* AuthorizeTest::tmp_ = nullptr;
-SandbankServer* AuthorizeTest::server_ = nullptr;
 // Suite name matches `ctest -R 'web|authorize'` (the regex is case-sensitive).
 using web_authorize = AuthorizeTest;
 

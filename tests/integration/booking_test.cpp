@@ -9,14 +9,14 @@
 #include <ctime>
 #include <map>
 
-#include "integration/sandbank_process.hpp"
+#include "support/guide_calls.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sandbank::testing {
 namespace {
 
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kBothScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
@@ -36,46 +36,30 @@ std::string when(long offset, const char* format) {
   return out;
 }
 
+// One test profile's customer, whose signed Date follows the bank's clock (moved by `offset`
+// seconds) so that it stays inside the 3 minute window.
 class Client {
  public:
   Client(const SandbankServer& server, const TempDir& tmp, long offset, std::string profile)
-      : server_(server), tmp_(tmp), offset_(offset), profile_(std::move(profile)) {}
-
-  Answer call(const std::string& method, const std::string& path, const std::string& body,
-              const std::vector<std::string>& env = {}) {
-    // The signed Date follows the bank's clock, so that it stays inside the 3 minute window.
-    auto knobs = env;
-    knobs.push_back("METHOD=" + method);
-    knobs.push_back("REQ_DATE='" + when(offset_, "%a, %d %b %Y %H:%M:%S GMT") + "'");
-    return testing::signed_call(server_, tmp_.path(), path, body, knobs);
+      : guide_(server, tmp.path()), profile_(std::move(profile)) {
+    guide_.default_knobs = [offset] {
+      return std::vector<std::string>{"REQ_DATE='" + when(offset, "%a, %d %b %Y %H:%M:%S GMT") +
+                                      "'"};
+    };
   }
 
   // The plain-HTTP walk of docs/authorize.md for the profile, then the code exchange.
   void log_in() {
-    auto app = call("POST", "/oauth2/token", "grant_type=client_credentials");
-    ASSERT_EQ(app.status, 200) << app.text;
-    auto app_token = std::string(app.body.at("access_token").as_string());
-    auto code = authorization_code(server_, tmp_.path() / ("jar-" + std::to_string(++jars)),
-                                   profile_, kBothScopes);
-    auto exchanged = call("POST", "/oauth2/token",
-                          "grant_type=authorization_code&code=" + code +
-                              "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
-                          {"BEARER='" + app_token + "'", std::string("KEY_ID=") + kClientId});
-    ASSERT_EQ(exchanged.status, 200) << exchanged.text;
-    token_ = std::string(exchanged.body.at("access_token").as_string());
+    token_ = guide_.customer_token(profile_, kBothScopes);
+    ASSERT_FALSE(token_.empty());
   }
 
-  Answer get(const std::string& path) {
-    return call("GET", path, "", {"BEARER='" + token_ + "'", std::string("KEY_ID=") + kClientId});
-  }
+  Answer get(const std::string& path) { return guide_.call_with(token_, "GET", path, ""); }
 
  private:
-  const SandbankServer& server_;
-  const TempDir& tmp_;
-  long offset_;
+  GuideClient guide_;
   std::string profile_;
   std::string token_;
-  static inline int jars = 0;
 };
 
 struct Account {

@@ -8,7 +8,7 @@
 #include <cmath>
 #include <regex>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -16,7 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kFundsAndBalances =
     "payment-accounts%3Afunds-availability%3Aconfirm+payment-accounts%3Abalances%3Aview";
 constexpr const char* kBalancesOnly = "payment-accounts%3Abalances%3Aview";
@@ -35,58 +34,27 @@ std::string decimal(std::int64_t minor) {
   return buf;
 }
 
-class CafTest : public ::testing::Test {
+class CafTest : public ServerSuite<CafTest> {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-    app_token_ = new std::string(app_token());
-  }
-  static void TearDownTestSuite() {
-    delete app_token_;
-    delete server_;
-    delete tmp_;
+    ServerSuite::SetUpTestSuite();
+    app_token_ = guide_->app_token();
   }
 
-  static Answer signed_call(const std::string& method, const std::string& path,
-                            const std::string& body, const std::vector<std::string>& env = {}) {
-    auto knobs = env;
-    knobs.push_back("METHOD=" + method);
-    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
-  }
   static Answer customer_call(const std::string& method, const std::string& path,
                               const std::string& body, const std::string& token) {
-    return signed_call(method, path, body,
-                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
+    return guide_->call_with(token, method, path, body);
   }
 
   // POST /v1/funds-confirmations with the customer token.
   static Answer funds_call(const std::string& body, const std::string& token,
                            const std::string& content_type = "application/json") {
-    return signed_call("POST", "/v1/funds-confirmations", body,
-                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId,
-                        "CONTENT_TYPE='" + content_type + "'"});
+    return guide_->call_with(token, "POST", "/v1/funds-confirmations", body,
+                             {"CONTENT_TYPE='" + content_type + "'"});
   }
 
-  static std::string app_token() {
-    auto a = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
-    EXPECT_EQ(a.status, 200) << a.text;
-    return std::string(a.body.at("access_token").as_string());
-  }
-
-  // The plain-HTTP walk of docs/authorize.md for `profile_name`, then the code exchange.
   static std::string customer_token(const std::string& profile_name, const std::string& scope) {
-    auto code = authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
-                                   profile_name, scope);
-    auto exchanged = customer_call("POST", "/oauth2/token",
-                                   "grant_type=authorization_code&code=" + code +
-                                       "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
-                                   *app_token_);
-    EXPECT_EQ(exchanged.status, 200) << exchanged.text;
-    return exchanged.body.is_object() && exchanged.body.as_object().contains("access_token")
-               ? std::string(exchanged.body.at("access_token").as_string())
-               : "";
+    return guide_->customer_token(profile_name, scope, app_token_);
   }
 
   // IBAN and resourceId of the profile's EUR current account (product Betaalrekening).
@@ -140,34 +108,17 @@ class CafTest : public ::testing::Test {
                        R"("creditorName":"Laura Musterfrau","localInstrumentCode":"INST",)"
                        R"("debtorAccount":{"iban":")" +
                        debtor_iban + R"("}})";
-    auto created = pis("/v1/payments/sepa-credit-transfers", &body);
-    EXPECT_NE(created.find("201"), std::string::npos) << created;
-    auto json_start = created.find("\r\n\r\n");
-    if (json_start == std::string::npos) return "";
-    auto o = json::parse(created.substr(json_start + 4)).as_object();
-    auto links = o.at("_links").as_object();
+    auto created = guide_->guide_pis("/v1/payments/sepa-credit-transfers", &body);
+    EXPECT_EQ(created.status, 201) << created.text;
+    if (created.status != 201) return "";
+    const auto& links = created.body.at("_links").as_object();
     auto sca = std::string(links.at("scaRedirect").as_string());
-    auto decided = approve_payment(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)), sca,
-                                   debtor_iban);
+    auto decided = guide_->approve_payment(sca, debtor_iban);
     EXPECT_EQ(decided.status, 302) << decided.body;
     auto self = std::string(links.at("self").as_string());
-    auto status =
-        pis(self.substr(self.find('/', self.find("://") + 3)) + "/status", nullptr, "get");
-    auto cut = status.find("\r\n\r\n");
-    return cut == std::string::npos
-               ? ""
-               : first_match(status.substr(cut), "\"transactionStatus\":\"([A-Z]+)\"");
-  }
-
-  static std::string pis(const std::string& path, const std::string* body,
-                         const std::string& method = "post") {
-    auto script =
-        fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide/step4_pis_periodic_payment.sh";
-    std::string env = "SANDBANK_HOST=" + server_->api_url() +
-                      " SANDBANK_CERTS=" + (server_->data_dir() / "certs").string() +
-                      " SANDBANK_PIS_PATH='" + path + "' SANDBANK_PIS_METHOD=" + method;
-    if (body) env += " SANDBANK_PIS_BODY='" + *body + "'";
-    return run_bash(env + " bash " + script.string() + " 2>/dev/null", tmp_->path()).out;
+    auto status = guide_->guide_pis(self.substr(self.find('/', self.find("://") + 3)) + "/status",
+                                    nullptr, "get");
+    return status.str("transactionStatus");
   }
 
   static void expect_error(const Answer& a, long status, const std::string& detail,
@@ -180,15 +131,8 @@ class CafTest : public ::testing::Test {
     }
   }
 
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static std::string* app_token_;
-  static int jars_;
+  static inline std::string app_token_;
 };
-TempDir* CafTest::tmp_ = nullptr;
-SandbankServer* CafTest::server_ = nullptr;
-std::string* CafTest::app_token_ = nullptr;
-int CafTest::jars_ = 0;
 // Suite name matches `ctest -R caf`.
 using caf = CafTest;
 

@@ -7,13 +7,11 @@
 #include <boost/json.hpp>
 #include <fstream>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
 namespace fs = std::filesystem;
-
-constexpr const char* kSandboxClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 
 boost::json::value json_of(const HttpResult& r) {
   boost::system::error_code ec;
@@ -31,16 +29,11 @@ std::string field(const HttpResult& r, const char* name) {
 
 HttpResult mtls(const SandbankServer& server, const fs::path& cert, const fs::path& key,
                 std::vector<std::string> args) {
-  args.insert(args.begin(), {"--cacert", server.cert("ca.cer").string(), "--cert", cert.string(),
-                             "--key", key.string()});
-  return curl(args);
+  return mtls_curl(server, std::move(args), cert, key);
 }
 
 HttpResult mtls_token(const SandbankServer& server) {
-  return mtls(server, server.cert("example_client_tls.cer"), server.cert("example_client_tls.key"),
-              {"-X", "POST", "-H", "Content-Type: application/x-www-form-urlencoded", "--data",
-               std::string("grant_type=client_credentials&client_id=") + kSandboxClientId,
-               server.api_url() + "/oauth2/token"});
+  return mtls_token_call(server, kSandboxClientId);
 }
 
 TEST(ServeModes, ProductionHasNoPreRegisteredApplicationUntilTheTppRegisters) {

@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <regex>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -14,59 +14,23 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
-
 using Answer = ScriptAnswer;
 
-class OAuthFlowTest : public ::testing::Test {
+class OAuthFlowTest : public ServerSuite<OAuthFlowTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
-  // One request through signed_call.sh; env holds its knobs (see the script).
-  static Answer signed_call(const std::string& path, const std::string& body,
-                            const std::vector<std::string>& env = {}) {
-    return testing::signed_call(*server_, tmp_->path(), path, body, env);
-  }
-
-  static std::string app_token() {
-    auto a = signed_call("/oauth2/token", "grant_type=client_credentials");
-    EXPECT_EQ(a.status, 200) << a.text;
-    return a.str("access_token");
-  }
-
+  // Jane Doe's consent to the balances, given on the authorization pages.
   static std::string code_for(const std::string& redirect_uri) {
-    return authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
-                              "Jane Doe", "payment-accounts%3Abalances%3Aview", redirect_uri);
+    return guide_->authorization_code("Jane Doe", kBalancesScope, redirect_uri);
   }
-
-  static Answer with_app_token(const std::string& token, const std::string& path,
-                               const std::string& body) {
-    return signed_call(path, body, {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
-  }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static int jars_;
 };
-TempDir* OAuthFlowTest::tmp_ = nullptr;
-SandbankServer* OAuthFlowTest::server_ = nullptr;
-int OAuthFlowTest::jars_ = 0;
 
 TEST_F(OAuthFlowTest, CodeExchangeGivesACustomerTokenAndAReusedCodeRevokesIt) {
-  auto token = app_token();
+  auto token = guide_->app_token();
   auto code = code_for("https://www.example.com/");
   ASSERT_FALSE(code.empty());
   auto body = "grant_type=authorization_code&code=" + code +
               "&redirect_uri=https%3A%2F%2Fwww.example.com%2F";
-  auto first = with_app_token(token, "/oauth2/token", body);
+  auto first = guide_->call_with(token, "POST", "/oauth2/token", body);
   ASSERT_EQ(first.status, 200) << first.text;
   EXPECT_FALSE(first.str("access_token").empty());
   EXPECT_FALSE(first.str("refresh_token").empty());
@@ -74,68 +38,68 @@ TEST_F(OAuthFlowTest, CodeExchangeGivesACustomerTokenAndAReusedCodeRevokesIt) {
   EXPECT_EQ(first.str("refresh_token_expires_in"), "2592000");
   EXPECT_EQ(first.str("scope"), "payment-accounts:balances:view");
 
-  auto second = with_app_token(token, "/oauth2/token", body);
+  auto second = guide_->call_with(token, "POST", "/oauth2/token", body);
   EXPECT_EQ(second.status, 400) << second.text;
   EXPECT_EQ(second.str("error"), "invalid_grant");
   // RFC 6749 §4.1.2: what the first use issued is revoked.
   auto refresh =
-      with_app_token(token, "/oauth2/token",
-                     "grant_type=refresh_token&refresh_token=" + first.str("refresh_token"));
+      guide_->call_with(token, "POST", "/oauth2/token",
+                        "grant_type=refresh_token&refresh_token=" + first.str("refresh_token"));
   EXPECT_EQ(refresh.status, 400) << refresh.text;
   EXPECT_EQ(refresh.str("error"), "invalid_grant");
 }
 
 TEST_F(OAuthFlowTest, RefreshGivesANewAccessTokenUntilTheRefreshTokenIsRevoked) {
-  auto token = app_token();
+  auto token = guide_->app_token();
   auto code = code_for("https://www.example.com/");
-  auto customer = with_app_token(token, "/oauth2/token",
-                                 "grant_type=authorization_code&code=" + code +
-                                     "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
+  auto customer = guide_->call_with(token, "POST", "/oauth2/token",
+                                    "grant_type=authorization_code&code=" + code +
+                                        "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
   ASSERT_EQ(customer.status, 200) << customer.text;
   auto refresh_token = customer.str("refresh_token");
 
-  auto refreshed = with_app_token(token, "/oauth2/token",
-                                  "grant_type=refresh_token&refresh_token=" + refresh_token);
+  auto refreshed = guide_->call_with(token, "POST", "/oauth2/token",
+                                     "grant_type=refresh_token&refresh_token=" + refresh_token);
   ASSERT_EQ(refreshed.status, 200) << refreshed.text;
   EXPECT_NE(refreshed.str("access_token"), customer.str("access_token"));
   EXPECT_EQ(refreshed.str("scope"), "payment-accounts:balances:view");
 
-  auto revoked = with_app_token(token, "/oauth2/token/revoke",
-                                "token=" + refresh_token + "&token_type_hint=refresh_token");
+  auto revoked = guide_->call_with(token, "POST", "/oauth2/token/revoke",
+                                   "token=" + refresh_token + "&token_type_hint=refresh_token");
   EXPECT_EQ(revoked.status, 200) << revoked.text;
-  auto after = with_app_token(token, "/oauth2/token",
-                              "grant_type=refresh_token&refresh_token=" + refresh_token);
+  auto after = guide_->call_with(token, "POST", "/oauth2/token",
+                                 "grant_type=refresh_token&refresh_token=" + refresh_token);
   EXPECT_EQ(after.status, 400) << after.text;
   EXPECT_EQ(after.str("error"), "invalid_grant");
 }
 
 TEST_F(OAuthFlowTest, RedirectUriAtExchangeMustEqualTheOneAtAuthorize) {
-  auto token = app_token();
+  auto token = guide_->app_token();
   auto code = code_for("https://www.example.com/");
-  auto other = with_app_token(token, "/oauth2/token",
-                              "grant_type=authorization_code&code=" + code +
-                                  "&redirect_uri=https%3A%2F%2Fexample.com%2Fredirect");
+  auto other = guide_->call_with(token, "POST", "/oauth2/token",
+                                 "grant_type=authorization_code&code=" + code +
+                                     "&redirect_uri=https%3A%2F%2Fexample.com%2Fredirect");
   EXPECT_EQ(other.status, 400) << other.text;
   EXPECT_EQ(other.str("error"), "invalid_grant");
   EXPECT_EQ(other.str("detail"), "grant.redirect_uri_mismatch");
   // A trailing slash on a non-empty path is another URI.
-  auto slash = with_app_token(token, "/oauth2/token",
-                              "grant_type=authorization_code&code=" + code +
-                                  "&redirect_uri=https%3A%2F%2Fwww.example.com%2F%2F");
+  auto slash = guide_->call_with(token, "POST", "/oauth2/token",
+                                 "grant_type=authorization_code&code=" + code +
+                                     "&redirect_uri=https%3A%2F%2Fwww.example.com%2F%2F");
   EXPECT_EQ(slash.str("detail"), "grant.redirect_uri_mismatch") << slash.text;
   // The empty path is "/": the same URI.
-  auto bare = with_app_token(
-      token, "/oauth2/token",
+  auto bare = guide_->call_with(
+      token, "POST", "/oauth2/token",
       "grant_type=authorization_code&code=" + code + "&redirect_uri=https%3A%2F%2Fwww.example.com");
   EXPECT_EQ(bare.status, 200) << bare.text;
 }
 
 // The guide's sandbox step 3d: the exchange sends no redirect_uri although step 3a had one.
 TEST_F(OAuthFlowTest, RedirectUriIsOptionalAtTheExchange) {
-  auto token = app_token();
+  auto token = guide_->app_token();
   auto code = code_for("https://www.example.com/");
-  auto exchange =
-      with_app_token(token, "/oauth2/token", "grant_type=authorization_code&code=" + code);
+  auto exchange = guide_->call_with(token, "POST", "/oauth2/token",
+                                    "grant_type=authorization_code&code=" + code);
   EXPECT_EQ(exchange.status, 200) << exchange.text;
   EXPECT_FALSE(exchange.str("access_token").empty()) << exchange.text;
 }
@@ -145,8 +109,8 @@ TEST_F(OAuthFlowTest, DateOutsideTheThreeMinuteWindowIsRefusedWithTheServerTime)
                       tmp_->path())
                  .out;
   old.erase(old.find_last_not_of('\n') + 1);
-  auto a =
-      signed_call("/oauth2/token", "grant_type=client_credentials", {"REQ_DATE='" + old + "'"});
+  auto a = guide_->call("POST", "/oauth2/token", "grant_type=client_credentials",
+                        {"REQ_DATE='" + old + "'"});
   EXPECT_EQ(a.status, 401) << a.text;
   EXPECT_EQ(a.str("detail"), "date.outside_window") << a.text;
   EXPECT_EQ(a.str("error"), "invalid_client") << a.text;
@@ -156,21 +120,21 @@ TEST_F(OAuthFlowTest, DateOutsideTheThreeMinuteWindowIsRefusedWithTheServerTime)
 
 TEST_F(OAuthFlowTest, MissingDigestIsNamed) {
   // Signed over a digest line, sent without the Digest header.
-  auto a = signed_call("/oauth2/token", "grant_type=client_credentials", {"NO_DIGEST=1"});
+  auto a = guide_->call("POST", "/oauth2/token", "grant_type=client_credentials", {"NO_DIGEST=1"});
   EXPECT_EQ(a.status, 401) << a.text;
   EXPECT_EQ(a.str("detail"), "signature.header_absent") << a.text;
   EXPECT_NE(a.str("message").find("digest"), std::string::npos) << a.text;
 }
 
 TEST_F(OAuthFlowTest, CustomerTokenCannotBeUsedAsAnApplicationToken) {
-  auto token = app_token();
+  auto token = guide_->app_token();
   auto code = code_for("https://www.example.com/");
-  auto customer = with_app_token(token, "/oauth2/token",
-                                 "grant_type=authorization_code&code=" + code +
-                                     "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
+  auto customer = guide_->call_with(token, "POST", "/oauth2/token",
+                                    "grant_type=authorization_code&code=" + code +
+                                        "&redirect_uri=https%3A%2F%2Fwww.example.com%2F");
   ASSERT_EQ(customer.status, 200) << customer.text;
-  auto misuse = with_app_token(customer.str("access_token"), "/oauth2/token",
-                               "grant_type=authorization_code&code=whatever");
+  auto misuse = guide_->call_with(customer.str("access_token"), "POST", "/oauth2/token",
+                                  "grant_type=authorization_code&code=whatever");
   EXPECT_EQ(misuse.status, 401) << misuse.text;
 }
 

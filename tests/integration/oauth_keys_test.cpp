@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -17,17 +17,10 @@ namespace json = boost::json;
 
 using Answer = ScriptAnswer;
 
-std::string read_text(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 // A JWK the way the guide's requests carry certificates: x5c with the base64 DER.
 json::object jwk(const fs::path& pem) {
   std::string b64;
-  std::istringstream in(read_text(pem));
+  std::istringstream in(read_file(pem));
   for (std::string line; std::getline(in, line);) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line.starts_with("-----")) continue;
@@ -53,18 +46,8 @@ fs::path sign_cer(const fs::path& dir) {
   return dir / "example_client_signing.cer";
 }
 
-class OAuthKeysTest : public ::testing::Test {
+class OAuthKeysTest : public ServerSuite<OAuthKeysTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
   // A TLS + signing pair from `sandbank certs issue`, named as the guide's scripts expect.
   static fs::path issue(const std::string& name, const std::string& org_id) {
     auto issued = tmp_->path() / (name + "-issued");
@@ -116,22 +99,13 @@ class OAuthKeysTest : public ::testing::Test {
   }
 
   static HttpResult call(const fs::path& certs, std::vector<std::string> args) {
-    args.insert(args.begin(),
-                {"--cacert", server_->cert("ca.cer").string(), "--cert", tls_cer(certs).string(),
-                 "--key", (certs / "example_client_tls.key").string()});
-    return curl(args);
+    return mtls_curl(*server_, std::move(args), tls_cer(certs), certs / "example_client_tls.key");
   }
   static HttpResult token_call(const fs::path& certs, const std::string& client_id) {
-    return call(certs, {"-X", "POST", server_->api_url() + "/oauth2/token", "-H",
-                        "Content-Type: application/x-www-form-urlencoded", "-d",
-                        "grant_type=client_credentials&client_id=" + client_id});
+    return mtls_token_call(*server_, client_id, certs);
   }
   static std::string mtls_token(const fs::path& certs, const std::string& client_id) {
-    auto r = token_call(certs, client_id);
-    EXPECT_EQ(r.status, 200) << r.body;
-    boost::system::error_code ec;
-    auto v = json::parse(r.body, ec);
-    return ec ? "" : std::string(v.at("access_token").as_string());
+    return testing::mtls_token(*server_, client_id, certs);
   }
   static json::value get_app(const fs::path& certs, const std::string& client_id) {
     auto token = mtls_token(certs, client_id);
@@ -179,12 +153,7 @@ class OAuthKeysTest : public ::testing::Test {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return fs::path(stem);
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
 };
-TempDir* OAuthKeysTest::tmp_ = nullptr;
-SandbankServer* OAuthKeysTest::server_ = nullptr;
 
 TEST_F(OAuthKeysTest, PutMustKeepTheConnectionsTlsCertificate) {
   auto a = issue("drop-a", "PSDNL-SBX-2000000001");

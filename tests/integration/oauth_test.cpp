@@ -4,15 +4,13 @@
 #include <boost/json.hpp>
 #include <fstream>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-constexpr const char* kSandboxClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 
 json::value parse(const std::string& text) {
   boost::system::error_code ec;
@@ -27,12 +25,10 @@ std::string member(const HttpResult& r, const char* name) {
   return std::string(v.at(name).as_string());
 }
 
-class OAuthTest : public ::testing::Test {
+class OAuthTest : public ServerSuite<OAuthTest> {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
+    ServerSuite::SetUpTestSuite();
     // A second TPP, its files named as the guide's scripts expect.
     other_ = tmp_->path() / "other";
     auto issued = sandbank({"certs", "issue", "--data", server_->data_dir().string(), "--out",
@@ -49,10 +45,6 @@ class OAuthTest : public ::testing::Test {
     }
     fs::copy_file(server_->cert("ca.cer"), other_ / "ca.cer");
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
 
   static ProcessResult guide(const std::string& script, const fs::path& certs) {
     auto path = fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide" / script;
@@ -64,25 +56,15 @@ class OAuthTest : public ::testing::Test {
 
   // curl over mTLS with the TLS certificate in `certs`.
   static HttpResult call(const fs::path& certs, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--cacert", server_->cert("ca.cer").string(), "--cert",
-                               (certs / "example_client_tls.cer").string(), "--key",
-                               (certs / "example_client_tls.key").string()});
-    return curl(args);
+    return mtls_curl(*server_, std::move(args), certs / "example_client_tls.cer",
+                     certs / "example_client_tls.key");
   }
   static std::string mtls_token(const fs::path& certs, const std::string& client_id) {
-    auto r = call(certs, {"-X", "POST", server_->api_url() + "/oauth2/token", "-H",
-                          "Content-Type: application/x-www-form-urlencoded", "-d",
-                          "grant_type=client_credentials&client_id=" + client_id});
-    EXPECT_EQ(r.status, 200) << r.body;
-    return member(r, "access_token");
+    return testing::mtls_token(*server_, client_id, certs);
   }
 
-  static TempDir* tmp_;
-  static SandbankServer* server_;
   static fs::path other_;
 };
-TempDir* OAuthTest::tmp_ = nullptr;
-SandbankServer* OAuthTest::server_ = nullptr;
 fs::path OAuthTest::other_;
 
 TEST_F(OAuthTest, GuideStep1RegisterReturnsThePreRegisteredApplication) {

@@ -14,7 +14,7 @@
 #include <regex>
 #include <thread>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kAisScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 
@@ -37,25 +36,6 @@ std::string path_of(const std::string& url) {
   return url.substr(url.find('/', url.find("://") + 3));
 }
 
-// The guide's step 4 script against `server` (a signed application token, then the call);
-// returns {status, body}.
-Answer guide_pis(const SandbankServer& server, const fs::path& cwd, const std::string& path,
-                 const std::string* body, const std::string& method = "post") {
-  auto script = fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide/step4_pis_periodic_payment.sh";
-  std::string env = "SANDBANK_HOST=" + server.api_url() +
-                    " SANDBANK_CERTS=" + (server.data_dir() / "certs").string() +
-                    " SANDBANK_PIS_PATH='" + path + "' SANDBANK_PIS_METHOD=" + method;
-  if (body) env += " SANDBANK_PIS_BODY='" + *body + "'";
-  auto r = run_bash(env + " bash " + script.string() + " 2>/dev/null", cwd);
-  Answer a;
-  a.status = std::stol("0" + first_match(r.out, "HTTP/[0-9.]+ ([0-9]{3})"));
-  auto blank = r.out.find("\r\n\r\n");
-  a.text = blank == std::string::npos ? "" : r.out.substr(blank + 4);
-  boost::system::error_code ec;
-  a.body = json::parse(a.text, ec);
-  return a;
-}
-
 std::string status_of(const SandbankServer& server, const fs::path& cwd,
                       const std::string& self_path) {
   auto a = guide_pis(server, cwd, self_path + "/status", nullptr, "get");
@@ -63,48 +43,15 @@ std::string status_of(const SandbankServer& server, const fs::path& cwd,
   return a.str("transactionStatus");
 }
 
-class PisFlowTest : public ::testing::Test {
+class PisFlowTest : public ServerSuite<PisFlowTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
-  static Answer signed_call(const std::string& method, const std::string& path,
-                            const std::string& body, const std::vector<std::string>& env = {}) {
-    auto knobs = env;
-    knobs.push_back("METHOD=" + method);
-    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
-  }
   static Answer customer_get(const std::string& path, const std::string& token) {
-    return signed_call("GET", path, "",
-                       {"BEARER='" + token + "'", std::string("KEY_ID=") + kClientId});
-  }
-
-  // The plain-HTTP walk of docs/authorize.md for `profile_name`, then the code exchange.
-  static std::string customer_token(const std::string& profile_name, const std::string& scope) {
-    auto app = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
-    EXPECT_EQ(app.status, 200) << app.text;
-    auto code = authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
-                                   profile_name, scope);
-    auto exchanged = signed_call(
-        "POST", "/oauth2/token",
-        "grant_type=authorization_code&code=" + code +
-            "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
-        {"BEARER='" + app.str("access_token") + "'", std::string("KEY_ID=") + kClientId});
-    EXPECT_EQ(exchanged.status, 200) << exchanged.text;
-    return exchanged.str("access_token");
+    return guide_->call_with(token, "GET", path, "");
   }
 
   // Opens the scaRedirect page, picks the account with `iban` and approves.
   static void approve(const std::string& sca, const std::string& iban) {
-    auto r =
-        approve_payment(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)), sca, iban);
+    auto r = guide_->approve_payment(sca, iban);
     EXPECT_EQ(r.status, 302) << r.body;
     EXPECT_NE(r.body.find("data-outcome=\"authorized\""), std::string::npos) << r.body;
   }
@@ -135,21 +82,14 @@ class PisFlowTest : public ::testing::Test {
     ADD_FAILURE() << transaction_id << " not booked in " << a.text;
     return nullptr;
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static int jars_;
 };
-TempDir* PisFlowTest::tmp_ = nullptr;
-SandbankServer* PisFlowTest::server_ = nullptr;
-int PisFlowTest::jars_ = 0;
 // Suite name matches `ctest -R pis`.
 using pis_flow = PisFlowTest;
 
 // A bulk payment: one authorization on the payment page for all its credit transfers, each
 // booked on its own (batchBookingPreferred false) and credited to the sandbank's account.
 TEST_F(pis_flow, InstantBulkPaymentBooksEveryTransferOnOneAuthorization) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   ASSERT_FALSE(token.empty());
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
@@ -210,7 +150,7 @@ TEST_F(pis_flow, InstantBulkPaymentBooksEveryTransferOnOneAuthorization) {
 }
 
 TEST_F(pis_flow, InstantPaymentShowsInAisOnDebtorAndCreditorAccounts) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   ASSERT_FALSE(token.empty());
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
@@ -263,7 +203,7 @@ TEST_F(pis_flow, InstantPaymentShowsInAisOnDebtorAndCreditorAccounts) {
 }
 
 TEST_F(pis_flow, PaymentToAnAccountOutsideTheSandbankOnlyDebits) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
   std::string id, iban;
@@ -313,7 +253,7 @@ std::string today_utc() {
 }
 
 TEST_F(pis_flow, NormalTransferIsAcceptedWithAPendingDebit) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
   auto [id, iban] = alice_current(list);
@@ -346,7 +286,7 @@ TEST_F(pis_flow, NormalTransferIsAcceptedWithAPendingDebit) {
 // A standing order starting today books its first occurrence when it is approved (the
 // bank's clock has reached today); with endDate today it then expires.
 TEST_F(pis_flow, PeriodicPaymentStartingTodayBooksTheFirstOccurrence) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
   auto [id, iban] = alice_current(list);
@@ -377,7 +317,7 @@ TEST_F(pis_flow, PeriodicPaymentStartingTodayBooksTheFirstOccurrence) {
 // clock has passed the 60 s settlement delay; the server is restarted on the same data
 // directory 120 s ahead (inside the 3 minute Date window, so signed calls still pass).
 TEST_F(pis_flow, NormalTransferSettlesWhenTheBanksClockIsAhead) {
-  auto token = customer_token("Alice and Bob", kAisScopes);
+  auto token = guide_->customer_token("Alice and Bob", kAisScopes);
   auto list = customer_get("/v3/accounts", token);
   ASSERT_EQ(list.status, 200) << list.text;
   auto [id, iban] = alice_current(list);
@@ -392,20 +332,14 @@ TEST_F(pis_flow, NormalTransferSettlesWhenTheBanksClockIsAhead) {
   approve(std::string(links.at("scaRedirect").as_string()), iban);
   EXPECT_EQ(status_of(*server_, tmp_->path(), self), "ACCP");
 
-  auto restart = [](std::vector<std::string> args) {
-    auto data = server_->data_dir();
-    delete server_;
-    server_ = new SandbankServer(data, std::move(args));
-    server_->start();
-  };
-  restart({"--clock-offset", "120"});
+  restart_server({"--clock-offset", "120"});
   EXPECT_EQ(status_of(*server_, tmp_->path(), self), "ACSC");
   auto settled = booked(id, created.str("paymentId"), token);
   ASSERT_TRUE(settled.is_object());
   EXPECT_EQ(cents(settled.at("transactionAmount").at("amount")), -222);
   // Booked on the day it settled, with that day as its value date.
   EXPECT_EQ(settled.at("valueDate"), settled.at("bookingDate")) << settled;
-  restart({});
+  restart_server();
 }
 
 TEST_F(pis_flow, EveryPaymentAnswered201SurvivesASigkill) {
@@ -456,7 +390,7 @@ class PisJwsTest : public PisFlowTest {
                         const std::string& breakage = "") {
     std::string script =
         "HOST='" + server_->api_url() + "' CERTS='" + (server_->data_dir() / "certs").string() +
-        "' CLIENT_ID=" + kClientId + " REQ_PATH='" + path + "' BODY='" + body + "' BREAK='" +
+        "' CLIENT_ID=" + kSandboxClientId + " REQ_PATH='" + path + "' BODY='" + body + "' BREAK='" +
         breakage + "' bash '" + std::string(SANDBANK_SOURCE_DIR) + "/tests/integration/jws_pis.sh'";
     return script_answer(run_bash(script, tmp_->path()));
   }

@@ -7,7 +7,7 @@
 #include <regex>
 #include <set>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -15,41 +15,13 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-class PisTest : public ::testing::Test {
+class PisTest : public ServerSuite<PisTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
-  struct Answer {
-    int status = 0;
-    std::string body;
-  };
+  using Answer = ScriptAnswer;
   // The guide's PIS script with the given knobs (path, body, method, X-Request-ID).
   static Answer pis(const std::string& path, const std::string* body = nullptr,
                     const std::string& method = "post", const std::string& request_id = "") {
-    auto script =
-        fs::path(SANDBANK_SOURCE_DIR) / "tests/interop/guide/step4_pis_periodic_payment.sh";
-    std::string env = "SANDBANK_HOST=" + server_->api_url() +
-                      " SANDBANK_CERTS=" + (server_->data_dir() / "certs").string() +
-                      " SANDBANK_PIS_PATH='" + path + "' SANDBANK_PIS_METHOD=" + method;
-    if (body) env += " SANDBANK_PIS_BODY='" + *body + "'";
-    if (!request_id.empty()) env += " SANDBANK_REQUEST_ID=" + request_id;
-    auto r = run_bash(env + " bash " + script.string() + " 2>/dev/null", tmp_->path());
-    Answer a;
-    std::smatch m;
-    if (std::regex_search(r.out, m, std::regex("HTTP/[0-9.]+ ([0-9]{3})"))) {
-      a.status = std::stoi(m[1]);
-    }
-    auto blank = r.out.find("\r\n\r\n");
-    a.body = blank == std::string::npos ? "" : r.out.substr(blank + 4);
-    return a;
+    return guide_->guide_pis(path, body, method, request_id);
   }
   static json::object object(const std::string& text) {
     boost::system::error_code ec;
@@ -62,8 +34,8 @@ class PisTest : public ::testing::Test {
   }
   static std::string status_of(const std::string& self_path) {
     auto a = pis(self_path + "/status", nullptr, "get");
-    EXPECT_EQ(a.status, 200) << a.body;
-    auto o = object(a.body);
+    EXPECT_EQ(a.status, 200) << a.text;
+    auto o = object(a.text);
     return o.contains("transactionStatus") ? std::string(o["transactionStatus"].as_string()) : "";
   }
 
@@ -71,7 +43,7 @@ class PisTest : public ::testing::Test {
   // submits `action`; returns the POST's result.
   static HttpResult decide(const std::string& sca, const std::string& action,
                            const std::string& iban = "") {
-    auto jar = (tmp_->path() / ("jar-" + std::to_string(++jars_))).string();
+    auto jar = guide_->new_jar().string();
     auto page = curl({"--cacert", server_->cert("ca.cer").string(), "-c", jar, sca});
     EXPECT_EQ(page.status, 200) << page.body;
     std::smatch m;
@@ -91,14 +63,7 @@ class PisTest : public ::testing::Test {
                  "--data-urlencode", "csrf_token=" + csrf, "--data-urlencode", "account=" + account,
                  "--data-urlencode", "action=" + action});
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static int jars_;
 };
-TempDir* PisTest::tmp_ = nullptr;
-SandbankServer* PisTest::server_ = nullptr;
-int PisTest::jars_ = 0;
 
 std::string path_of(const std::string& url) {
   auto scheme = url.find("://");
@@ -107,8 +72,8 @@ std::string path_of(const std::string& url) {
 
 TEST_F(PisTest, GuideStep4PeriodicPaymentScript) {
   auto a = pis("/v1/periodic-payments/sepa-credit-transfers");
-  ASSERT_EQ(a.status, 201) << a.body;
-  auto o = object(a.body);
+  ASSERT_EQ(a.status, 201) << a.text;
+  auto o = object(a.text);
   EXPECT_EQ(o["transactionStatus"].as_string(), "RCVD");
   auto links = o["_links"].as_object();
   EXPECT_TRUE(links["scaRedirect"].is_string());
@@ -123,8 +88,8 @@ TEST_F(PisTest, InstantPaymentApprovedOnThePageCompletes) {
                      R"("creditorName":"Laura Musterfrau","localInstrumentCode":"INST",)"
                      R"("debtorAccount":{"iban":"NL69INGB0123456789"}})";
   auto a = pis("/v1/payments/sepa-credit-transfers", &body);
-  ASSERT_EQ(a.status, 201) << a.body;
-  auto links = object(a.body)["_links"].as_object();
+  ASSERT_EQ(a.status, 201) << a.text;
+  auto links = object(a.text)["_links"].as_object();
   auto sca = std::string(links["scaRedirect"].as_string());
   EXPECT_NE(sca.find("/NL"), std::string::npos);
   auto r = decide(sca, "approve", "NL69INGB0123456789");
@@ -134,7 +99,7 @@ TEST_F(PisTest, InstantPaymentApprovedOnThePageCompletes) {
   auto self = path_of(std::string(links["self"].as_string()));
   EXPECT_EQ(status_of(self), "ACSC");
   auto got = pis(self, nullptr, "get");
-  EXPECT_EQ(got.body, body);
+  EXPECT_EQ(got.text, body);
 }
 
 TEST_F(PisTest, RejectedAndInsufficientFundsEndInRjct) {
@@ -142,8 +107,8 @@ TEST_F(PisTest, RejectedAndInsufficientFundsEndInRjct) {
                      R"("creditorAccount":{"iban":"AT861921125678901234"},)"
                      R"("creditorName":"Laura Musterfrau"})";
   auto a = pis("/v1/payments/sepa-credit-transfers", &body);
-  ASSERT_EQ(a.status, 201) << a.body;
-  auto links = object(a.body)["_links"].as_object();
+  ASSERT_EQ(a.status, 201) << a.text;
+  auto links = object(a.text)["_links"].as_object();
   auto r = decide(std::string(links["scaRedirect"].as_string()), "reject");
   EXPECT_EQ(r.status, 302);
   EXPECT_NE(r.body.find("data-outcome=\"denied\""), std::string::npos);
@@ -151,7 +116,7 @@ TEST_F(PisTest, RejectedAndInsufficientFundsEndInRjct) {
 
   // Peter Smith (insufficient_funds) holds 12.50.
   auto b = pis("/v1/payments/sepa-credit-transfers", &body);
-  auto links2 = object(b.body)["_links"].as_object();
+  auto links2 = object(b.text)["_links"].as_object();
   auto sca = std::string(links2["scaRedirect"].as_string());
   auto page =
       curl({"--cacert", server_->cert("ca.cer").string(), sca.substr(0, sca.size() - 2) + "NL"});
@@ -169,10 +134,10 @@ TEST_F(PisTest, ValidationErrorsNameTheField) {
                      R"("creditorAccount":{"iban":"AT861921125678901234"},"creditorName":"L"})";
   auto a = pis("/v1/payments/sepa-credit-transfers", &body);
   EXPECT_EQ(a.status, 400);
-  EXPECT_NE(a.body.find("\"path\":\"instructedAmount.amount\""), std::string::npos) << a.body;
+  EXPECT_NE(a.text.find("\"path\":\"instructedAmount.amount\""), std::string::npos) << a.text;
   auto b = pis("/v1/payments/instant-transfers", &body);
   EXPECT_EQ(b.status, 404);
-  EXPECT_NE(b.body.find("PRODUCT_UNKNOWN"), std::string::npos) << b.body;
+  EXPECT_NE(b.text.find("PRODUCT_UNKNOWN"), std::string::npos) << b.text;
 }
 
 // Boost.JSON keeps the last of a duplicated member: the bank would book 900.00 while the
@@ -182,8 +147,8 @@ TEST_F(PisTest, ABodyWithAMemberTwiceIsRefused) {
                      R"("instructedAmount":{"amount":"900.00","currency":"EUR"},)"
                      R"("creditorAccount":{"iban":"AT861921125678901234"},"creditorName":"L"})";
   auto a = pis("/v1/payments/sepa-credit-transfers", &body);
-  EXPECT_EQ(a.status, 400) << a.body;
-  EXPECT_EQ(object(a.body)["detail"], "request.duplicate_member") << a.body;
+  EXPECT_EQ(a.status, 400) << a.text;
+  EXPECT_EQ(object(a.text)["detail"], "request.duplicate_member") << a.text;
 }
 
 TEST_F(PisTest, ConcurrentDuplicatesCreateOnePaymentAndAnotherBodyConflicts) {
@@ -200,8 +165,8 @@ TEST_F(PisTest, ConcurrentDuplicatesCreateOnePaymentAndAnotherBodyConflicts) {
   std::set<std::string> ids;
   for (auto& c : calls) {
     auto a = c.get();
-    EXPECT_EQ(a.status, 201) << a.body;
-    ids.insert(std::string(object(a.body)["paymentId"].as_string()));
+    EXPECT_EQ(a.status, 201) << a.text;
+    ids.insert(std::string(object(a.text)["paymentId"].as_string()));
   }
   EXPECT_EQ(ids.size(), 1u);
   std::string other = R"({"instructedAmount":{"amount":"3.00","currency":"EUR"},)"
@@ -209,8 +174,8 @@ TEST_F(PisTest, ConcurrentDuplicatesCreateOnePaymentAndAnotherBodyConflicts) {
                       R"("creditorName":"Laura Musterfrau"})";
   // The same X-Request-ID with another body: 422 (ING's PIS documents no 409), the header named.
   auto reused = pis("/v1/payments/sepa-credit-transfers", &other, "post", id);
-  EXPECT_EQ(reused.status, 422) << reused.body;
-  auto answer = object(reused.body);
+  EXPECT_EQ(reused.status, 422) << reused.text;
+  auto answer = object(reused.text);
   EXPECT_EQ(answer["detail"].as_string(), "payment.request_id_reused");
   EXPECT_EQ(answer["tppMessages"].as_array()[0].as_object()["code"].as_string(), "INVALID_HEADER");
 }

@@ -12,7 +12,7 @@
 #include <map>
 #include <regex>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -20,7 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-constexpr const char* kClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 constexpr const char* kAisScopes =
     "payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview";
 constexpr const char* kSepa = "/v1/payments/pain.001-sepa-credit-transfers";
@@ -85,14 +84,12 @@ std::string document(const Payment& p) {
          "</Document>\n";
 }
 
-class PisXmlTest : public ::testing::Test {
+class PisXmlTest : public ServerSuite<PisXmlTest> {
  protected:
   static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
+    ServerSuite::SetUpTestSuite();
     // Alice and Bob's EUR current and savings accounts, through AIS.
-    token_ = new std::string(customer_token("Alice and Bob"));
+    token_ = guide_->customer_token("Alice and Bob", kAisScopes);
     auto list = customer_get("/v3/accounts");
     ASSERT_EQ(list.status, 200) << list.text;
     for (const auto& acc : list.body.at("accounts").as_array()) {
@@ -104,34 +101,9 @@ class PisXmlTest : public ::testing::Test {
     ASSERT_FALSE(current_.first.empty()) << list.text;
     ASSERT_FALSE(savings_.first.empty()) << list.text;
   }
-  static void TearDownTestSuite() {
-    delete token_;
-    delete server_;
-    delete tmp_;
-  }
 
-  static Answer signed_call(const std::string& method, const std::string& path,
-                            const std::string& body, const std::vector<std::string>& env = {}) {
-    auto knobs = env;
-    knobs.push_back("METHOD=" + method);
-    return testing::signed_call(*server_, tmp_->path(), path, body, knobs);
-  }
   static Answer customer_get(const std::string& path) {
-    return signed_call("GET", path, "",
-                       {"BEARER='" + *token_ + "'", std::string("KEY_ID=") + kClientId});
-  }
-  static std::string customer_token(const std::string& profile_name) {
-    auto app = signed_call("POST", "/oauth2/token", "grant_type=client_credentials");
-    EXPECT_EQ(app.status, 200) << app.text;
-    auto code = authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)),
-                                   profile_name, kAisScopes);
-    auto exchanged = signed_call(
-        "POST", "/oauth2/token",
-        "grant_type=authorization_code&code=" + code +
-            "&redirect_uri=https%3A%2F%2Fwww.example.com%2F",
-        {"BEARER='" + app.str("access_token") + "'", std::string("KEY_ID=") + kClientId});
-    EXPECT_EQ(exchanged.status, 200) << exchanged.text;
-    return exchanged.str("access_token");
+    return guide_->call_with(token_, "GET", path, "");
   }
 
   struct XmlAnswer : Answer {
@@ -166,8 +138,7 @@ class PisXmlTest : public ::testing::Test {
   }
 
   static void approve(const std::string& sca, const std::string& iban) {
-    auto r =
-        approve_payment(*server_, tmp_->path() / ("jar-" + std::to_string(++jars_)), sca, iban);
+    auto r = guide_->approve_payment(sca, iban);
     EXPECT_EQ(r.status, 302) << r.body;
     EXPECT_NE(r.body.find("data-outcome=\"authorized\""), std::string::npos) << r.body;
   }
@@ -203,18 +174,10 @@ class PisXmlTest : public ::testing::Test {
     return p;
   }
 
-  static TempDir* tmp_;
-  static SandbankServer* server_;
-  static std::string* token_;
-  static std::pair<std::string, std::string> current_, savings_;  // resourceId, IBAN
-  static int jars_, calls_;
+  static inline std::string token_;
+  static inline std::pair<std::string, std::string> current_, savings_;  // resourceId, IBAN
+  static inline int calls_ = 0;
 };
-TempDir* PisXmlTest::tmp_ = nullptr;
-SandbankServer* PisXmlTest::server_ = nullptr;
-std::string* PisXmlTest::token_ = nullptr;
-std::pair<std::string, std::string> PisXmlTest::current_, PisXmlTest::savings_;
-int PisXmlTest::jars_ = 0;
-int PisXmlTest::calls_ = 0;
 // Suite name matches `ctest -R pis`.
 using pis_xml = PisXmlTest;
 
@@ -422,9 +385,9 @@ TEST_F(pis_xml, AuthenticationIsTheJsonApis) {
   EXPECT_EQ(unsigned_call.detail(), "signature.missing") << unsigned_call.text;
   // x-jws-signature with an mTLS-only token (the guide's step 1 pipeline), Content-Type signed.
   std::string script = "HOST='" + server_->api_url() + "' CERTS='" +
-                       (server_->data_dir() / "certs").string() + "' CLIENT_ID=" + kClientId +
-                       " REQ_PATH='" + kSepa + "' BODY='" + doc +
-                       "' CONTENT_TYPE=application/xml bash '" + SANDBANK_SOURCE_DIR +
+                       (server_->data_dir() / "certs").string() +
+                       "' CLIENT_ID=" + kSandboxClientId + " REQ_PATH='" + kSepa + "' BODY='" +
+                       doc + "' CONTENT_TYPE=application/xml bash '" + SANDBANK_SOURCE_DIR +
                        "/tests/integration/jws_pis.sh'";
   auto jws = script_answer(run_bash(script, tmp_->path()));
   ASSERT_EQ(jws.status, 201) << jws.text;

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
@@ -31,18 +31,8 @@ std::string detail_of(const HttpResult& r) {
 }
 
 // One sandbox shared by the tests of this suite (starting one costs RSA key generation).
-class ServeTest : public ::testing::Test {
+class ServeTest : public ServerSuite<ServeTest> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
-
   static std::vector<std::string> with_ca(std::vector<std::string> args) {
     args.insert(args.begin(), {"--cacert", server_->cert("ca.cer").string()});
     return args;
@@ -52,12 +42,7 @@ class ServeTest : public ::testing::Test {
                                server_->cert("example_client_tls.key").string()});
     return with_ca(std::move(args));
   }
-
-  static TempDir* tmp_;
-  static SandbankServer* server_;
 };
-TempDir* ServeTest::tmp_ = nullptr;
-SandbankServer* ServeTest::server_ = nullptr;
 
 TEST_F(ServeTest, FirstStartCreatesTheDataDirectory) {
   const auto& dir = server_->data_dir();
@@ -214,13 +199,13 @@ TEST_F(ServeTest, WebListenerErrorsAreHtmlPagesExceptItsJsonApi) {
   TempDir tmp;
   auto body_file = tmp.path() / "body";
   std::ofstream(body_file) << std::string(1024 * 1024 + 10, 'x');
-  auto large = curl(with_ca({"-X", "POST", "--data-binary", "@" + body_file.string(),
+  auto large = curl(with_ca({"-X", "POST", "--data-binary", std::string("@") + body_file.string(),
                              server_->web_url() + "/authorize/consent"}));
   EXPECT_EQ(large.status, 413) << large.curl_stderr;
   EXPECT_TRUE(is_error_page(large, "http.body_too_large")) << large.body;
 
-  auto headers = curl(with_ca(
-      {"-H", "X-Big: " + std::string(20 * 1024, 'a'), server_->web_url() + "/authorize/v2/NL"}));
+  auto headers = curl(with_ca({"-H", std::string("X-Big: ") + std::string(20 * 1024, 'a'),
+                               server_->web_url() + "/authorize/v2/NL"}));
   EXPECT_EQ(headers.status, 431);
   EXPECT_TRUE(is_error_page(headers, "http.header_too_large")) << headers.body;
 
@@ -237,7 +222,7 @@ TEST_F(ServeTest, WebListenerErrorsAreHtmlPagesExceptItsJsonApi) {
 
 TEST_F(ServeTest, OversizeHeadersAre431AndOversizeBodyIs413) {
   auto big = std::string(20 * 1024, 'a');
-  auto a = curl(with_ca({"-H", "X-Big: " + big, server_->api_url() + "/health"}));
+  auto a = curl(with_ca({"-H", std::string("X-Big: ") + big, server_->api_url() + "/health"}));
   EXPECT_EQ(a.status, 431) << a.curl_stderr;
   TempDir tmp;
   auto body_file = tmp.path() / "body";
@@ -245,8 +230,8 @@ TEST_F(ServeTest, OversizeHeadersAre431AndOversizeBodyIs413) {
     std::ofstream f(body_file);
     f << std::string(1024 * 1024 + 10, 'x');
   }
-  auto b = curl(with_ca(
-      {"-X", "POST", "--data-binary", "@" + body_file.string(), server_->api_url() + "/health"}));
+  auto b = curl(with_ca({"-X", "POST", "--data-binary", std::string("@") + body_file.string(),
+                         server_->api_url() + "/health"}));
   EXPECT_EQ(b.status, 413) << b.curl_stderr;
   // Still serving.
   EXPECT_EQ(curl(with_ca({server_->api_url() + "/health"})).status, 200);

@@ -2,7 +2,10 @@
 // go to alternate nodes and the code is exchanged on the other one, as behind a load balancer.
 #include <gtest/gtest.h>
 
-#include "integration/sandbank_process.hpp"
+#include "support/curl.hpp"
+#include "support/guide_calls.hpp"
+#include "support/sandbank_server.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sandbank::testing {
 namespace {

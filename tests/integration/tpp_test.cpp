@@ -7,14 +7,12 @@
 #include <regex>
 #include <sstream>
 
-#include "integration/sandbank_process.hpp"
+#include "support/server_suite.hpp"
 
 namespace sandbank::testing {
 namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-constexpr const char* kSandboxClientId = "5ca1ab1e-c0ca-c01a-cafe-154deadbea75";
 
 json::object object_of(const std::string& text) {
   boost::system::error_code ec;
@@ -31,30 +29,14 @@ std::string string_at(const json::object& o, std::string_view key) {
   return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::size_t count_of(const std::string& text, const std::string& what) {
   std::size_t n = 0;
   for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
   return n;
 }
 
-class tpp_cli : public ::testing::Test {
+class tpp_cli : public ServerSuite<tpp_cli> {
  protected:
-  static void SetUpTestSuite() {
-    tmp_ = new TempDir();
-    server_ = new SandbankServer(tmp_->path() / "data");
-    server_->start();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    delete tmp_;
-  }
   // Every test starts with an empty token cache (the server is shared within the process).
   void SetUp() override { fs::remove(cache_file()); }
   static std::string data() { return server_->data_dir().string(); }
@@ -65,7 +47,7 @@ class tpp_cli : public ::testing::Test {
     return sandbank(args);
   }
   // The token cache, every section.
-  static json::object cache() { return object_of(read_text(cache_file())); }
+  static json::object cache() { return object_of(read_file(cache_file())); }
   // Simulates the expiry of a cached token (all sections): expires_at in the past.
   static void expire(const std::string& kind) {
     auto root = cache();
@@ -87,17 +69,12 @@ class tpp_cli : public ::testing::Test {
   // The walk of docs/authorize.md with curl (independent of `sandbank tpp authorize`): a code
   // for `profile` in NL, redirect_uri https://www.example.com/.
   static std::string code_by_curl(const std::string& profile = "Jane Doe") {
-    static int jars = 0;
-    return authorization_code(*server_, tmp_->path() / ("jar-" + std::to_string(++jars)), profile,
+    return authorization_code(*server_, guide_->new_jar(), profile,
                               "payment-accounts%3Abalances%3Aview+payment-accounts%3A"
                               "transactions%3Aview",
                               "https://www.example.com/", "s1");
   }
-  static TempDir* tmp_;
-  static SandbankServer* server_;
 };
-TempDir* tpp_cli::tmp_ = nullptr;
-SandbankServer* tpp_cli::server_ = nullptr;
 
 TEST_F(tpp_cli, CallWhoamiOverMutualTlsVerifiedAgainstTheSandboxCa) {
   auto r = sandbank({"tpp", "--data", data(), "call", "GET", "/sandbank/whoami"});

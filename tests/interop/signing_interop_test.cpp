@@ -17,6 +17,7 @@
 #include "signing/signing.hpp"
 #include "signing/signing_test_support.hpp"
 #include "signing/troubleshoot.hpp"
+#include "support/temp_dir.hpp"
 
 namespace sandbank::signing {
 namespace {
@@ -27,34 +28,9 @@ using testing::pki;
 
 const fs::path kInterop = fs::path(SANDBANK_SOURCE_DIR) / "tests" / "interop";
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "sandbank-interop-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const fs::path& p, std::string_view text) {
-  std::ofstream out(p, std::ios::binary);
-  out << text;
-}
+using ::sandbank::testing::read_file;
+using ::sandbank::testing::TempDir;
+using ::sandbank::testing::write_file;
 
 struct Run {
   int status;

@@ -6,20 +6,14 @@
 
 #include "core/error.hpp"
 #include "crypto/sandbox_pki.hpp"
+#include "support/error_code.hpp"
 
 namespace sandbank::oauth {
 namespace {
 
 using namespace std::chrono_literals;
 
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return "";
-}
+using ::sandbank::testing::code_of;
 
 class ApplicationRegistryTest : public ::testing::Test {
  protected:
