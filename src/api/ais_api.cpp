@@ -12,11 +12,13 @@
 #include <stdexcept>
 
 #include "api/ais_query.hpp"
+#include "api/codes.hpp"
 #include "api/json_text.hpp"
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::api {
 namespace {
@@ -51,10 +53,10 @@ std::shared_ptr<const store::BankAccount> consented_account(AisApi& api, const A
                                                             const std::string& id) {
   auto account = api.account(id);
   if (!account) {
-    throw Error(404, "ais.account_unknown", fmt::format("There is no account {}", id));
+    throw Error(404, codes::kAisAccountUnknown, fmt::format("There is no account {}", id));
   }
   if (!covers(access.consent, id)) {
-    throw Error(403, "ais.account_not_in_consent",
+    throw Error(403, codes::kAisAccountNotInConsent,
                 fmt::format("The customer's consent does not cover account {}", id),
                 fmt::format("consent {} covers {} account(s)", access.consent.id,
                             access.consent.account_ids.size()));
@@ -123,7 +125,7 @@ http::Response list_accounts(AisApi& api, http::Request& request) {
     }
   }
   if (!any) {
-    throw Error(404, "ais.no_accounts", "The customer's consent covers no accounts");
+    throw Error(404, codes::kAisNoAccounts, "The customer's consent covers no accounts");
   }
   p = out.room(2);
   p = put(p, "]}");
@@ -156,7 +158,7 @@ http::Response get_balances(AisApi& api, http::Request& request) {
       i = end + 1;
       if (std::find(std::begin(kBalanceTypes), std::end(kBalanceTypes), type) ==
           std::end(kBalanceTypes)) {
-        throw InvalidField(400, "ais.balance_type_invalid", "balanceTypes",
+        throw InvalidField(400, codes::kAisBalanceTypeInvalid, "balanceTypes",
                            fmt::format("Unknown balance type '{}'; use closingBooked, expected, "
                                        "interimBooked or interimAvailable",
                                        type));
@@ -167,7 +169,7 @@ http::Response get_balances(AisApi& api, http::Request& request) {
   if (api.bookings) api.bookings->catch_up();
   auto balances = api.bank.balances(account.id);
   if (!balances) {
-    throw Error(404, "ais.account_unknown", fmt::format("There is no account {}", account.id));
+    throw Error(404, codes::kAisAccountUnknown, fmt::format("There is no account {}", account.id));
   }
   const auto last_change = format_rfc3339(balances->last_change);
   const auto reference_date = format_date(api.oauth.clock.now());
@@ -434,8 +436,8 @@ http::Response list_transactions(AisApi& api, http::Request& request, Transactio
   try {
     body = transactions_page_json(api.bank, account, kind, page_query, omit, request.path());
   } catch (const Error& e) {
-    if (e.code() == "bank.cursor_invalid") {
-      throw InvalidField(400, "ais.cursor_invalid", "next", e.message(), e.diagnostic());
+    if (e.code() == store::codes::kBankCursorInvalid) {
+      throw InvalidField(400, codes::kAisCursorInvalid, "next", e.message(), e.diagnostic());
     }
     throw;
   }

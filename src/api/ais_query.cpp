@@ -6,6 +6,7 @@
 #include <charconv>
 #include <chrono>
 
+#include "api/codes.hpp"
 #include "api/signed_call.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
@@ -24,7 +25,7 @@ void check_currency(const Query& query, const store::BankAccount& account) {
   bool shape = currency.size() == 3 && std::all_of(currency.begin(), currency.end(),
                                                    [](char c) { return c >= 'A' && c <= 'Z'; });
   if (!shape || currency != account.currency) {
-    throw InvalidField(400, "ais.currency_invalid", "currency",
+    throw InvalidField(400, codes::kAisCurrencyInvalid, "currency",
                        fmt::format("The account is held in {}; currency={} is not available",
                                    account.currency, currency));
   }
@@ -51,7 +52,7 @@ std::vector<std::string> fields_to_omit(const Query& query) {
     auto field = text.substr(i, end - i);
     i = end + 1;
     if (std::find(std::begin(kOmittable), std::end(kOmittable), field) == std::end(kOmittable)) {
-      throw InvalidField(400, "ais.fields_to_omit_invalid", "fieldsToOmit",
+      throw InvalidField(400, codes::kAisFieldsToOmitInvalid, "fieldsToOmit",
                          fmt::format("fieldsToOmit cannot omit '{}'; it takes debtorName, "
                                      "creditorName, debtorAccount, creditorAccount, "
                                      "remittanceInformationStructured, "
@@ -69,7 +70,7 @@ int parse_limit(std::string_view text) {
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size() || value < 1 ||
       value > kMaxTransactionLimit) {
-    throw InvalidField(400, "ais.limit_invalid", "limit",
+    throw InvalidField(400, codes::kAisLimitInvalid, "limit",
                        fmt::format("limit must be a whole number from 1 to {}; got '{}'",
                                    kMaxTransactionLimit, text));
   }
@@ -83,7 +84,7 @@ std::string next_value(const std::string& cursor, int limit) {
 void apply_next(std::string_view next, store::TransactionQuery& query) {
   auto dot = next.rfind('.');
   if (dot == std::string_view::npos) {
-    throw InvalidField(400, "ais.cursor_invalid", "next",
+    throw InvalidField(400, codes::kAisCursorInvalid, "next",
                        "The next value is not one this server handed out; start again without "
                        "it");
   }
@@ -91,7 +92,7 @@ void apply_next(std::string_view next, store::TransactionQuery& query) {
   try {
     query.limit = parse_limit(next.substr(dot + 1));
   } catch (const Error&) {
-    throw InvalidField(400, "ais.cursor_invalid", "next",
+    throw InvalidField(400, codes::kAisCursorInvalid, "next",
                        "The next value is not one this server handed out; start again without "
                        "it");
   }
@@ -130,7 +131,7 @@ std::optional<ParsedDate> parse_query_date(std::string_view text, const char* na
   std::optional<TimePoint> t = is_date_only(checked) ? parse_day(checked) : parse_rfc3339(checked);
   if (t && far_future) t = TimePoint(std::chrono::duration_cast<TimePoint::duration>(days(73000)));
   if (!t) {
-    throw InvalidField(400, "ais.date_invalid", name,
+    throw InvalidField(400, codes::kAisDateInvalid, name,
                        fmt::format("{} '{}' is not a date (YYYY-MM-DD) or a UTC date-time "
                                    "(YYYY-MM-DDThh:mm:ssZ)",
                                    name, text));
@@ -156,13 +157,13 @@ Period transaction_period(std::string_view date_from, std::string_view date_to, 
   }
   if (from) {
     if (from->time > now) {
-      throw InvalidField(400, "ais.period_invalid", "dateFrom",
+      throw InvalidField(400, codes::kAisPeriodInvalid, "dateFrom",
                          fmt::format("dateFrom {} is in the future", date_from));
     }
     period.from = from->time;
   }
   if (period.from > period.to) {
-    throw InvalidField(400, "ais.period_invalid", "dateFrom",
+    throw InvalidField(400, codes::kAisPeriodInvalid, "dateFrom",
                        fmt::format("dateFrom {} is after dateTo {}", date_from,
                                    date_to.empty() ? std::string_view("(now)") : date_to));
   }

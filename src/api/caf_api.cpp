@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "api/codes.hpp"
 #include "bank/money.hpp"
 #include "bank/profiles.hpp"
 #include "core/error.hpp"
@@ -23,12 +24,12 @@ http::Response confirm_funds(CafApi& api, http::Request& request) {
                                                bank::kScopeFunds);
   if (auto type = request.header("Content-Type");
       !type || !istarts_with(*type, "application/json")) {
-    throw Error(400, "request.content_type", "Content-Type must be application/json");
+    throw Error(400, codes::kRequestContentType, "Content-Type must be application/json");
   }
   boost::system::error_code ec;
   auto value = parse_request_json(request.body, ec);
   if (ec || !value.is_object()) {
-    throw InvalidField("caf.body_malformed", "",
+    throw InvalidField(codes::kCafBodyMalformed, "",
                        "The body must be a JSON object {account, instructedAmount}");
   }
   const auto& o = value.get_object();
@@ -38,7 +39,8 @@ http::Response confirm_funds(CafApi& api, http::Request& request) {
         outer && outer->is_object() ? outer->get_object().if_contains(name) : nullptr;
     auto path = fmt::format("{}.{}", object, name);
     if (inner == nullptr || !inner->is_string()) {
-      throw InvalidField("caf.field_missing", path, fmt::format("{} is required (a string)", path));
+      throw InvalidField(codes::kCafFieldMissing, path,
+                         fmt::format("{} is required (a string)", path));
     }
     return std::string(inner->get_string());
   };
@@ -47,18 +49,18 @@ http::Response confirm_funds(CafApi& api, http::Request& request) {
   auto amount_text = string_at("instructedAmount", "amount");
   auto amount = bank::parse_amount(amount_text);
   if (!amount || *amount <= 0 || amount_text.starts_with('-') || amount_text.starts_with('+')) {
-    throw InvalidField("caf.amount_invalid", "instructedAmount.amount",
+    throw InvalidField(codes::kCafAmountInvalid, "instructedAmount.amount",
                        "instructedAmount.amount must be a positive decimal with at most "
                        "two decimals");
   }
   auto account = api.bank.find_account_by_iban(iban);
   const auto& allowed = access.consent.account_ids;
   if (!account || std::find(allowed.begin(), allowed.end(), account->id) == allowed.end()) {
-    throw Error(403, "caf.account_not_in_consent",
+    throw Error(403, codes::kCafAccountNotInConsent,
                 "The customer's consent does not cover this account");
   }
   if (account->currency != currency) {
-    throw InvalidField("caf.currency_mismatch", "instructedAmount.currency",
+    throw InvalidField(codes::kCafCurrencyMismatch, "instructedAmount.currency",
                        fmt::format("The account is held in {}", account->currency));
   }
   api.payments.run_due();

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "api/codes.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "oauth/codes.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
 
@@ -40,7 +42,7 @@ http::Response authorization_server_url(GrantingApi& api, http::Request& request
   auto token_scopes = oauth::split_scope(call.token.record.scope);
   if (std::find(token_scopes.begin(), token_scopes.end(), oauth::kScopeGranting) ==
       token_scopes.end()) {
-    throw Error(403, "token.insufficient_scope",
+    throw Error(403, oauth::codes::kTokenInsufficientScope,
                 fmt::format("The application token has the scope '{}' but this call needs "
                             "granting; request the token without scope or with scope=granting",
                             call.token.record.scope));
@@ -48,14 +50,14 @@ http::Response authorization_server_url(GrantingApi& api, http::Request& request
   auto query = query_parameters(request);
   auto scope = get(query, "scope");
   if (!scope) {
-    throw Error(400, "request.parameter_missing",
+    throw Error(400, codes::kRequestParameterMissing,
                 "The query parameter scope is required: the scopes to ask the customer for, "
                 "space separated");
   }
   auto scopes = oauth::split_scope(*scope);
   for (const auto& s : scopes) {
     if (s == oauth::kScopeGranting) {
-      throw Error(400, "scope.not_allowed",
+      throw Error(400, oauth::codes::kScopeNotAllowed,
                   "granting is the scope of the application token, not one to ask a customer "
                   "for; ask for account scopes such as payment-accounts:balances:view");
     }
@@ -63,7 +65,7 @@ http::Response authorization_server_url(GrantingApi& api, http::Request& request
   auto granted =
       oauth::grant_scope(*scope, oauth::ApplicationRegistry::allowed_scopes(application));
   if (granted.empty()) {
-    throw Error(400, "scope.missing", "The scope parameter must name at least one scope");
+    throw Error(400, codes::kScopeMissing, "The scope parameter must name at least one scope");
   }
   auto given = get(query, "redirect_uri");
   std::optional<std::string_view> given_view;
@@ -75,7 +77,7 @@ http::Response authorization_server_url(GrantingApi& api, http::Request& request
   if (!country.empty() &&
       (country.size() != 2 ||
        !std::all_of(country.begin(), country.end(), [](char c) { return c >= 'A' && c <= 'Z'; }))) {
-    throw Error(400, "request.country_code_invalid",
+    throw Error(400, codes::kRequestCountryCodeInvalid,
                 fmt::format("country_code must be a two-letter ISO 3166-1 code such as NL, not {}",
                             std::string(std::string_view(country).substr(0, 16))));
   }

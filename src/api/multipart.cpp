@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/codes.hpp"
 #include "bank/payments.hpp"
 #include "core/strings.hpp"
 
@@ -9,7 +10,7 @@ namespace sandbank::api {
 namespace {
 
 [[noreturn]] void malformed(std::string message) {
-  throw InvalidField("payment.form_malformed", "", std::move(message));
+  throw InvalidField(codes::kPaymentFormMalformed, "", std::move(message));
 }
 
 bool is_blank(char c) {

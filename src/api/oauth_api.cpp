@@ -4,11 +4,13 @@
 
 #include <boost/json.hpp>
 
+#include "api/codes.hpp"
 #include "api/signed_call.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/json.hpp"
 #include "core/strings.hpp"
+#include "oauth/codes.hpp"
 #include "oauth/scopes.hpp"
 #include "signing/signing.hpp"
 
@@ -50,14 +52,14 @@ http::Response application_response(unsigned status, const store::Application& a
 void require_json_content_type(const http::Request& request) {
   auto type = request.header("Content-Type");
   if (!type || !istarts_with(*type, "application/json")) {
-    throw Error(400, "request.content_type",
+    throw Error(400, codes::kRequestContentType,
                 "Content-Type must be application/json for /oauth2/applications");
   }
 }
 
 std::vector<crypto::Certificate> jwk_certificates(const json::value& list, std::string_view use) {
   if (!list.is_array()) {
-    throw Error(400, "dcr.jwk_invalid", fmt::format("keys.{} must be an array of JWKs", use));
+    throw Error(400, codes::kDcrJwkInvalid, fmt::format("keys.{} must be an array of JWKs", use));
   }
   std::vector<crypto::Certificate> out;
   for (const auto& jwk : list.get_array()) {
@@ -65,19 +67,19 @@ std::vector<crypto::Certificate> jwk_certificates(const json::value& list, std::
     const json::value* x5c = object ? object->if_contains("x5c") : nullptr;
     if (x5c == nullptr || !x5c->is_array() || x5c->get_array().empty() ||
         !x5c->get_array()[0].is_string()) {
-      throw Error(400, "dcr.jwk_invalid",
+      throw Error(400, codes::kDcrJwkInvalid,
                   fmt::format("Every JWK in keys.{} needs x5c with the certificate (base64 DER) "
                               "first",
                               use));
     }
     auto der = base64_decode(std::string_view(x5c->get_array()[0].get_string()));
     if (!der) {
-      throw Error(400, "dcr.jwk_invalid", fmt::format("keys.{}: x5c[0] is not base64", use));
+      throw Error(400, codes::kDcrJwkInvalid, fmt::format("keys.{}: x5c[0] is not base64", use));
     }
     try {
       out.push_back(crypto::Certificate::from_der(*der));
     } catch (const Error& e) {
-      throw Error(400, "dcr.jwk_invalid",
+      throw Error(400, codes::kDcrJwkInvalid,
                   fmt::format("keys.{}: x5c[0] is not a DER certificate", use), e.message());
     }
   }
@@ -88,28 +90,31 @@ oauth::ApplicationRequest parse_application_request(std::string_view body) {
   boost::system::error_code ec;
   auto value = parse_request_json(body, ec);
   if (ec || !value.is_object()) {
-    throw Error(400, "dcr.body_malformed", "The body must be a JSON object",
+    throw Error(400, codes::kDcrBodyMalformed, "The body must be a JSON object",
                 ec ? ec.message() : std::string());
   }
   const auto& object = value.get_object();
   oauth::ApplicationRequest request;
   if (const auto* contact = object.if_contains("contact")) {
-    if (!contact->is_string()) throw Error(400, "dcr.body_malformed", "contact must be a string");
+    if (!contact->is_string())
+      throw Error(400, codes::kDcrBodyMalformed, "contact must be a string");
     request.contact = std::string(contact->get_string());
   }
   if (const auto* uris = object.if_contains("redirect_uris")) {
     if (!uris->is_array()) {
-      throw Error(400, "dcr.redirect_uri_invalid", "redirect_uris must be an array of URLs");
+      throw Error(400, oauth::codes::kDcrRedirectUriInvalid,
+                  "redirect_uris must be an array of URLs");
     }
     for (const auto& u : uris->get_array()) {
       if (!u.is_string()) {
-        throw Error(400, "dcr.redirect_uri_invalid", "redirect_uris must be an array of URLs");
+        throw Error(400, oauth::codes::kDcrRedirectUriInvalid,
+                    "redirect_uris must be an array of URLs");
       }
       request.redirect_uris.emplace_back(u.get_string());
     }
   }
   if (const auto* keys = object.if_contains("keys"); keys != nullptr && !keys->is_null()) {
-    if (!keys->is_object()) throw Error(400, "dcr.jwk_invalid", "keys must be an object");
+    if (!keys->is_object()) throw Error(400, codes::kDcrJwkInvalid, "keys must be an object");
     oauth::KeySet set;
     if (const auto* tls = keys->get_object().if_contains("tls")) {
       set.tls = jwk_certificates(*tls, "tls");
@@ -175,7 +180,7 @@ http::Response update_application(OAuthApi& api, http::Request& request) {
   const auto& id = request.path_params.at("id");
   api.registry.get_for(id, token.record.client_id);
   if (id != token.record.client_id) {
-    throw Error(403, "dcr.not_your_application",
+    throw Error(403, oauth::codes::kDcrNotYourApplication,
                 fmt::format("The access token belongs to application {}; it cannot change {}",
                             token.record.client_id, id));
   }

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <vector>
 
+#include "api/codes.hpp"
+#include "bank/codes.hpp"
 #include "bank/iban.hpp"
 #include "bank/money.hpp"
 #include "bank/payments.hpp"
@@ -135,14 +137,15 @@ void init_libxml2() {
 // is too large, not well-formed or hostile.
 Doc parse(std::string_view xml, const Limits& limits) {
   if (xml.size() > limits.max_bytes) {
-    throw InvalidField("pain001.too_large", "",
+    throw InvalidField(codes::kPain001TooLarge, "",
                        fmt::format("The document has {} bytes; a pain.001 document may have at "
                                    "most {}",
                                    xml.size(), limits.max_bytes));
   }
   init_libxml2();
   std::unique_ptr<xmlParserCtxt, ContextFree> ctxt(xmlNewParserCtxt());
-  if (!ctxt || ctxt->sax == nullptr) throw Error(500, "pain001.parser", "libxml2 failed to start");
+  if (!ctxt || ctxt->sax == nullptr)
+    throw Error(500, codes::kPain001Parser, "libxml2 failed to start");
   Guard guard;
   guard.limits = limits;
   ctxt->_private = &guard;
@@ -166,7 +169,7 @@ Doc parse(std::string_view xml, const Limits& limits) {
   }
   if (!doc || !ctxt->wellFormed) {
     throw InvalidField(
-        "pain001.malformed", "",
+        codes::kPain001Malformed, "",
         fmt::format("The body is not well-formed XML ({})",
                     guard.first_error.empty() ? "empty or truncated document" : guard.first_error));
   }
@@ -197,7 +200,7 @@ void check_namespaces(xmlNode* node, const std::string& path) {
     if (c->type != XML_ELEMENT_NODE) continue;
     auto child_path = path + "/" + std::string(sv(c->name));
     if (c->ns == nullptr || sv(c->ns->href) != kPain001Namespace) {
-      throw InvalidField("pain001.namespace", child_path,
+      throw InvalidField(codes::kPain001Namespace, child_path,
                          fmt::format("{} is not in the namespace {} of the document", child_path,
                                      kPain001Namespace));
     }
@@ -218,14 +221,15 @@ std::vector<Element> children(const Element& parent, std::string_view name) {
 std::optional<Element> one(const Element& parent, std::string_view name, bool required) {
   auto found = children(parent, name);
   if (found.size() > 1) {
-    throw InvalidField("pain001.element_repeated", found[1].path,
+    throw InvalidField(codes::kPain001ElementRepeated, found[1].path,
                        fmt::format("{} appears {} times; pain.001.001.03 allows it once here",
                                    found[1].path, found.size()));
   }
   if (found.empty()) {
     if (!required) return std::nullopt;
     auto path = parent.path + "/" + std::string(name);
-    throw InvalidField("payment.field_missing", path, fmt::format("{} is required", path));
+    throw InvalidField(bank::codes::kPaymentFieldMissing, path,
+                       fmt::format("{} is required", path));
   }
   return found[0];
 }
@@ -235,7 +239,7 @@ std::string text_of(const Element& e) {
   for (xmlNode* c = e.node->children; c != nullptr; c = c->next) {
     if (c->type == XML_ELEMENT_NODE) {
       throw InvalidField(
-          "payment.field_invalid", e.path,
+          bank::codes::kPaymentFieldInvalid, e.path,
           fmt::format("{} holds a value, not elements (found <{}>)", e.path, sv(c->name)));
     }
     if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) text += sv(c->content);
@@ -249,7 +253,7 @@ std::optional<std::pair<std::string, std::string>> value(const Element& parent,
   if (!e) return std::nullopt;
   auto text = text_of(*e);
   if (text.empty()) {
-    throw InvalidField("payment.field_missing", e->path,
+    throw InvalidField(bank::codes::kPaymentFieldMissing, e->path,
                        fmt::format("{} must not be empty", e->path));
   }
   return std::pair{std::move(text), e->path};
@@ -262,13 +266,13 @@ std::string text_field(const Element& parent, std::string_view name, bool requir
   if (!v) return {};
   auto& [text, path] = *v;
   if (!bank::allowed_payment_text(text)) {
-    throw InvalidField("payment.field_charset", path,
+    throw InvalidField(bank::codes::kPaymentFieldCharset, path,
                        fmt::format("{} may only contain a-z A-Z 0-9 and ?:()./,'+ - (found "
                                    "\"{}\")",
                                    path, text.substr(0, 70)));
   }
   if (text.size() > max) {
-    throw InvalidField("payment.field_too_long", path,
+    throw InvalidField(bank::codes::kPaymentFieldTooLong, path,
                        fmt::format("{} is longer than {} characters", path, max));
   }
   return text;
@@ -283,7 +287,7 @@ std::string code_field(const Element& parent, std::string_view name,
     std::string list;
     for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
     throw InvalidField(
-        "payment.field_invalid", path,
+        bank::codes::kPaymentFieldInvalid, path,
         fmt::format("{} must be one of {} (found \"{}\")", path, list, text.substr(0, 35)));
   }
   return text;
@@ -299,7 +303,7 @@ std::string count_field(const Element& parent, std::string_view name, bool requi
   if (!v) return {};
   auto& [text, path] = *v;
   if (!all_digits(text) || text.size() > 15) {
-    throw InvalidField("payment.field_invalid", path,
+    throw InvalidField(bank::codes::kPaymentFieldInvalid, path,
                        fmt::format("{} must be a number of at most 15 digits (found \"{}\")", path,
                                    text.substr(0, 35)));
   }
@@ -324,7 +328,7 @@ std::optional<Decimal> decimal_field(const Element& parent, std::string_view nam
   if (!all_digits(units) || (point != std::string::npos && !all_digits(fraction)) ||
       text.size() > 19) {
     throw InvalidField(
-        "payment.amount_invalid", path,
+        bank::codes::kPaymentAmountInvalid, path,
         fmt::format("{} {} is not a decimal number such as 12.50", path, text.substr(0, 35)));
   }
   while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
@@ -339,7 +343,7 @@ std::string date_time_field(const Element& parent, std::string_view name) {
   bool zoned = text.ends_with('Z') ||
                (text.size() > 19 && (text[text.size() - 6] == '+' || text[text.size() - 6] == '-'));
   if (text.size() < 19 || text[10] != 'T' || !parse_rfc3339(zoned ? text : text + "Z")) {
-    throw InvalidField("payment.date_invalid", path,
+    throw InvalidField(bank::codes::kPaymentDateInvalid, path,
                        fmt::format("{} must be a date and time such as 2026-03-16T10:00:00 "
                                    "(found \"{}\")",
                                    path, text.substr(0, 35)));
@@ -352,7 +356,7 @@ std::string iban_of(const Element& parent, std::string_view account, const ReadC
   auto id = one(*acct, "Id", true);
   if (!one(*id, "IBAN", false) && one(*id, "Othr", false)) {
     throw InvalidField(
-        "payment.iban_invalid", id->path + "/Othr",
+        codes::kPaymentIbanInvalid, id->path + "/Othr",
         fmt::format("{} must identify the account by its IBAN ({}/IBAN)", id->path, id->path));
   }
   auto v = value(*id, "IBAN", true);
@@ -365,7 +369,7 @@ std::string iban_of(const Element& parent, std::string_view account, const ReadC
                        path, fmt::format("{}: {}", path, validation.message));
   }
   if (auto ccy = value(*acct, "Ccy", false); ccy && !bank::valid_currency_code(ccy->first)) {
-    throw InvalidField("payment.currency_invalid", ccy->second,
+    throw InvalidField(bank::codes::kPaymentCurrencyInvalid, ccy->second,
                        fmt::format("{} must be an ISO 4217 code such as EUR", ccy->second));
   }
   return iban;
@@ -381,7 +385,7 @@ std::string agent_bic(const Element& parent, std::string_view agent) {
   if (!v) return {};
   auto& [bic, path] = *v;
   if (!bank::valid_bic(bic)) {
-    throw InvalidField("payment.bic_invalid", path,
+    throw InvalidField(bank::codes::kPaymentBicInvalid, path,
                        fmt::format("{} {} is not a BIC of 8 or 11 characters such as INGBNL2A",
                                    path, bic.substr(0, 35)));
   }
@@ -398,7 +402,7 @@ void read_payment_type(const Element& parent, CreditTransfer& out) {
   if (auto instrument = one(*type, "LclInstrm", false)) {
     if (auto prtry = one(*instrument, "Prtry", false)) {
       throw InvalidField(
-          "payment.field_invalid", prtry->path,
+          bank::codes::kPaymentFieldInvalid, prtry->path,
           fmt::format("{}: ING knows one local instrument, Cd INST (instant)", prtry->path));
     }
     code_field(*instrument, "Cd", {"INST"});
@@ -420,14 +424,14 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   auto doc = parse(xml, context.limits);
   xmlNode* root = xmlDocGetRootElement(doc.get());
   if (root == nullptr || sv(root->name) != "Document") {
-    throw InvalidField("pain001.not_pain001", "Document",
+    throw InvalidField(codes::kPain001NotPain001, "Document",
                        fmt::format("The root element is <{}>; a pain.001 document is <Document "
                                    "xmlns=\"{}\">",
                                    root ? sv(root->name) : "", kPain001Namespace));
   }
   if (root->ns == nullptr || sv(root->ns->href) != kPain001Namespace) {
     auto found = root->ns ? std::string(sv(root->ns->href)) : std::string("no namespace");
-    throw InvalidField("pain001.namespace", "Document",
+    throw InvalidField(codes::kPain001Namespace, "Document",
                        fmt::format("Document is in {}; ING accepts pain.001.001.03: "
                                    "xmlns=\"{}\"",
                                    found.substr(0, 100), kPain001Namespace));
@@ -448,11 +452,11 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   // PmtInf: exactly one
   auto infos = children(*initiation, "PmtInf");
   if (infos.empty()) {
-    throw InvalidField("payment.field_missing", std::string(kPmtInf),
+    throw InvalidField(bank::codes::kPaymentFieldMissing, std::string(kPmtInf),
                        fmt::format("{} is required", kPmtInf));
   }
   if (infos.size() > 1) {
-    throw InvalidField("pain001.not_single", infos[1].path,
+    throw InvalidField(codes::kPain001NotSingle, infos[1].path,
                        fmt::format("The document has {} PmtInf; a single payment has exactly one "
                                    "PmtInf with one CdtTrfTxInf (several payments are a bulk "
                                    "payment)",
@@ -461,7 +465,7 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   const auto& info = infos[0];
   out.payment_information_id = text_field(info, "PmtInfId", true, 35);
   if (auto method = value(info, "PmtMtd", true); method->first != "TRF") {
-    throw InvalidField("payment.field_invalid", method->second,
+    throw InvalidField(bank::codes::kPaymentFieldInvalid, method->second,
                        fmt::format("{} must be TRF (credit transfer), not \"{}\"", method->second,
                                    method->first.substr(0, 35)));
   }
@@ -474,12 +478,12 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
     auto& [date, path] = *v;
     if (!bank::valid_payment_date(date)) {
       throw InvalidField(
-          "payment.date_invalid", path,
+          bank::codes::kPaymentDateInvalid, path,
           fmt::format("{} must be a date YYYY-MM-DD (found \"{}\")", path, date.substr(0, 35)));
     }
     if (!context.periodic && !context.today.empty() && date < context.today) {
       throw InvalidField(
-          "payment.date_in_past", path,
+          bank::codes::kPaymentDateInPast, path,
           fmt::format("{} {} is in the past (today is {})", path, date, context.today));
     }
     out.requested_execution_date = date;
@@ -493,11 +497,11 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   // CdtTrfTxInf: exactly one
   auto transactions = children(info, "CdtTrfTxInf");
   if (transactions.empty()) {
-    throw InvalidField("payment.field_missing", std::string(kTx),
+    throw InvalidField(bank::codes::kPaymentFieldMissing, std::string(kTx),
                        fmt::format("{} is required", kTx));
   }
   if (transactions.size() > 1) {
-    throw InvalidField("pain001.not_single", transactions[1].path,
+    throw InvalidField(codes::kPain001NotSingle, transactions[1].path,
                        fmt::format("PmtInf has {} CdtTrfTxInf; a single payment has exactly one "
                                    "(several payments are a bulk payment)",
                                    transactions.size()));
@@ -512,7 +516,7 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
     auto instructed = one(*amount, "InstdAmt", false);
     if (!instructed) {
       if (auto equivalent = one(*amount, "EqvtAmt", false)) {
-        throw InvalidField("payment.field_invalid", equivalent->path,
+        throw InvalidField(bank::codes::kPaymentFieldInvalid, equivalent->path,
                            fmt::format("{} is not supported: give the amount in the account's "
                                        "currency as {}/InstdAmt",
                                        equivalent->path, amount->path));
@@ -526,24 +530,24 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
     xmlFree(ccy);
     if (!has_ccy) {
       throw InvalidField(
-          "payment.field_missing", ccy_path,
+          bank::codes::kPaymentFieldMissing, ccy_path,
           fmt::format("{} (the currency, such as Ccy=\"EUR\") is required", ccy_path));
     }
     if (!bank::valid_currency_code(currency)) {
-      throw InvalidField("payment.currency_invalid", ccy_path,
+      throw InvalidField(bank::codes::kPaymentCurrencyInvalid, ccy_path,
                          fmt::format("{} must be an ISO 4217 code such as EUR (found \"{}\")",
                                      ccy_path, currency.substr(0, 35)));
     }
     auto text = text_of(*instructed);
     auto minor = bank::parse_amount(text);
     if (!minor || text.empty() || text[0] == '+' || text[0] == '-') {
-      throw InvalidField("payment.amount_invalid", instructed->path,
+      throw InvalidField(bank::codes::kPaymentAmountInvalid, instructed->path,
                          fmt::format("{} \"{}\" is not a decimal amount with at most two "
                                      "decimals, such as 12.50",
                                      instructed->path, text.substr(0, 35)));
     }
     if (*minor <= 0) {
-      throw InvalidField("payment.amount_invalid", instructed->path,
+      throw InvalidField(bank::codes::kPaymentAmountInvalid, instructed->path,
                          fmt::format("{} must be greater than zero", instructed->path));
     }
     out.amount_minor = *minor;
@@ -559,13 +563,13 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   if (auto remittance = one(tx, "RmtInf", false)) {
     auto unstructured = children(*remittance, "Ustrd");
     if (unstructured.size() > 1) {
-      throw InvalidField("pain001.element_repeated", unstructured[1].path,
+      throw InvalidField(codes::kPain001ElementRepeated, unstructured[1].path,
                          fmt::format("{} appears {} times; a SEPA payment carries one Ustrd of "
                                      "at most 140 characters",
                                      unstructured[1].path, unstructured.size()));
     }
     if (unstructured.empty() && children(*remittance, "Strd").empty()) {
-      throw InvalidField("payment.field_missing", remittance->path,
+      throw InvalidField(bank::codes::kPaymentFieldMissing, remittance->path,
                          fmt::format("{} needs Ustrd (unstructured) or Strd (structured) "
                                      "remittance information",
                                      remittance->path));
@@ -574,7 +578,8 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
   }
   if (out.instant && !context.periodic && !context.today.empty() &&
       out.requested_execution_date != context.today) {
-    throw InvalidField("payment.instant_not_allowed", std::string(kPmtInf) + "/ReqdExctnDt",
+    throw InvalidField(bank::codes::kPaymentInstantNotAllowed,
+                       std::string(kPmtInf) + "/ReqdExctnDt",
                        fmt::format("An instant payment (LclInstrm/Cd INST) executes today: "
                                    "ReqdExctnDt must be {}",
                                    context.today));
@@ -585,14 +590,14 @@ CreditTransfer read_credit_transfer(std::string_view xml, const ReadContext& con
                                     std::pair{info_count, std::string(kPmtInf)}}) {
     if (!count.empty() && std::stoull(count) != 1) {
       throw InvalidField(
-          "pain001.count_mismatch", path + "/NbOfTxs",
+          codes::kPain001CountMismatch, path + "/NbOfTxs",
           fmt::format("{}/NbOfTxs is {} but the document has 1 CdtTrfTxInf", path, count));
     }
   }
   for (const auto* sum : {&group_sum, &info_sum}) {
     if (*sum && (*sum)->minor != out.amount_minor) {
       throw InvalidField(
-          "pain001.control_sum_mismatch", (*sum)->path,
+          codes::kPain001ControlSumMismatch, (*sum)->path,
           fmt::format("{} {} is not the sum of the amounts ({})", (*sum)->path,
                       (*sum)->text.substr(0, 35), bank::format_amount(out.amount_minor)));
     }
@@ -738,7 +743,8 @@ std::string write_status_report(const OriginalIds& original, const StatusReport&
   xmlChar* memory = nullptr;
   int size = 0;
   xmlDocDumpFormatMemoryEnc(doc.get(), &memory, &size, "UTF-8", 1);
-  if (memory == nullptr) throw Error(500, "pain001.writer", "libxml2 failed to write pain.002");
+  if (memory == nullptr)
+    throw Error(500, codes::kPain001Writer, "libxml2 failed to write pain.002");
   std::string out(reinterpret_cast<const char*>(memory), static_cast<std::size_t>(size));
   xmlFree(memory);
   return out;

@@ -5,6 +5,7 @@
 
 #include <boost/json.hpp>
 
+#include "api/codes.hpp"
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
 #include "bank/profiles.hpp"
@@ -13,6 +14,7 @@
 #include "core/json.hpp"
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
+#include "oauth/codes.hpp"
 #include "signing/signing.hpp"
 
 namespace sandbank::api {
@@ -47,7 +49,7 @@ std::string required_header(const http::Request& request, std::string_view name,
 std::string request_id(const http::Request& request) {
   auto id = required_header(request, "X-Request-ID", "x_request_id.malformed");
   if (!is_uuid(id)) {
-    throw Error(400, "x_request_id.malformed",
+    throw Error(400, codes::kXRequestIdMalformed,
                 fmt::format("X-Request-ID {} is not a UUID", id.substr(0, 64)));
   }
   return id;
@@ -67,12 +69,12 @@ InitiationHeaders initiation_headers(const http::Request& request) {
   out.request_id = request_id(request);
   out.redirect_uri = required_header(request, "TPP-Redirect-URI", "payment.redirect_uri_invalid");
   if (!istarts_with(out.redirect_uri, "https://") && !istarts_with(out.redirect_uri, "http://")) {
-    throw Error(400, "payment.redirect_uri_invalid",
+    throw Error(400, codes::kPaymentRedirectUriInvalid,
                 "TPP-Redirect-URI must be an absolute http(s) URL");
   }
   out.psu_ip_address = required_header(request, "PSU-IP-Address", "payment.psu_ip_invalid");
   if (!is_ip_address(out.psu_ip_address)) {
-    throw Error(400, "payment.psu_ip_invalid",
+    throw Error(400, codes::kPaymentPsuIpInvalid,
                 fmt::format("PSU-IP-Address {} is not an IPv4 or IPv6 address",
                             out.psu_ip_address.substr(0, 64)));
   }
@@ -97,7 +99,7 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
                                   oauth::TokenKind::ApplicationMtls);
     app = oauth.registry.find(token->record.client_id);
     if (!app) {
-      throw Error(401, "client.unknown",
+      throw Error(401, codes::kClientUnknown,
                   fmt::format("The application {} no longer exists", token->record.client_id));
     }
     auto view = message_view(request, &connection);
@@ -113,7 +115,7 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
             registered || (key.use == "sign" && key.fingerprint_sha256 == certificate->x5t_s256());
       }
       if (!registered) {
-        throw Error(401, "client.signing_certificate_not_registered",
+        throw Error(401, codes::kClientSigningCertificateNotRegistered,
                     fmt::format("The TPP-Signature-Certificate (serial {}) is not a registered "
                                 "signing key of application {}",
                                 certificate->serial_hex(), app->client_id));
@@ -126,19 +128,19 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
         }
       }
       if (!certificate) {
-        throw Error(401, "client.signing_certificate_not_registered",
+        throw Error(401, codes::kClientSigningCertificateNotRegistered,
                     "The application has no registered signing certificate");
       }
     }
     auto jws = signing::verify_detached_jws(view, signing::JwsPolicy{}, *certificate, oauth.clock);
     if (!jws) throw jws.to_error();
   } else {
-    throw Error(401, "signature.missing",
+    throw Error(401, codes::kSignatureMissing,
                 "A PIS call needs a Signature header (with a signed application token) or an "
                 "x-jws-signature header (with an mTLS-only application token)");
   }
   if (!has_scope(token->record.scope, bank::kScopeOrders)) {
-    throw Error(403, "token.insufficient_scope",
+    throw Error(403, oauth::codes::kTokenInsufficientScope,
                 fmt::format("The application token lacks the scope {}", bank::kScopeOrders));
   }
   return std::move(*app);
@@ -189,7 +191,7 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   const auto& ip = headers.psu_ip_address;
   auto type = request.header("Content-Type");
   if (!type || !istarts_with(*type, "application/json")) {
-    throw Error(400, "request.content_type", "Content-Type must be application/json");
+    throw Error(400, codes::kRequestContentType, "Content-Type must be application/json");
   }
   bank::InitiationRequest initiation;
   initiation.kind = kind;

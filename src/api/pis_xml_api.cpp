@@ -5,13 +5,16 @@
 #include <array>
 #include <boost/json.hpp>
 
+#include "api/codes.hpp"
 #include "api/multipart.hpp"
 #include "api/pain001.hpp"
 #include "api/tpp_messages.hpp"
+#include "bank/codes.hpp"
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "core/time_format.hpp"
 #include "crypto/hash.hpp"
+#include "http/codes.hpp"
 
 namespace sandbank::api {
 namespace {
@@ -39,7 +42,7 @@ Initiator initiator(PisApi& api, const http::Request& request, std::string_view 
   auto type = request.header("Content-Type");
   auto media = type ? trim_ows(type->substr(0, type->find(';'))) : std::string_view();
   if (!iequals(media, content_type)) {
-    throw Error(400, "request.content_type",
+    throw Error(400, codes::kRequestContentType,
                 fmt::format("Content-Type must be {} here, not {}", content_type,
                             type ? std::string(type->substr(0, 80)) : std::string("none")));
   }
@@ -130,7 +133,7 @@ http::Response initiate_periodic(PisApi& api, http::Request& request, std::strin
   auto who = initiator(api, request, "multipart/form-data");
   auto boundary = form_data_boundary(*request.header("Content-Type"));
   if (boundary.empty()) {
-    throw InvalidField("payment.form_malformed", "",
+    throw InvalidField(codes::kPaymentFormMalformed, "",
                        "Content-Type multipart/form-data needs a boundary parameter of 1 to 70 "
                        "characters");
   }
@@ -141,13 +144,13 @@ http::Response initiate_periodic(PisApi& api, http::Request& request, std::strin
     bool known = part.name == "xml_sct" || part.name == "startDate" || part.name == "endDate" ||
                  part.name == "frequency" || part.name == "dayOfExecution";
     if (!known) {
-      throw InvalidField("payment.form_malformed", part.name,
+      throw InvalidField(codes::kPaymentFormMalformed, part.name,
                          fmt::format("The form has a part {}; a periodic pain.001 initiation has "
                                      "xml_sct, startDate, endDate, frequency and dayOfExecution",
                                      part.name.substr(0, 70)));
     }
     if ((part.name == "xml_sct" && has_xml) || form.contains(part.name)) {
-      throw InvalidField("payment.form_malformed", part.name,
+      throw InvalidField(codes::kPaymentFormMalformed, part.name,
                          fmt::format("The form has the part {} twice", part.name));
     }
     if (part.name == "xml_sct") {
@@ -158,12 +161,12 @@ http::Response initiate_periodic(PisApi& api, http::Request& request, std::strin
     }
   }
   if (!has_xml) {
-    throw InvalidField("payment.field_missing", "xml_sct",
+    throw InvalidField(bank::codes::kPaymentFieldMissing, "xml_sct",
                        "The form needs the part xml_sct: the pain.001.001.03 document");
   }
   for (const char* name : {"startDate", "frequency"}) {
     if (!form.contains(name)) {
-      throw InvalidField("payment.field_missing", name,
+      throw InvalidField(bank::codes::kPaymentFieldMissing, name,
                          fmt::format("The form needs the part {}", name));
     }
   }
@@ -295,7 +298,7 @@ http::Response get_periodic_status(PisApi& api, http::Request& request, std::str
 namespace {}  // namespace
 
 http::Response refuse_delete(PisApi&, http::Request&, std::string_view) {
-  throw Error(405, "route.method_not_allowed",
+  throw Error(405, http::codes::kRouteMethodNotAllowed,
               fmt::format("Method DELETE is not allowed here; use GET (ING offers no "
                           "cancellation of a pain.001 payment)"));
 }
@@ -319,7 +322,7 @@ std::span<const std::string_view> pain001_products() {
 std::optional<http::Response> render_pain001_path_error(const http::Request& request,
                                                         const Error& error, bool diagnostics) {
   if (!on_pain001_path(request.path())) return std::nullopt;
-  if (error.code() == "http.body_too_large") {
+  if (error.code() == http::codes::kHttpBodyTooLarge) {
     InvalidField too_large("pain001.too_large", "",
                            fmt::format("{}; a pain.001 document may have at most {} bytes",
                                        error.message(), pain001::Limits{}.max_bytes));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "api/codes.hpp"
 #include "api/oauth_api.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
@@ -26,7 +27,7 @@ bool has_tls_key(const store::Application& app, std::string_view thumbprint) {
 
 void require_registered_tls(const store::Application& app, const crypto::Certificate& connection) {
   if (!has_tls_key(app, connection_thumbprint(connection))) {
-    throw Error(401, "client.tls_not_registered",
+    throw Error(401, codes::kClientTlsNotRegistered,
                 fmt::format("The TLS client certificate of this connection (serial {}) is not a "
                             "registered TLS key of application {}",
                             connection.serial_hex(), app.client_id));
@@ -62,11 +63,11 @@ std::map<std::string, std::string> parse_form(std::string_view body) {
   auto form = form::parse_unique(body, /*empty_is_absent=*/true);
   switch (form.problem) {
     case form::Unique::Problem::Malformed:
-      throw Error(400, "request.malformed_form",
+      throw Error(400, codes::kRequestMalformedForm,
                   fmt::format("The form parameter {} is not percent-encoded correctly",
                               std::string_view(form.where).substr(0, 64)));
     case form::Unique::Problem::Duplicate:
-      throw Error(400, "request.duplicate_parameter",
+      throw Error(400, codes::kRequestDuplicateParameter,
                   fmt::format("The parameter {} is sent more than once", form.where));
     case form::Unique::Problem::None:
       break;
@@ -127,7 +128,7 @@ void require_token_certificate_registered(OAuthApi& api, const std::string& clie
   auto cached = signing_application(api, client_id);
   if (!cached) return;  // the callers report an application that no longer exists
   if (!has_tls_key(cached->application, thumbprint)) {
-    throw Error(401, "token.certificate_not_registered",
+    throw Error(401, codes::kTokenCertificateNotRegistered,
                 fmt::format("This token belongs to the TLS certificate with serial {}, which is no "
                             "longer a registered TLS key of application {}; request a new token "
                             "over a registered certificate",
@@ -143,7 +144,7 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   auto token = api.tokens.validate(bearer_token(request), thumbprint, kind);
   auto cached = signing_application(api, token.record.client_id);
   if (!cached) {
-    throw Error(401, "client.unknown",
+    throw Error(401, codes::kClientUnknown,
                 fmt::format("The application {} no longer exists", token.record.client_id));
   }
   if (!has_tls_key(cached->application, thumbprint)) {

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "api/codes.hpp"
 #include "api/signed_call.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
@@ -34,7 +35,7 @@ std::string required_param(const std::map<std::string, std::string>& form,
                            const std::string& name) {
   auto value = param(form, name);
   if (!value) {
-    throw Error(400, "request.parameter_missing",
+    throw Error(400, codes::kRequestParameterMissing,
                 fmt::format("The parameter {} is required", name));
   }
   return *value;
@@ -44,7 +45,7 @@ std::string required_param(const std::map<std::string, std::string>& form,
 std::map<std::string, std::string> token_form(const http::Request& request) {
   auto type = request.header("Content-Type");
   if (!type || !istarts_with(*type, "application/x-www-form-urlencoded")) {
-    throw Error(400, "request.content_type",
+    throw Error(400, codes::kRequestContentType,
                 "Content-Type must be application/x-www-form-urlencoded");
   }
   return parse_form(request.body);
@@ -89,14 +90,14 @@ http::Response token(OAuthApi& api, http::Request& request) {
   const TokenRequest grant{api.authenticate_client(request), token_form(request)};
   auto grant_type = param(grant.form, "grant_type");
   if (!grant_type) {
-    throw Error(400, "request.parameter_missing", "The parameter grant_type is required");
+    throw Error(400, codes::kRequestParameterMissing, "The parameter grant_type is required");
   }
   if (*grant_type == "client_credentials") {
     if (signed_with_authorization_header(request)) {
       return grant_client_credentials_signed(api, request, grant);
     }
     if (request.header("Authorization")) {
-      throw Error(401, "client.authentication_unsupported",
+      throw Error(401, codes::kClientAuthenticationUnsupported,
                   "grant_type=client_credentials takes either Authorization: Signature (signed "
                   "application token) or no Authorization header and client_id (mTLS only)");
     }
@@ -104,7 +105,7 @@ http::Response token(OAuthApi& api, http::Request& request) {
   }
   if (*grant_type == "authorization_code") return grant_authorization_code(api, request, grant);
   if (*grant_type == "refresh_token") return grant_refresh_token(api, request, grant);
-  throw Error(400, "grant_type.unsupported",
+  throw Error(400, codes::kGrantTypeUnsupported,
               fmt::format("grant_type {} is not supported; use client_credentials, "
                           "authorization_code or refresh_token",
                           *grant_type));
@@ -126,13 +127,13 @@ http::Response grant_client_credentials_signed(OAuthApi& api, http::Request& req
   api.registry.check_certificate(certificate, "signing");
   auto app = api.registry.find_by_certificate("sign", certificate);
   if (!app) {
-    throw Error(401, "client.signing_certificate_not_registered",
+    throw Error(401, codes::kClientSigningCertificateNotRegistered,
                 fmt::format("The signing certificate (serial {}) is not registered for any "
                             "application; register it with POST /oauth2/applications",
                             certificate.serial_hex()));
   }
   if (auto id = param(form, "client_id"); id && *id != app->client_id) {
-    throw Error(401, "client.client_id_mismatch",
+    throw Error(401, codes::kClientClientIdMismatch,
                 fmt::format("client_id {} is not the application of the signing certificate", *id));
   }
   require_registered_tls(*app, connection);
@@ -149,13 +150,14 @@ http::Response grant_client_credentials_mtls(OAuthApi& api, http::Request& reque
   auto scope = param(form, "scope").value_or("");
   auto client_id = param(form, "client_id");
   if (!client_id) {
-    throw Error(401, "client.authentication_missing",
+    throw Error(401, codes::kClientAuthenticationMissing,
                 "Send client_id for an mTLS-only application token, or sign the request "
                 "(Authorization: Signature keyId=SN=...) for a signed one");
   }
   auto app = api.registry.find(*client_id);
   if (!app) {
-    throw Error(401, "client.unknown", fmt::format("No application with client_id {}", *client_id));
+    throw Error(401, codes::kClientUnknown,
+                fmt::format("No application with client_id {}", *client_id));
   }
   require_registered_tls(*app, connection);
   auto granted = oauth::grant_scope(scope, oauth::ApplicationRegistry::allowed_scopes(*app));
@@ -194,7 +196,7 @@ http::Response revoke_token(OAuthApi& api, http::Request& request) {
   auto token = required_param(form, "token");
   if (auto hint = param(form, "token_type_hint");
       hint && *hint != "refresh_token" && *hint != "access_token") {
-    throw Error(400, "request.token_type_hint",
+    throw Error(400, codes::kRequestTokenTypeHint,
                 fmt::format("token_type_hint {} is not supported; use refresh_token", *hint));
   }
   api.tokens.revoke(call.application(), token);

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "app/codes.hpp"
 #include "app/data_dir.hpp"
 #include "bank/seed.hpp"
 #include "core/error.hpp"
@@ -14,7 +15,7 @@ bank::Profiles load_profiles_option(const std::filesystem::path& file) {
   if (file.empty()) return bank::builtin_profiles();
   std::ifstream in(file, std::ios::binary);
   if (!in) {
-    throw Error(400, "config.profiles_unreadable",
+    throw Error(400, codes::kConfigProfilesUnreadable,
                 "cannot read the profiles file " + file.string());
   }
   std::ostringstream text;

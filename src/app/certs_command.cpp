@@ -1,6 +1,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "app/codes.hpp"
 #include "app/commands.hpp"
 #include "app/data_dir.hpp"
 #include "core/error.hpp"
@@ -17,13 +18,13 @@ int run_certs_issue(const CertsIssueOptions& options) {
     auto role = crypto::role_from_name(name);
     if (!role) {
       throw Error(
-          400, "certs.unknown_role",
+          400, codes::kCertsUnknownRole,
           "unknown PSD2 role '" + std::string(name) + "'; use PSP_AS, PSP_PI, PSP_AI or PSP_IC");
     }
     roles.push_back(*role);
   }
   if (roles.empty()) {
-    throw Error(400, "certs.no_roles", "a TPP certificate needs at least one PSD2 role");
+    throw Error(400, codes::kCertsNoRoles, "a TPP certificate needs at least one PSD2 role");
   }
   SystemClock clock;
   SystemRandom random;

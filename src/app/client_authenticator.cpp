@@ -1,5 +1,6 @@
 #include "app/client_authenticator.hpp"
 
+#include "app/codes.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
 
@@ -20,7 +21,7 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
     const http::Request& request) {
   if (request.client_chain_refused != 0) {
     throw Error::unauthorized(
-        "mtls.certificate_chain_too_long",
+        codes::kMtlsCertificateChainTooLong,
         "The TLS client sent a chain of " + std::to_string(request.client_chain_refused) +
             " certificates; this sandbox takes at most " + std::to_string(max_chain_) +
             ": the client certificate (QWAC) and the intermediate CAs that issued it, without "
@@ -65,7 +66,7 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
     const std::vector<crypto::Certificate>& intermediates) {
   if (!leaf) {
     throw Error::unauthorized(
-        "mtls.certificate_missing",
+        codes::kMtlsCertificateMissing,
         "This API needs mutual TLS: present your TLS client certificate (QWAC), for example "
         "curl --cert example_client_tls.cer --key example_client_tls.key");
   }
@@ -74,14 +75,14 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
   auto identity = identity_of(leaf);
   const ClientIdentity& id = *identity;
   if (is_revoked(id.fingerprint)) {
-    throw Error::unauthorized("mtls.certificate_revoked",
+    throw Error::unauthorized(codes::kMtlsCertificateRevoked,
                               "The TLS client certificate with serial " + id.serial_hex +
                                   " has been revoked in this sandbox; issue a new one with "
                                   "`sandbank certs issue`");
   }
   if (id.lifespan_exceeded) {
     throw Error::unauthorized(
-        "mtls.certificate_lifespan",
+        codes::kMtlsCertificateLifespan,
         "The TLS client certificate (serial " + id.serial_hex + ") is valid from " +
             format_rfc3339(leaf->not_before()) + " to " + format_rfc3339(leaf->not_after()) +
             ": its lifespan exceeds the 39 months ING accepts for eIDAS and OBIE certificates");
@@ -101,7 +102,7 @@ std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
     it = verdicts_.insert_or_assign(key, Verdict{result.ok, result.reason, now}).first;
   }
   if (!it->second.trusted) {
-    throw Error::unauthorized("mtls.certificate_untrusted",
+    throw Error::unauthorized(codes::kMtlsCertificateUntrusted,
                               "The TLS client certificate (serial " + id.serial_hex + ", issuer " +
                                   leaf->issuer() +
                                   ") is not trusted by this sandbox: " + it->second.reason +

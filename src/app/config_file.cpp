@@ -2,13 +2,14 @@
 
 #include <toml++/toml.h>
 
+#include "app/codes.hpp"
 #include "core/error.hpp"
 
 namespace sandbank::app {
 namespace {
 
 Error invalid(const std::string& file, const std::string& why) {
-  return Error(400, "config.invalid", "config file " + file + ": " + why);
+  return Error(400, codes::kConfigInvalid, "config file " + file + ": " + why);
 }
 
 void append_value(const std::string& file, const std::string& key, const toml::node& node,
@@ -53,7 +54,8 @@ std::vector<std::string> expand_config_file(const std::vector<std::string>& argv
   for (std::size_t i = serve + 1; i < argv.size(); ++i) {
     const auto& a = argv[i];
     if (a == "--config") {
-      if (i + 1 >= argv.size()) throw Error(400, "config.invalid", "--config needs a file name");
+      if (i + 1 >= argv.size())
+        throw Error(400, codes::kConfigInvalid, "--config needs a file name");
       file = argv[++i];
     } else if (a.rfind("--config=", 0) == 0) {
       file = a.substr(9);

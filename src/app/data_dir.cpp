@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <fstream>
 
+#include "app/codes.hpp"
 #include "app/sandbox_identity.hpp"
 #include "core/error.hpp"
+#include "crypto/codes.hpp"
 
 namespace sandbank::app {
 namespace fs = std::filesystem;
@@ -57,8 +59,9 @@ crypto::SandboxPkiFiles stored_pki(store::SandboxFileRepository& files, const fs
       return f.name == std::string(kPkiPrefix) + name;
     });
     if (it == stored.end()) {
-      throw Error::internal("pki.damaged", "The sandbox PKI in the store lacks " + name +
-                                               "; Sandbank will not regenerate part of it");
+      throw Error::internal(crypto::codes::kPkiDamaged,
+                            "The sandbox PKI in the store lacks " + name +
+                                "; Sandbank will not regenerate part of it");
     }
     out.push_back({name, it->content});
   }
@@ -132,16 +135,16 @@ void write_file_atomically(const fs::path& path, const std::string& content) {
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error::internal("data.write_failed", "cannot write " + tmp.string());
+    if (!out) throw Error::internal(codes::kDataWriteFailed, "cannot write " + tmp.string());
     out << content;
     out.flush();
-    if (!out) throw Error::internal("data.write_failed", "cannot write " + tmp.string());
+    if (!out) throw Error::internal(codes::kDataWriteFailed, "cannot write " + tmp.string());
   }
   std::error_code ec;
   fs::rename(tmp, path, ec);
   if (ec) {
-    throw Error::internal("data.write_failed", "cannot rename " + tmp.string() + " to " +
-                                                   path.string() + ": " + ec.message());
+    throw Error::internal(codes::kDataWriteFailed, "cannot rename " + tmp.string() + " to " +
+                                                       path.string() + ": " + ec.message());
   }
 }
 
@@ -156,13 +159,13 @@ std::string store_spec_of(const fs::path& root, const std::string& store_spec) {
 DataDir open_existing(const fs::path& root, const std::string& store_spec, bool create_store) {
   std::error_code ec;
   if (!fs::exists(root, ec)) {
-    throw Error(400, "data.missing",
+    throw Error(400, codes::kDataMissing,
                 "data directory " + root.string() +
                     " does not exist; start the sandbox once with `sandbank serve --data " +
                     root.string() + "` to create it");
   }
   if (!fs::exists(root / kMarker, ec)) {
-    throw Error(500, "data.damaged",
+    throw Error(500, codes::kDataDamaged,
                 "data directory " + root.string() +
                     " is incomplete (its first start did not finish); Sandbank will not write "
                     "over it. Remove it or choose another --data directory");
@@ -185,13 +188,13 @@ DataDir open_data_dir(const fs::path& root, const std::vector<std::string>& serv
   std::error_code ec;
   if (fs::exists(root, ec) && !is_empty_dir(root)) {
     if (!fs::is_directory(root, ec)) {
-      throw Error(500, "data.damaged", root.string() + " exists and is not a directory");
+      throw Error(500, codes::kDataDamaged, root.string() + " exists and is not a directory");
     }
     return open_existing(root, store_spec, store::is_postgres_spec(store_spec));
   }
   fs::create_directories(root, ec);
   if (ec) {
-    throw Error::internal("data.write_failed",
+    throw Error::internal(codes::kDataWriteFailed,
                           "cannot create data directory " + root.string() + ": " + ec.message());
   }
   auto store = store::open_store(store_spec_of(root, store_spec), true);

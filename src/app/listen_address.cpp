@@ -2,13 +2,14 @@
 
 #include <charconv>
 
+#include "app/codes.hpp"
 #include "core/error.hpp"
 
 namespace sandbank::app {
 namespace {
 
 Error bad(std::string_view text, std::string_view why) {
-  return Error(400, "config.listen_address",
+  return Error(400, codes::kConfigListenAddress,
                "listen address '" + std::string(text) + "' " + std::string(why) +
                    "; expected HOST:PORT such as 127.0.0.1:8443 or [::1]:8443");
 }

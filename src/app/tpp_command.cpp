@@ -8,11 +8,13 @@
 #include <utility>
 #include <vector>
 
+#include "app/codes.hpp"
 #include "app/tpp_cli.hpp"
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "tpp/client.hpp"
+#include "tpp/codes.hpp"
 #include "tpp/profile.hpp"
 
 namespace sandbank::app {
@@ -42,7 +44,7 @@ int finish(const Common& c, const Response& r) {
 std::string body_or_file(const std::string& text) {
   if (!text.empty() && text.front() == '@') {
     std::FILE* f = std::fopen(text.c_str() + 1, "rb");
-    if (f == nullptr) throw Error(400, "tpp.body_unreadable", "cannot read " + text.substr(1));
+    if (f == nullptr) throw Error(400, codes::kTppBodyUnreadable, "cannot read " + text.substr(1));
     std::string out;
     char buf[4096];
     std::size_t n;
@@ -77,7 +79,7 @@ tpp::TppProfile resolve_profile(const Common& c) {
   } else if (!c.data_dir.empty()) {
     p = tpp::profile_from_data_dir(c.data_dir);
     if (p.host.empty() && c.host.empty()) {
-      throw Error(400, "tpp.not_configured",
+      throw Error(400, tpp::codes::kTppNotConfigured,
                   "no " + (fs::path(c.data_dir) / "endpoints.json").string() +
                       ": is `sandbank serve --data " + c.data_dir +
                       "` running? Otherwise pass --host URL");
@@ -85,7 +87,7 @@ tpp::TppProfile resolve_profile(const Common& c) {
   } else if (fs::exists(kDefaultProfile)) {
     p = tpp::load_profile(kDefaultProfile);
   } else {
-    throw Error(400, "tpp.not_configured",
+    throw Error(400, tpp::codes::kTppNotConfigured,
                 "no profile: pass --data DIR (a local sandbox), --profile FILE, or write one with "
                 "`sandbank tpp init --data DIR`");
   }
@@ -107,13 +109,14 @@ tpp::TppProfile resolve_profile(const Common& c) {
 
 int run_init(const State& s) {
   if (s.common.data_dir.empty()) {
-    throw Error(400, "tpp.usage",
+    throw Error(400, codes::kTppUsage,
                 "`sandbank tpp init` needs --data DIR (the sandbox's data directory)");
   }
   fs::path file =
       s.common.profile_file.empty() ? fs::path(kDefaultProfile) : fs::path(s.common.profile_file);
   if (fs::exists(file) && !s.force) {
-    throw Error(400, "tpp.profile_exists", file.string() + " exists; pass --force to overwrite it");
+    throw Error(400, codes::kTppProfileExists,
+                file.string() + " exists; pass --force to overwrite it");
   }
   auto p = tpp::profile_from_data_dir(s.common.data_dir, true);
   if (!s.common.host.empty()) p.host = s.common.host;

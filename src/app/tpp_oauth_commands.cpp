@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "app/codes.hpp"
 #include "app/tpp_cli.hpp"
 #include "core/error.hpp"
 #include "core/form.hpp"
@@ -31,11 +32,11 @@ std::string code_from_argument(const std::string& argument) {
     if (pair.name == "error") error = pair.value;
   }
   if (error) {
-    throw Error(400, "tpp.authorization_refused",
+    throw Error(400, codes::kTppAuthorizationRefused,
                 "The redirect carries error=" + *error + " instead of a code");
   }
   if (!code || code->empty()) {
-    throw Error(400, "tpp.code_missing", "The redirect URL has no code parameter: " + argument);
+    throw Error(400, codes::kTppCodeMissing, "The redirect URL has no code parameter: " + argument);
   }
   return *code;
 }
@@ -43,7 +44,8 @@ std::string code_from_argument(const std::string& argument) {
 std::string registration_body(const State& s) {
   if (!s.body.empty()) return body_or_file(s.body);
   if (s.contact.empty() || s.redirect_uris.empty()) {
-    throw Error(400, "tpp.usage", "give --contact and --redirect-uri (repeatable), or --body JSON");
+    throw Error(400, codes::kTppUsage,
+                "give --contact and --redirect-uri (repeatable), or --body JSON");
   }
   boost::json::object o;
   o["contact"] = s.contact;
@@ -180,7 +182,7 @@ void add_oauth_commands(CLI::App& tpp, State& s) {
   walkthrough->callback([&s] {
     s.action = [&s](TppClient& client) {
       if (s.common.dry_run) {
-        throw Error(400, "tpp.usage",
+        throw Error(400, codes::kTppUsage,
                     "the walkthrough needs each step's answer for the next; it cannot --dry-run");
       }
       return tpp::run_walkthrough(client, s.walk);

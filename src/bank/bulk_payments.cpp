@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "bank/codes.hpp"
 #include "bank/money.hpp"
 #include "bank/payments.hpp"
 #include "core/time_format.hpp"
@@ -54,7 +55,7 @@ BulkRequest parse_bulk_payment(std::string_view product, std::string_view body,
                                const std::string& today, store::BankRepository& bank,
                                const PaymentSettings& settings) {
   if (!known_payment_product(product)) {
-    throw Error(404, "payment.product_unknown",
+    throw Error(404, codes::kPaymentProductUnknown,
                 fmt::format("Unknown payment product {}; use sepa-credit-transfers, "
                             "cross-border-credit-transfers or domestic-credit-transfers",
                             product));
@@ -62,22 +63,22 @@ BulkRequest parse_bulk_payment(std::string_view product, std::string_view body,
   boost::system::error_code ec;
   auto value = json::parse(body, ec);
   if (ec || !value.is_object()) {
-    throw InvalidField("payment.body_malformed", "",
+    throw InvalidField(codes::kPaymentBodyMalformed, "",
                        "The body must be a JSON object (a bulk payment with payments[])");
   }
   const auto& o = value.get_object();
   const auto* list = o.if_contains("payments");
   if (list == nullptr || !list->is_array() || list->get_array().empty()) {
-    throw InvalidField("payment.field_missing", "payments",
+    throw InvalidField(codes::kPaymentFieldMissing, "payments",
                        "payments must be an array of one or more credit transfers");
   }
   if (list->get_array().size() > kMaxBulkTransactions) {
-    throw InvalidField("payment.bulk_too_large", "payments",
+    throw InvalidField(codes::kPaymentBulkTooLarge, "payments",
                        fmt::format("A bulk payment holds at most {} credit transfers, not {}",
                                    kMaxBulkTransactions, list->get_array().size()));
   }
   if (const auto* flag = o.if_contains("batchBookingPreferred"); flag && !flag->is_bool()) {
-    throw InvalidField("payment.field_invalid", "batchBookingPreferred",
+    throw InvalidField(codes::kPaymentFieldInvalid, "batchBookingPreferred",
                        "batchBookingPreferred must be true or false");
   }
   BulkRequest out;
@@ -86,7 +87,7 @@ BulkRequest parse_bulk_payment(std::string_view product, std::string_view body,
   for (const auto& item : list->get_array()) {
     auto prefix = fmt::format("payments[{}]", index);
     if (!item.is_object()) {
-      throw InvalidField("payment.field_invalid", prefix, prefix + " must be an object");
+      throw InvalidField(codes::kPaymentFieldInvalid, prefix, prefix + " must be an object");
     }
     json::object transfer = item.get_object();
     for (const char* name : kInherited) {
@@ -109,7 +110,7 @@ BulkRequest parse_bulk_payment(std::string_view product, std::string_view body,
     if (index == 0) {
       out.batch = p;
     } else if (p.currency != out.batch.currency) {
-      throw InvalidField("payment.currency_invalid", prefix + ".instructedAmount.currency",
+      throw InvalidField(codes::kPaymentCurrencyInvalid, prefix + ".instructedAmount.currency",
                          fmt::format("Every credit transfer of a bulk payment is in one "
                                      "currency; payments[0] is in {}",
                                      out.batch.currency));
@@ -157,7 +158,7 @@ Initiation PaymentService::initiate_bulk(const InitiationRequest& request) {
   auto creation =
       store_.payments().create(batch, request.request_id, request.body_hash, parsed.entries);
   if (!creation.created && creation.body_hash != request.body_hash) {
-    throw Error(422, "payment.request_id_reused",
+    throw Error(422, codes::kPaymentRequestIdReused,
                 fmt::format("X-Request-ID {} was used before with another body (payment {})",
                             request.request_id, creation.payment.id));
   }

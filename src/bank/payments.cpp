@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 
+#include "bank/codes.hpp"
 #include "bank/iban.hpp"
 #include "bank/money.hpp"
 #include "bank/profiles.hpp"
@@ -58,13 +59,13 @@ const json::object* object_member(const json::object& o, std::string_view name,
   const auto* v = o.if_contains(name);
   if (v == nullptr || v->is_null()) {
     if (required) {
-      throw InvalidField("payment.field_missing", std::string(path),
+      throw InvalidField(codes::kPaymentFieldMissing, std::string(path),
                          fmt::format("{} is required", path));
     }
     return nullptr;
   }
   if (!v->is_object()) {
-    throw InvalidField("payment.field_invalid", std::string(path),
+    throw InvalidField(codes::kPaymentFieldInvalid, std::string(path),
                        fmt::format("{} must be an object", path));
   }
   return &v->get_object();
@@ -75,13 +76,13 @@ std::optional<std::string> string_member(const json::object& o, std::string_view
   const auto* v = o.if_contains(name);
   if (v == nullptr || v->is_null()) {
     if (required) {
-      throw InvalidField("payment.field_missing", std::string(path),
+      throw InvalidField(codes::kPaymentFieldMissing, std::string(path),
                          fmt::format("{} is required", path));
     }
     return std::nullopt;
   }
   if (!v->is_string()) {
-    throw InvalidField("payment.field_invalid", std::string(path),
+    throw InvalidField(codes::kPaymentFieldInvalid, std::string(path),
                        fmt::format("{} must be a string", path));
   }
   return std::string(v->get_string());
@@ -92,15 +93,15 @@ std::string checked_text(const json::object& o, std::string_view name, std::stri
   auto value = string_member(o, name, path, required);
   if (!value) return {};
   if (required && value->empty()) {
-    throw InvalidField("payment.field_missing", std::string(path),
+    throw InvalidField(codes::kPaymentFieldMissing, std::string(path),
                        fmt::format("{} must not be empty", path));
   }
   if (value->size() > max_length) {
-    throw InvalidField("payment.field_too_long", std::string(path),
+    throw InvalidField(codes::kPaymentFieldTooLong, std::string(path),
                        fmt::format("{} is longer than {} characters", path, max_length));
   }
   if (!allowed_payment_text(*value)) {
-    throw InvalidField("payment.field_charset", std::string(path),
+    throw InvalidField(codes::kPaymentFieldCharset, std::string(path),
                        fmt::format("{} may only contain a-z A-Z 0-9 and ?:()./,'+ -", path));
   }
   return *value;
@@ -126,11 +127,11 @@ std::string checked_date(const json::object& o, std::string_view name, bool requ
   if (!value) return {};
   auto date = parse_date(*value);
   if (!date) {
-    throw InvalidField("payment.date_invalid", std::string(name),
+    throw InvalidField(codes::kPaymentDateInvalid, std::string(name),
                        fmt::format("{} must be a date YYYY-MM-DD", name));
   }
   if (*value < today) {
-    throw InvalidField("payment.date_in_past", std::string(name),
+    throw InvalidField(codes::kPaymentDateInPast, std::string(name),
                        fmt::format("{} {} is in the past (today is {})", name, *value, today));
   }
   return *value;
@@ -196,7 +197,7 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
                                    std::string_view body, const std::string& today,
                                    store::BankRepository& bank, const PaymentSettings& settings) {
   if (!known_payment_product(product)) {
-    throw Error(404, "payment.product_unknown",
+    throw Error(404, codes::kPaymentProductUnknown,
                 fmt::format("Unknown payment product {}; use sepa-credit-transfers, "
                             "cross-border-credit-transfers or domestic-credit-transfers",
                             product));
@@ -204,7 +205,7 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
   boost::system::error_code ec;
   auto value = parse_request_json(body, ec);
   if (ec || !value.is_object()) {
-    throw InvalidField("payment.body_malformed", "",
+    throw InvalidField(codes::kPaymentBodyMalformed, "",
                        "The body must be a JSON object (a PaymentInstruction)");
   }
   const auto& o = value.get_object();
@@ -215,24 +216,24 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
   const auto* amount = object_member(o, "instructedAmount", "instructedAmount", true);
   auto currency = string_member(*amount, "currency", "instructedAmount.currency", true);
   if (!valid_currency_code(*currency)) {
-    throw InvalidField("payment.currency_invalid", "instructedAmount.currency",
+    throw InvalidField(codes::kPaymentCurrencyInvalid, "instructedAmount.currency",
                        "instructedAmount.currency must be an ISO 4217 code such as EUR");
   }
   if (product == "sepa-credit-transfers" && *currency != "EUR") {
-    throw InvalidField("payment.currency_invalid", "instructedAmount.currency",
+    throw InvalidField(codes::kPaymentCurrencyInvalid, "instructedAmount.currency",
                        "SEPA credit transfers are in EUR");
   }
   auto text = string_member(*amount, "amount", "instructedAmount.amount", true);
   auto minor = parse_amount(*text);
   bool shape = !text->empty() && text->size() <= 18 && (*text)[0] != '-' && (*text)[0] != '+';
   if (!minor || !shape) {
-    throw InvalidField("payment.amount_invalid", "instructedAmount.amount",
+    throw InvalidField(codes::kPaymentAmountInvalid, "instructedAmount.amount",
                        fmt::format("instructedAmount.amount {} is not a decimal amount with at "
                                    "most two decimals, such as \"12.50\"",
                                    *text));
   }
   if (*minor <= 0) {
-    throw InvalidField("payment.amount_invalid", "instructedAmount.amount",
+    throw InvalidField(codes::kPaymentAmountInvalid, "instructedAmount.amount",
                        "instructedAmount.amount must be greater than zero");
   }
   p.amount_minor = *minor;
@@ -242,13 +243,13 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
   p.creditor_iban = checked_iban(*creditor, "creditorAccount.iban", bank);
   if (auto c = string_member(*creditor, "currency", "creditorAccount.currency", false);
       c && !valid_currency_code(*c)) {
-    throw InvalidField("payment.currency_invalid", "creditorAccount.currency",
+    throw InvalidField(codes::kPaymentCurrencyInvalid, "creditorAccount.currency",
                        "creditorAccount.currency must be an ISO 4217 code");
   }
   p.creditor_name = checked_text(o, "creditorName", "creditorName", true, 70);
   if (auto agent = string_member(o, "creditorAgent", "creditorAgent", false)) {
     if (!valid_bic(*agent)) {
-      throw InvalidField("payment.bic_invalid", "creditorAgent",
+      throw InvalidField(codes::kPaymentBicInvalid, "creditorAgent",
                          "creditorAgent must be a BIC of 8 or 11 characters");
     }
     p.creditor_bic = *agent;
@@ -263,19 +264,19 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
 
   if (auto instrument = string_member(o, "localInstrumentCode", "localInstrumentCode", false)) {
     if (*instrument != "INST") {
-      throw InvalidField("payment.field_invalid", "localInstrumentCode",
+      throw InvalidField(codes::kPaymentFieldInvalid, "localInstrumentCode",
                          "localInstrumentCode must be INST (instant) or absent");
     }
     if (product == "cross-border-credit-transfers") {
-      throw InvalidField("payment.instant_not_allowed", "localInstrumentCode",
+      throw InvalidField(codes::kPaymentInstantNotAllowed, "localInstrumentCode",
                          "Instant payments are SEPA or domestic credit transfers");
     }
     if (p.currency != "EUR") {
-      throw InvalidField("payment.instant_not_allowed", "instructedAmount.currency",
+      throw InvalidField(codes::kPaymentInstantNotAllowed, "instructedAmount.currency",
                          "Instant payments are in EUR");
     }
     if (p.amount_minor > settings.instant_limit_minor) {
-      throw InvalidField("payment.instant_limit", "instructedAmount.amount",
+      throw InvalidField(codes::kPaymentInstantLimit, "instructedAmount.amount",
                          fmt::format("Instant payments are limited to {} EUR",
                                      format_amount(settings.instant_limit_minor)));
     }
@@ -287,30 +288,30 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
   }
   if (auto priority = string_member(o, "instructionPriority", "instructionPriority", false);
       priority && *priority != "HIGH" && *priority != "NORM") {
-    throw InvalidField("payment.field_invalid", "instructionPriority",
+    throw InvalidField(codes::kPaymentFieldInvalid, "instructionPriority",
                        "instructionPriority must be HIGH or NORM");
   }
   if (auto bearer = string_member(o, "chargeBearer", "chargeBearer", false);
       bearer && *bearer != "DEBT" && *bearer != "CRED" && *bearer != "SHAR" && *bearer != "SLEV") {
-    throw InvalidField("payment.field_invalid", "chargeBearer",
+    throw InvalidField(codes::kPaymentFieldInvalid, "chargeBearer",
                        "chargeBearer must be DEBT, CRED, SHAR or SLEV");
   }
 
   if (kind == PaymentKind::Single) {
     p.requested_execution_date = checked_date(o, "requestedExecutionDate", false, today);
     if (p.instant && !p.requested_execution_date.empty() && p.requested_execution_date != today) {
-      throw InvalidField("payment.instant_not_allowed", "requestedExecutionDate",
+      throw InvalidField(codes::kPaymentInstantNotAllowed, "requestedExecutionDate",
                          "Instant payments execute today; leave requestedExecutionDate out");
     }
   } else {
     p.start_date = checked_date(o, "startDate", true, today);
     p.end_date = checked_date(o, "endDate", false, today);
     if (!p.end_date.empty() && p.end_date < p.start_date) {
-      throw InvalidField("payment.date_invalid", "endDate", "endDate is before startDate");
+      throw InvalidField(codes::kPaymentDateInvalid, "endDate", "endDate is before startDate");
     }
     auto frequency = string_member(o, "frequency", "frequency", true);
     if (!known_frequency(*frequency)) {
-      throw InvalidField("payment.frequency_invalid", "frequency",
+      throw InvalidField(codes::kPaymentFrequencyInvalid, "frequency",
                          fmt::format("frequency {} is not one of DAIL WEEK TOWK MNTH TOMN FOMN "
                                      "QUTR SEMI YEAR",
                                      *frequency));
@@ -327,13 +328,13 @@ store::PaymentRecord parse_payment(PaymentKind kind, std::string_view product,
         n = day->get_int64();
       }
       if (n < 1 || n > 31) {
-        throw InvalidField("payment.field_invalid", "dayOfExecution",
+        throw InvalidField(codes::kPaymentFieldInvalid, "dayOfExecution",
                            "dayOfExecution must be \"01\" to \"31\"");
       }
     }
     if (auto rule = string_member(o, "executionRule", "executionRule", false);
         rule && *rule != "following" && *rule != "preceding") {
-      throw InvalidField("payment.field_invalid", "executionRule",
+      throw InvalidField(codes::kPaymentFieldInvalid, "executionRule",
                          "executionRule must be following or preceding");
     }
   }
@@ -380,7 +381,7 @@ Initiation PaymentService::initiate(const InitiationRequest& request) {
   payment.updated_at = now;
   auto creation = store_.payments().create(payment, request.request_id, request.body_hash);
   if (!creation.created && creation.body_hash != request.body_hash) {
-    throw Error(422, "payment.request_id_reused",
+    throw Error(422, codes::kPaymentRequestIdReused,
                 fmt::format("X-Request-ID {} was used before with another body (payment {})",
                             request.request_id, creation.payment.id));
   }
@@ -401,7 +402,7 @@ store::PaymentRecord PaymentService::get_for(const std::string& client_id,
   bool pain001 = format == PaymentFormat::Pain001;
   if (!payment || payment->client_id != client_id || payment->kind != kind_name(kind) ||
       payment->product != product || payment->request_xml.empty() == pain001) {
-    throw Error(404, "payment.unknown",
+    throw Error(404, codes::kPaymentUnknown,
                 fmt::format("No {} payment {} of this application under {}{}", kind_name(kind),
                             payment_id, pain001 ? "pain.001-" : "", product));
   }
@@ -418,7 +419,7 @@ store::PaymentRecord PaymentService::cancel(const std::string& client_id,
       payment.status == "RCVD" || (kind == PaymentKind::Periodic && payment.status == "ACTV");
   if (!cancellable) {
     throw Error(
-        400, "payment.not_cancellable",
+        400, codes::kPaymentNotCancellable,
         fmt::format("Payment {} is {} and can no longer be cancelled", payment_id, payment.status));
   }
   payment.next_execution_date.clear();
@@ -507,10 +508,10 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
                                              const std::string& debtor_account_id) {
   std::lock_guard lock(mutex_);
   auto found = store_.payments().find(payment_id);
-  if (!found) throw Error(404, "payment.unknown", fmt::format("No payment {}", payment_id));
+  if (!found) throw Error(404, codes::kPaymentUnknown, fmt::format("No payment {}", payment_id));
   auto p = *found;
   if (p.status != "RCVD") {
-    throw Error(409, "payment.not_authorizable",
+    throw Error(409, codes::kPaymentNotAuthorizable,
                 fmt::format("Payment {} is {}; only a received payment can be authorized",
                             payment_id, p.status));
   }
@@ -518,7 +519,7 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
   auto debtor = bank.find_account(debtor_account_id);
   if (!debtor || debtor->kind == "card" || debtor->currency != p.currency ||
       (!p.debtor_iban.empty() && debtor->iban != p.debtor_iban)) {
-    throw Error(400, "payment.debtor_invalid",
+    throw Error(400, codes::kPaymentDebtorInvalid,
                 "Choose a payment account in the payment's currency (the debtorAccount when the "
                 "payment names one)");
   }
@@ -575,10 +576,10 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
 store::PaymentRecord PaymentService::reject(const std::string& payment_id) {
   std::lock_guard lock(mutex_);
   auto found = store_.payments().find(payment_id);
-  if (!found) throw Error(404, "payment.unknown", fmt::format("No payment {}", payment_id));
+  if (!found) throw Error(404, codes::kPaymentUnknown, fmt::format("No payment {}", payment_id));
   auto p = *found;
   if (p.status != "RCVD") {
-    throw Error(409, "payment.not_authorizable",
+    throw Error(409, codes::kPaymentNotAuthorizable,
                 fmt::format("Payment {} is {}; only a received payment can be rejected", payment_id,
                             p.status));
   }

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "bank/codes.hpp"
 #include "bank/iban.hpp"
 #include "bank/money.hpp"
 #include "bank/prng.hpp"
@@ -21,7 +22,7 @@ namespace {
 namespace json = boost::json;
 
 [[noreturn]] void invalid(std::string message) {
-  throw Error(400, "bank.profiles_invalid", std::move(message));
+  throw Error(400, codes::kBankProfilesInvalid, std::move(message));
 }
 
 std::string text_field(const json::object& o, std::string_view key, std::string_view where,

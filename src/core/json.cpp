@@ -7,6 +7,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "core/codes.hpp"
 #include "core/error.hpp"
 
 namespace sandbank {
@@ -135,7 +136,7 @@ json::value parse_request_json(std::string_view text, boost::system::error_code&
   json::value value = json::parse(text, ec);
   if (ec) return value;
   if (auto duplicate = find_duplicate_member(text); !duplicate.empty()) {
-    throw Error(400, "request.duplicate_member",
+    throw Error(400, core::codes::kRequestDuplicateMember,
                 "The JSON body names the member " + shortened(std::move(duplicate), 200) +
                     " twice; each member may appear once in its object");
   }

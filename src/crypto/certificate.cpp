@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "core/strings.hpp"
+#include "crypto/codes.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/qc_statements.hpp"
@@ -27,7 +28,8 @@ std::shared_ptr<X509> share(ossl::X509Ptr cert) {
 }
 
 Error unparseable(std::string message, std::string diagnostic = {}) {
-  return Error::bad_request("certificate.unparseable", std::move(message), std::move(diagnostic));
+  return Error::bad_request(codes::kCertificateUnparseable, std::move(message),
+                            std::move(diagnostic));
 }
 
 std::string name_text(const X509_NAME* name) {
@@ -144,7 +146,7 @@ struct Certificate::KeyCache {
 Certificate::Certificate(std::shared_ptr<X509> cert)
     : cert_(std::move(cert)), key_cache_(std::make_shared<KeyCache>()) {
   if (!cert_) {
-    throw Error::internal("crypto.internal", "A certificate object was created without one");
+    throw Error::internal(codes::kCryptoInternal, "A certificate object was created without one");
   }
 }
 
@@ -180,7 +182,7 @@ Certificate Certificate::load_file(const std::string& path) {
   std::string problem;
   auto text = ossl::read_file(path, problem);
   if (!text) {
-    throw Error::bad_request("certificate.unreadable",
+    throw Error::bad_request(codes::kCertificateUnreadable,
                              fmt::format("Cannot read the certificate file {}: {}", path, problem));
   }
   try {
@@ -195,7 +197,7 @@ std::vector<Certificate> Certificate::load_chain_file(const std::string& path) {
   std::string problem;
   auto text = ossl::read_file(path, problem);
   if (!text) {
-    throw Error::bad_request("certificate.unreadable",
+    throw Error::bad_request(codes::kCertificateUnreadable,
                              fmt::format("Cannot read the certificate file {}: {}", path, problem));
   }
   std::vector<Certificate> out;
@@ -349,7 +351,7 @@ PublicKey read_public_key(X509* cert) {
   EVP_PKEY* key = X509_get0_pubkey(cert);
   if (!key) {
     std::string reason = ossl::drain_errors();
-    throw Error::bad_request("certificate.key_unsupported",
+    throw Error::bad_request(codes::kCertificateKeyUnsupported,
                              "The certificate's public key could not be read", reason);
   }
   if (EVP_PKEY_up_ref(key) != 1) ossl::throw_internal("reference a public key");

@@ -5,6 +5,7 @@
 #include <openssl/decoder.h>
 #include <openssl/pem.h>
 
+#include "crypto/codes.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/verify_context.hpp"
 
@@ -26,12 +27,12 @@ KeyType key_type_of(EVP_PKEY* key) {
   if (EVP_PKEY_is_a(key, "RSA") || EVP_PKEY_is_a(key, "RSA-PSS")) return KeyType::Rsa;
   if (EVP_PKEY_is_a(key, "EC")) return KeyType::Ec;
   throw Error::bad_request(
-      "key.unsupported",
+      codes::kKeyUnsupported,
       fmt::format("Only RSA and EC keys are supported, this key is {}", type_name(key)));
 }
 
 KeyType check_key(const std::shared_ptr<EVP_PKEY>& key) {
-  if (!key) throw Error::internal("crypto.internal", "A key object was created without a key");
+  if (!key) throw Error::internal(codes::kCryptoInternal, "A key object was created without a key");
   return key_type_of(key.get());
 }
 
@@ -114,7 +115,7 @@ std::string PublicKey::pem() const {
 
 PublicKey PublicKey::from_pem(std::string_view pem) {
   if (!contains(pem, "-----BEGIN")) {
-    throw Error::bad_request("key.unparseable", "The public key is not PEM text");
+    throw Error::bad_request(codes::kKeyUnparseable, "The public key is not PEM text");
   }
   auto bio = ossl::memory_bio(pem);
   EVP_PKEY* raw = nullptr;
@@ -126,7 +127,7 @@ PublicKey PublicKey::from_pem(std::string_view pem) {
   EvpPkeyPtr key(raw);
   if (!decoded || !key) {
     std::string reason = ossl::drain_errors();
-    throw Error::bad_request("key.unparseable",
+    throw Error::bad_request(codes::kKeyUnparseable,
                              "The public key PEM could not be parsed; expected a PUBLIC KEY or "
                              "RSA PUBLIC KEY block",
                              reason);
@@ -149,19 +150,19 @@ PrivateKey::PrivateKey(std::shared_ptr<EVP_PKEY> key) : key_(std::move(key)) {
 
 PrivateKey PrivateKey::from_pem(std::string_view pem) {
   if (contains(pem, "BEGIN ENCRYPTED PRIVATE KEY") || contains(pem, "Proc-Type: 4,ENCRYPTED")) {
-    throw Error::bad_request("key.encrypted",
+    throw Error::bad_request(codes::kKeyEncrypted,
                              "The private key is encrypted with a pass phrase; Sandbank needs it "
                              "unencrypted, for example from openssl pkey -in KEY -out PLAIN.key");
   }
   if (!contains(pem, "-----BEGIN")) {
-    throw Error::bad_request("key.unparseable", "The private key is not PEM text");
+    throw Error::bad_request(codes::kKeyUnparseable, "The private key is not PEM text");
   }
   if (!contains(pem, "PRIVATE KEY-----")) {
     if (contains(pem, "BEGIN CERTIFICATE")) {
-      throw Error::bad_request("key.unparseable",
+      throw Error::bad_request(codes::kKeyUnparseable,
                                "The PEM holds a certificate where a private key was expected");
     }
-    throw Error::bad_request("key.unparseable",
+    throw Error::bad_request(codes::kKeyUnparseable,
                              "The PEM holds no PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY "
                              "block");
   }
@@ -169,7 +170,7 @@ PrivateKey PrivateKey::from_pem(std::string_view pem) {
   EvpPkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, no_password, nullptr));
   if (!key) {
     std::string reason = ossl::drain_errors();
-    throw Error::bad_request("key.unparseable",
+    throw Error::bad_request(codes::kKeyUnparseable,
                              "The private key PEM could not be parsed (PKCS#8, PKCS#1 and SEC1 "
                              "keys are accepted)",
                              reason);
@@ -182,7 +183,7 @@ PrivateKey PrivateKey::load_file(const std::string& path) {
   std::string problem;
   auto text = ossl::read_file(path, problem);
   if (!text) {
-    throw Error::bad_request("key.unreadable",
+    throw Error::bad_request(codes::kKeyUnreadable,
                              fmt::format("Cannot read the private key file {}: {}", path, problem));
   }
   try {

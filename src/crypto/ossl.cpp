@@ -9,6 +9,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "crypto/codes.hpp"
+
 namespace sandbank::crypto::ossl {
 
 std::string drain_errors() {
@@ -26,7 +28,7 @@ std::string drain_errors() {
 
 void throw_internal(std::string_view what) {
   std::string reason = drain_errors();
-  throw Error::internal("crypto.internal",
+  throw Error::internal(codes::kCryptoInternal,
                         reason.empty() ? fmt::format("OpenSSL failed to {}", what)
                                        : fmt::format("OpenSSL failed to {}: {}", what, reason));
 }

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "crypto/codes.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/qc_statements.hpp"
 
@@ -21,7 +22,7 @@ struct BorrowedStackFree {
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), BorrowedStackFree>;
 
 Error invalid(std::string message, std::string diagnostic = {}) {
-  return Error::bad_request("certificate.invalid_request", std::move(message),
+  return Error::bad_request(codes::kCertificateInvalidRequest, std::move(message),
                             std::move(diagnostic));
 }
 

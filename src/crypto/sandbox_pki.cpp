@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "core/time_format.hpp"
+#include "crypto/codes.hpp"
 #include "crypto/ossl.hpp"
 
 namespace sandbank::crypto {
@@ -29,7 +30,7 @@ constexpr mode_t kCertMode = 0644;
 // --- files ---------------------------------------------------------------------------------
 
 Error write_error(const fs::path& path, std::string_view what, int err) {
-  return Error::internal("pki.write_failed",
+  return Error::internal(codes::kPkiWriteFailed,
                          fmt::format("Cannot {} {}: {}", what, path.string(), std::strerror(err)));
 }
 
@@ -88,7 +89,7 @@ void write_file_atomic(const fs::path& path, std::string_view content, mode_t mo
   if (::link(tmp.c_str(), path.c_str()) != 0) {
     if (errno == EEXIST) {
       throw Error::internal(
-          "pki.exists",
+          codes::kPkiExists,
           fmt::format("{} already exists; Sandbank does not overwrite it", path.string()));
     }
     throw write_error(path, "create", errno);
@@ -100,8 +101,8 @@ void create_dir(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) {
-    throw Error::internal("pki.write_failed", fmt::format("Cannot create the folder {}: {}",
-                                                          dir.string(), ec.message()));
+    throw Error::internal(codes::kPkiWriteFailed, fmt::format("Cannot create the folder {}: {}",
+                                                              dir.string(), ec.message()));
   }
 }
 
@@ -114,7 +115,7 @@ void refuse_existing(const std::vector<fs::path>& files) {
   for (const auto& f : files) {
     if (path_exists(f)) {
       throw Error::internal(
-          "pki.exists",
+          codes::kPkiExists,
           fmt::format("{} already exists; Sandbank does not overwrite it", f.string()));
     }
   }
@@ -210,7 +211,7 @@ std::string random_digits(RandomSource& random, std::size_t n) {
 
 Error damaged(const fs::path& dir, const std::string& problem) {
   return Error::internal(
-      "pki.damaged",
+      codes::kPkiDamaged,
       fmt::format("The sandbox PKI in {} is damaged: {}. Sandbank will not regenerate "
                   "certificates over existing files; move that folder away to create a new PKI",
                   dir.string(), problem));
@@ -385,7 +386,7 @@ SandboxPki materialise_sandbox_pki(const fs::path& certs_dir, const SandboxPkiFi
     if (path_exists(path)) {
       if (read_small_file(path) != files[i].content) {
         throw Error::internal(
-            "pki.conflict",
+            codes::kPkiConflict,
             fmt::format("{} holds another sandbox PKI than the one to use ({} differs); "
                         "Sandbank does not overwrite it. Move that folder away to use the "
                         "shared PKI",
@@ -422,7 +423,7 @@ SandboxPki load_sandbox_pki(const fs::path& certs_dir) {
   bool any =
       std::any_of(files.begin(), files.end(), [](const fs::path& f) { return path_exists(f); });
   if (!any && !path_exists(p.marker)) {
-    throw Error::internal("pki.missing",
+    throw Error::internal(codes::kPkiMissing,
                           fmt::format("{} holds no sandbox PKI", certs_dir.string()));
   }
   if (!path_exists(p.marker)) {
@@ -467,7 +468,7 @@ IssuedTpp issue_tpp_pair(const SandboxPki& pki, const std::string& organization,
                          const std::vector<Psd2Role>& roles, KeyType key_type, TimePoint now,
                          RandomSource& random, const KeyGenerator& keys) {
   if (organization.empty()) {
-    throw Error::bad_request("certificate.invalid_request",
+    throw Error::bad_request(codes::kCertificateInvalidRequest,
                              "A TPP certificate needs an organization name");
   }
   std::string org_id = organization_identifier.empty() ? "PSDNL-SBX-" + random_digits(random, 10)
@@ -494,7 +495,7 @@ IssuedObiePair issue_obie_pair(const std::string& organization,
                                const std::vector<Psd2Role>& roles, KeyType key_type, TimePoint now,
                                RandomSource& random, const KeyGenerator& keys) {
   if (organization.empty()) {
-    throw Error::bad_request("certificate.invalid_request",
+    throw Error::bad_request(codes::kCertificateInvalidRequest,
                              "A TPP certificate needs an organization name");
   }
   auto make_key = [&](KeyType type) { return keys ? keys(type) : generate_key(type); };

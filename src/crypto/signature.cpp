@@ -6,6 +6,7 @@
 
 #include <array>
 
+#include "crypto/codes.hpp"
 #include "crypto/hash.hpp"
 #include "crypto/ossl.hpp"
 #include "crypto/verify_context.hpp"
@@ -86,9 +87,10 @@ std::string_view jose_name(SignatureAlgorithm alg) {
 
 Bytes sign(const PrivateKey& key, SignatureAlgorithm alg, std::span<const std::uint8_t> data) {
   if (!key_fits(key.type(), alg.scheme)) {
-    throw Error::bad_request("key.mismatch", fmt::format("A {} key cannot make an {} signature",
-                                                         key.type() == KeyType::Rsa ? "RSA" : "EC",
-                                                         scheme_name(alg.scheme)));
+    throw Error::bad_request(
+        codes::kKeyMismatch,
+        fmt::format("A {} key cannot make an {} signature",
+                    key.type() == KeyType::Rsa ? "RSA" : "EC", scheme_name(alg.scheme)));
   }
   ossl::EvpMdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) ossl::throw_internal("allocate a signing context");

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/strings.hpp"
+#include "http/codes.hpp"
 
 namespace sandbank::http {
 namespace {
@@ -59,7 +60,7 @@ std::optional<std::string> ClientResponse::header(std::string_view name) const {
 Client::Client(ClientOptions options) : options_(std::move(options)) {
   global_init();
   curl_ = curl_easy_init();
-  if (curl_ == nullptr) throw Error(500, "http.transport", "libcurl could not be initialised");
+  if (curl_ == nullptr) throw Error(500, codes::kHttpTransport, "libcurl could not be initialised");
 }
 
 Client::~Client() {
@@ -143,7 +144,7 @@ ClientResponse Client::request(std::string_view method, const std::string& url,
     } else if (rc == CURLE_SSL_CERTPROBLEM) {
       hint = " (check the TLS certificate and key files)";
     }
-    throw Error(502, "http.transport", std::string(method) + " " + url + ": " + why + hint);
+    throw Error(502, codes::kHttpTransport, std::string(method) + " " + url + ": " + why + hint);
   }
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
   return response;

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "core/strings.hpp"
+#include "http/codes.hpp"
 
 namespace sandbank::http {
 
@@ -245,13 +246,13 @@ std::size_t RequestParser::on_chunk_body_impl(std::uint64_t, beast::string_view 
 std::optional<Error> framing_error(const error_code& ec, const RequestParser* parser,
                                    const FramingLimits& limits) {
   if (ec == bhttp::error::header_limit) {
-    return Error(431, "http.header_too_large",
+    return Error(431, codes::kHttpHeaderTooLarge,
                  fmt::format("The request line and headers (with the chunk extensions and trailer "
                              "fields of a chunked body) exceed {} bytes",
                              limits.max_header_bytes));
   }
   if (ec == bhttp::error::body_limit) {
-    return Error(413, "http.body_too_large",
+    return Error(413, codes::kHttpBodyTooLarge,
                  fmt::format("The request body exceeds {} bytes", limits.max_body_bytes));
   }
   if (parser && !parser->refusal_code.empty()) {
@@ -259,7 +260,7 @@ std::optional<Error> framing_error(const error_code& ec, const RequestParser* pa
   }
   if (ec == bhttp::error::bad_transfer_encoding || ec == bhttp::error::bad_content_length ||
       ec == bhttp::error::multiple_content_length) {
-    return Error(400, "http.framing_invalid",
+    return Error(400, codes::kHttpFramingInvalid,
                  ec == bhttp::error::bad_transfer_encoding
                      ? "The length of the request body is uncertain: Transfer-Encoding is sent "
                        "twice or together with Content-Length (RFC 9112 section 6.3)"
@@ -267,7 +268,8 @@ std::optional<Error> framing_error(const error_code& ec, const RequestParser* pa
                        "number, or is sent again with another value, or together with "
                        "Transfer-Encoding (RFC 9112 section 6.3)");
   }
-  if (is_malformed(ec)) return Error(400, "http.malformed", "Malformed HTTP request", ec.message());
+  if (is_malformed(ec))
+    return Error(400, codes::kHttpMalformed, "Malformed HTTP request", ec.message());
   return std::nullopt;
 }
 

@@ -8,6 +8,8 @@
 #include <set>
 #include <stdexcept>
 
+#include "http/codes.hpp"
+
 namespace sandbank::http {
 
 namespace {
@@ -201,7 +203,7 @@ Response Router::handle(Request& request) const {
     std::vector<std::string_view> params;
     collect(*root_, split_path(request.path()), 0, params, matches);
     if (matches.empty()) {
-      throw Error(404, "route.not_found",
+      throw Error(404, codes::kRouteNotFound,
                   "No resource at " + std::string(request.path().empty() ? "/" : request.path()));
     }
     const Node::Entry* entry = nullptr;
@@ -223,7 +225,7 @@ Response Router::handle(Request& request) const {
       }
       auto allow = allow_header(methods);
       Response response = render_error(
-          request, Error(405, "route.method_not_allowed",
+          request, Error(405, codes::kRouteMethodNotAllowed,
                          "Method " + request.method + " is not allowed here; use " + allow));
       response.set("Allow", allow);
       return response;

@@ -34,6 +34,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "crypto/certificate.hpp"
+#include "http/codes.hpp"
 #include "http/request_parser.hpp"
 #include "http/tls_context.hpp"
 #include "http/tls_records.hpp"
@@ -336,7 +337,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     bool has_cert = !config_.tls.certificate_chain_file.empty();
     bool has_key = !config_.tls.private_key_file.empty();
     if (has_cert != has_key) {
-      throw Error(500, "http.tls_config",
+      throw Error(500, codes::kHttpTlsConfig,
                   fmt::format("listener {}: give both a certificate chain file and a private key "
                               "file, or neither for plain HTTP",
                               config_.name));
@@ -357,7 +358,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
                                     tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec) {
       throw Error(
-          500, "http.bind",
+          500, codes::kHttpBind,
           fmt::format("listener {}: cannot resolve {}: {}", config_.name, where, ec.message()));
     }
     for (const auto& entry : results) {
@@ -376,7 +377,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
     }
     error_code ignored;
     acceptor_.close(ignored);
-    throw Error(500, "http.bind",
+    throw Error(500, codes::kHttpBind,
                 fmt::format("listener {}: cannot listen on {}: {}", config_.name, where,
                             ec ? ec.message() : std::string("no address")));
   }
@@ -680,7 +681,7 @@ class Connection final : public ConnectionBase {
       const auto timeout = reading_body_ ? limits_.body_timeout : limits_.header_timeout;
       const char* what = reading_body_ ? "body" : "header";
       return respond_with_error(
-          Error(408, "http.request_timeout",
+          Error(408, codes::kHttpRequestTimeout,
                 fmt::format("The request {} was not received within {} s of its {}", what,
                             timeout.count(), reading_body_ ? "header" : "first byte"),
                 fmt::format("Send the whole {} within the server's --{}-timeout", what, what)));
@@ -1061,15 +1062,15 @@ Server::Server(std::vector<ListenerConfig> listeners, Limits limits, int threads
     : state_(std::make_shared<State>(threads < 1 ? 1 : threads)) {
   state_->limits = limits;
   state_->access_log = std::move(access_log);
-  if (listeners.empty()) throw Error(500, "http.config", "no listener configured");
+  if (listeners.empty()) throw Error(500, codes::kHttpConfig, "no listener configured");
   std::set<std::string> names;
   for (auto& config : listeners) {
-    if (config.name.empty()) throw Error(500, "http.config", "a listener has no name");
+    if (config.name.empty()) throw Error(500, codes::kHttpConfig, "a listener has no name");
     if (!names.insert(config.name).second) {
-      throw Error(500, "http.config", "two listeners are named " + config.name);
+      throw Error(500, codes::kHttpConfig, "two listeners are named " + config.name);
     }
     if (!config.router)
-      throw Error(500, "http.config", "listener " + config.name + " has no router");
+      throw Error(500, codes::kHttpConfig, "listener " + config.name + " has no router");
     state_->listeners.push_back(std::make_shared<Listener>(*state_, std::move(config)));
   }
 }

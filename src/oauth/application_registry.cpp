@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "oauth/codes.hpp"
 #include "oauth/scopes.hpp"
 
 namespace sandbank::oauth {
@@ -19,7 +20,7 @@ store::RegisteredKey registered_key(const std::string& use, const crypto::Certif
 std::string organization_of(const crypto::Certificate& cert) {
   auto org = cert.organization_identifier();
   if (!org || org->empty()) {
-    throw Error(400, "dcr.organization_missing",
+    throw Error(400, codes::kDcrOrganizationMissing,
                 fmt::format("The certificate {} has no organizationIdentifier (2.5.4.97), so it "
                             "cannot identify a TPP",
                             cert.subject()));
@@ -77,24 +78,24 @@ void ApplicationRegistry::check_certificate(const crypto::Certificate& cert,
   if (crypto::lifespan_exceeds(cert)) throw lifespan_error(cert, purpose, 401);
   auto now = clock_.now();
   if (now > cert.not_after() || now < cert.not_before()) {
-    throw Error(401, "dcr.certificate_expired",
+    throw Error(401, codes::kDcrCertificateExpired,
                 fmt::format("The {} certificate {} (serial {}) is not valid now", purpose,
                             cert.subject(), cert.serial_hex()));
   }
   auto verdict = trust_->verify(cert, {}, now);
   if (!verdict.ok) {
-    throw Error(401, "dcr.certificate_untrusted",
+    throw Error(401, codes::kDcrCertificateUntrusted,
                 fmt::format("The {} certificate {} (serial {}) does not chain to a trusted CA: {}",
                             purpose, cert.subject(), cert.serial_hex(), verdict.reason));
   }
   if (store_.revocations().is_revoked(cert.x5t_s256())) {
-    throw Error(401, "dcr.certificate_revoked",
+    throw Error(401, codes::kDcrCertificateRevoked,
                 fmt::format("The {} certificate {} (serial {}) is revoked", purpose, cert.subject(),
                             cert.serial_hex()));
   }
   auto psd2 = cert.psd2();
   if (!psd2 || psd2->roles.empty()) {
-    throw Error(400, "dcr.certificate_without_roles",
+    throw Error(400, codes::kDcrCertificateWithoutRoles,
                 fmt::format("The {} certificate {} (serial {}) carries no PSD2 roles (ETSI TS 119 "
                             "495 QCStatement), so it allows no PSD2 API",
                             purpose, cert.subject(), cert.serial_hex()));
@@ -103,7 +104,7 @@ void ApplicationRegistry::check_certificate(const crypto::Certificate& cert,
 
 void ApplicationRegistry::check_redirect_uri(const std::string& uri) {
   auto bad = [&](std::string_view why) {
-    return Error(400, "dcr.redirect_uri_invalid",
+    return Error(400, codes::kDcrRedirectUriInvalid,
                  fmt::format("The redirect URI {} is invalid: {}", uri, why));
   };
   auto parsed = boost::urls::parse_absolute_uri(uri);
@@ -120,14 +121,15 @@ void ApplicationRegistry::check_redirect_uri(const std::string& uri) {
 
 void ApplicationRegistry::check_request(const ApplicationRequest& request) {
   if (request.contact.empty()) {
-    throw Error(400, "dcr.contact_missing", "The member contact (an e-mail address) is required");
+    throw Error(400, codes::kDcrContactMissing,
+                "The member contact (an e-mail address) is required");
   }
   for (const auto& uri : request.redirect_uris) check_redirect_uri(uri);
 }
 
 KeySet ApplicationRegistry::checked_keys(const KeySet& keys, const std::string& organization) {
   if (keys.tls.empty() || keys.sign.empty()) {
-    throw Error(400, "dcr.keys_incomplete",
+    throw Error(400, codes::kDcrKeysIncomplete,
                 "keys must hold at least one tls and one sign certificate; an application "
                 "cannot be left without a TLS and a signing key");
   }
@@ -142,7 +144,7 @@ KeySet ApplicationRegistry::checked_keys(const KeySet& keys, const std::string& 
   for (const auto* list : {&keys.tls, &keys.sign}) {
     for (const auto& c : *list) {
       if (organization_of(c) != organization) {
-        throw Error(403, "dcr.organization_mismatch",
+        throw Error(403, codes::kDcrOrganizationMismatch,
                     fmt::format("The certificate {} belongs to organization {}, not to {}",
                                 c.subject(), organization_of(c), organization));
       }
@@ -193,13 +195,13 @@ store::Application ApplicationRegistry::update(const std::string& client_id,
                                                const crypto::Certificate& signature) {
   auto app = get_for(client_id, client_id);
   if (!has_key(app, "tls", connection.x5t_s256())) {
-    throw Error(401, "dcr.connection_not_registered",
+    throw Error(401, codes::kDcrConnectionNotRegistered,
                 fmt::format("The TLS certificate of this connection (serial {}) is not a "
                             "registered TLS key of application {}",
                             connection.serial_hex(), client_id));
   }
   if (!has_key(app, "sign", signature.x5t_s256())) {
-    throw Error(401, "dcr.signature_certificate_not_registered",
+    throw Error(401, codes::kDcrSignatureCertificateNotRegistered,
                 fmt::format("The TPP-Signature-Certificate (serial {}) is not a registered "
                             "signing key of application {}",
                             signature.serial_hex(), client_id));
@@ -211,7 +213,7 @@ store::Application ApplicationRegistry::update(const std::string& client_id,
         std::any_of(keys.tls.begin(), keys.tls.end(),
                     [&](const crypto::Certificate& c) { return c == connection; });
     if (!keeps_connection) {
-      throw Error(400, "dcr.tls_key_in_use",
+      throw Error(400, codes::kDcrTlsKeyInUse,
                   fmt::format("keys.tls drops the TLS certificate this request uses (serial {}); "
                               "send it along, or make the change over a connection with a "
                               "certificate that stays registered",
@@ -220,7 +222,7 @@ store::Application ApplicationRegistry::update(const std::string& client_id,
     for (const auto& tls : keys.tls) {
       auto owner = store_.applications().find_by_key_fingerprint("tls", tls.x5t_s256());
       if (owner && owner->client_id != client_id) {
-        throw Error(409, "dcr.certificate_registered_elsewhere",
+        throw Error(409, codes::kDcrCertificateRegisteredElsewhere,
                     fmt::format("The TLS certificate serial {} is registered for application {}",
                                 tls.serial_hex(), owner->client_id));
       }
@@ -246,13 +248,13 @@ store::Application ApplicationRegistry::get_for(const std::string& client_id,
                                                 const std::string& caller_client_id) {
   auto app = store_.applications().find(client_id);
   if (!app) {
-    throw Error(404, "dcr.application_unknown",
+    throw Error(404, codes::kDcrApplicationUnknown,
                 fmt::format("No application with client_id {}", client_id));
   }
   if (client_id != caller_client_id) {
     auto caller = store_.applications().find(caller_client_id);
     if (!caller || caller->organization_identifier != app->organization_identifier) {
-      throw Error(403, "dcr.not_your_application",
+      throw Error(403, codes::kDcrNotYourApplication,
                   fmt::format("The application {} belongs to another TPP", client_id));
     }
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "oauth/codes.hpp"
 
 namespace sandbank::oauth {
 namespace {
@@ -46,19 +47,19 @@ std::string resolve_redirect_uri(const store::Application& application,
   const auto& registered = application.redirect_uris;
   if (given && !given->empty()) {
     if (auto uri = registered_redirect_uri(registered, *given)) return *uri;
-    throw Error(400, "request.redirect_uri_invalid",
+    throw Error(400, codes::kRequestRedirectUriInvalid,
                 fmt::format("The redirect_uri {} is not one of the redirect URIs registered for "
                             "application {} (exact match; an empty path equals /)",
                             std::string(given->substr(0, 512)), application.client_id));
   }
   if (registered.size() == 1) return registered.front();
   if (registered.empty()) {
-    throw Error(400, "request.redirect_uri_none",
+    throw Error(400, codes::kRequestRedirectUriNone,
                 fmt::format("Application {} has no registered redirect URI; register one with "
                             "PUT /oauth2/applications/{}",
                             application.client_id, application.client_id));
   }
-  throw Error(400, "request.redirect_uri_missing",
+  throw Error(400, codes::kRequestRedirectUriMissing,
               fmt::format("The redirect_uri parameter is required: application {} registered {} "
                           "redirect URIs",
                           application.client_id, registered.size()));

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "oauth/codes.hpp"
 
 namespace sandbank::oauth {
 
@@ -84,12 +85,12 @@ std::vector<std::string> grant_scope(std::string_view requested,
   if (wanted.empty()) return allowed;
   for (const auto& s : wanted) {
     if (!is_known_scope(s)) {
-      throw Error(400, "scope.unknown",
+      throw Error(400, codes::kScopeUnknown,
                   fmt::format("The scope {} is unknown; known scopes are: {}", s,
                               join_scope(known_scopes())));
     }
     if (std::find(allowed.begin(), allowed.end(), s) == allowed.end()) {
-      throw Error(400, "scope.not_allowed",
+      throw Error(400, codes::kScopeNotAllowed,
                   fmt::format("The scope {} is not allowed by the PSD2 roles of the application's "
                               "certificates; allowed: {}",
                               s, join_scope(allowed)));

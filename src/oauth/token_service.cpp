@@ -9,6 +9,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "crypto/hash.hpp"
+#include "oauth/codes.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "oauth/scopes.hpp"
 
@@ -165,23 +166,23 @@ CustomerToken TokenService::exchange_code(const store::Application& app, std::st
   auto code_hash = hash(code);
   auto record = store_.codes().find(code_hash);
   if (!record) {
-    throw Error(400, "grant.code_unknown", "The authorization code is unknown");
+    throw Error(400, codes::kGrantCodeUnknown, "The authorization code is unknown");
   }
   if (record->client_id != app.client_id) {
-    throw Error(400, "grant.code_client_mismatch",
+    throw Error(400, codes::kGrantCodeClientMismatch,
                 "The authorization code was issued to another application");
   }
   auto now = clock_.now();
   auto reused = [&](const std::string& grant_id) {
     store_.tokens().revoke_grant(grant_id, now);
     evict_grant(grant_id);
-    return Error(400, "grant.code_reused",
+    return Error(400, codes::kGrantCodeReused,
                  "The authorization code was used before; the tokens issued with it are revoked "
                  "(RFC 6749 section 4.1.2)");
   };
   if (record->used_at) throw reused(record->grant_id);
   if (now >= record->expires_at) {
-    throw Error(400, "grant.code_expired",
+    throw Error(400, codes::kGrantCodeExpired,
                 fmt::format("The authorization code expired; codes live {} seconds",
                             settings_.code_lifetime.count()));
   }
@@ -194,7 +195,7 @@ CustomerToken TokenService::exchange_code(const store::Application& app, std::st
                           : same_redirect_uri(*redirect_uri, record->redirect_uri);
     if (!same) {
       throw Error(
-          400, "grant.redirect_uri_mismatch",
+          400, codes::kGrantRedirectUriMismatch,
           record->redirect_uri.empty()
               ? fmt::format("redirect_uri {} is not registered for the application",
                             std::string(redirect_uri->substr(0, 512)))
@@ -203,7 +204,7 @@ CustomerToken TokenService::exchange_code(const store::Application& app, std::st
                             std::string(redirect_uri->substr(0, 512)), record->redirect_uri));
     }
   } else if (record->flow == kLegacyFlow && app.redirect_uris_registered) {
-    throw Error(400, "request.redirect_uri_missing",
+    throw Error(400, codes::kRequestRedirectUriMissing,
                 fmt::format("redirect_uri is required: application {} registered its redirect "
                             "URIs with PUT /oauth2/applications/{} and this code comes from the "
                             "legacy granting flow (GET /oauth2/authorization-server-url). ING's "
@@ -233,15 +234,16 @@ CustomerToken TokenService::refresh(const store::Application& app, std::string_v
                                     const std::string& thumbprint) {
   auto record = store_.tokens().find(hash(refresh_token));
   if (!record || record->kind != "refresh") {
-    throw Error(400, "grant.refresh_unknown", "The refresh token is unknown");
+    throw Error(400, codes::kGrantRefreshUnknown, "The refresh token is unknown");
   }
   if (record->client_id != app.client_id) {
-    throw Error(400, "grant.refresh_client_mismatch",
+    throw Error(400, codes::kGrantRefreshClientMismatch,
                 "The refresh token was issued to another application");
   }
-  if (record->revoked_at) throw Error(400, "grant.refresh_revoked", "The refresh token is revoked");
+  if (record->revoked_at)
+    throw Error(400, codes::kGrantRefreshRevoked, "The refresh token is revoked");
   if (clock_.now() >= record->expires_at) {
-    throw Error(400, "grant.refresh_expired", "The refresh token expired");
+    throw Error(400, codes::kGrantRefreshExpired, "The refresh token expired");
   }
   auto consent = valid_consent(record->consent_id, "grant");
   CustomerToken out;
@@ -257,7 +259,7 @@ void TokenService::revoke(const store::Application& app, std::string_view token)
   auto record = store_.tokens().find(token_hash);
   if (!record) return;
   if (record->client_id != app.client_id) {
-    throw Error(400, "revoke.not_your_token",
+    throw Error(400, codes::kRevokeNotYourToken,
                 "The token was issued to another application; it was not revoked");
   }
   auto now = clock_.now();
@@ -333,27 +335,27 @@ ValidToken TokenService::validate_without_binding(std::string_view token, TokenK
 ValidToken TokenService::check_token(std::string_view token, const std::string_view* thumbprint,
                                      TokenKind required) {
   if (token.empty()) {
-    throw Error(401, "token.missing",
+    throw Error(401, codes::kTokenMissing,
                 fmt::format("An access token is required (Authorization: Bearer ...): {}",
                             kind_description(required)));
   }
   auto record = lookup(remembered_hash(token));
-  if (!record) throw Error(401, "token.unknown", "The access token is unknown");
+  if (!record) throw Error(401, codes::kTokenUnknown, "The access token is unknown");
   auto kind = kind_from_name(record->kind);
   if (!kind || *kind == TokenKind::Refresh) {
-    throw Error(401, "token.unknown", "A refresh token is not an access token");
+    throw Error(401, codes::kTokenUnknown, "A refresh token is not an access token");
   }
-  if (record->revoked_at) throw Error(401, "token.revoked", "The access token is revoked");
+  if (record->revoked_at) throw Error(401, codes::kTokenRevoked, "The access token is revoked");
   if (clock_.now() >= record->expires_at) {
-    throw Error(401, "token.expired", "The access token expired; request a new one");
+    throw Error(401, codes::kTokenExpired, "The access token expired; request a new one");
   }
   if (thumbprint != nullptr && record->certificate_thumbprint != *thumbprint) {
-    throw Error(401, "token.certificate_mismatch",
+    throw Error(401, codes::kTokenCertificateMismatch,
                 "The access token is bound to another TLS client certificate than the one of "
                 "this connection (RFC 8705)");
   }
   if (*kind != required) {
-    throw Error(401, "token.wrong_kind",
+    throw Error(401, codes::kTokenWrongKind,
                 fmt::format("This call needs {}, but the token is {}", kind_description(required),
                             kind_description(*kind)));
   }
@@ -372,7 +374,7 @@ store::Consent TokenService::customer_consent(const ValidToken& token,
                                               std::string_view required_scope) {
   auto consent = valid_consent(token.record.consent_id, "token", true);
   if (!required_scope.empty() && !contains(split_scope(token.record.scope), required_scope)) {
-    throw Error(403, "token.insufficient_scope",
+    throw Error(403, codes::kTokenInsufficientScope,
                 fmt::format("The customer token does not grant the scope {}", required_scope));
   }
   return consent;
@@ -445,17 +447,17 @@ store::GrantingReference Authorizations::active_reference(std::string_view refer
     found = store_.granting_references().find(std::string(reference));
   }
   if (!found) {
-    throw Error(400, "granting.reference_unknown",
+    throw Error(400, codes::kGrantingReferenceUnknown,
                 "This granting reference is unknown; ask GET /oauth2/authorization-server-url "
                 "for a new location");
   }
   if (found->used_at) {
-    throw Error(400, "granting.reference_used",
+    throw Error(400, codes::kGrantingReferenceUsed,
                 "This granting reference was used already: each location of "
                 "GET /oauth2/authorization-server-url gives one authorization code");
   }
   if (clock_.now() >= found->expires_at) {
-    throw Error(400, "granting.reference_expired",
+    throw Error(400, codes::kGrantingReferenceExpired,
                 fmt::format("This granting reference expired; references live {} seconds",
                             settings_.reference_lifetime.count()));
   }
@@ -464,7 +466,7 @@ store::GrantingReference Authorizations::active_reference(std::string_view refer
 
 void Authorizations::use_reference(const std::string& reference) {
   if (!store_.granting_references().mark_used(reference, clock_.now())) {
-    throw Error(400, "granting.reference_used",
+    throw Error(400, codes::kGrantingReferenceUsed,
                 "This granting reference was used already: each location of "
                 "GET /oauth2/authorization-server-url gives one authorization code");
   }

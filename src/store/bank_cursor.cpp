@@ -7,13 +7,14 @@
 
 #include "core/encoding.hpp"
 #include "core/error.hpp"
+#include "store/codes.hpp"
 #include "store/sqlite.hpp"
 
 namespace sandbank::store::detail {
 namespace {
 
 [[noreturn]] void bad_cursor(std::string_view cursor) {
-  throw Error(400, "bank.cursor_invalid",
+  throw Error(400, codes::kBankCursorInvalid,
               "The next cursor is not one this server handed out; start again without it",
               fmt::format("cursor: {}", cursor));
 }

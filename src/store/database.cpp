@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::store::sqlite {
 namespace {
@@ -34,17 +35,18 @@ void check_file(const fs::path& db_file, bool create_if_missing) {
   std::error_code ec;
   auto status = fs::status(db_file, ec);
   if (ec && ec != std::errc::no_such_file_or_directory) {
-    throw Error(500, "store.io", fmt::format("Cannot inspect the database file {}", label),
+    throw Error(500, codes::kStoreIo, fmt::format("Cannot inspect the database file {}", label),
                 ec.message());
   }
   if (!fs::exists(status)) {
     if (!create_if_missing) {
-      throw Error(500, "store.missing", fmt::format("The database file {} does not exist", label));
+      throw Error(500, codes::kStoreMissing,
+                  fmt::format("The database file {} does not exist", label));
     }
     if (db_file.has_parent_path()) {
       fs::create_directories(db_file.parent_path(), ec);
       if (ec) {
-        throw Error(500, "store.io",
+        throw Error(500, codes::kStoreIo,
                     fmt::format("Cannot create the directory of the database file {}", label),
                     ec.message());
       }
@@ -52,29 +54,29 @@ void check_file(const fs::path& db_file, bool create_if_missing) {
     return;
   }
   if (!fs::is_regular_file(status)) {
-    throw Error(500, "store.damaged",
+    throw Error(500, codes::kStoreDamaged,
                 fmt::format("The database path {} is not a regular file", label));
   }
   auto size = fs::file_size(db_file, ec);
   if (ec) {
-    throw Error(500, "store.io", fmt::format("Cannot inspect the database file {}", label),
+    throw Error(500, codes::kStoreIo, fmt::format("Cannot inspect the database file {}", label),
                 ec.message());
   }
   if (size == 0) {
     if (!create_if_missing) {
-      throw Error(500, "store.missing", fmt::format("The database file {} is empty", label));
+      throw Error(500, codes::kStoreMissing, fmt::format("The database file {} is empty", label));
     }
     return;  // SQLite treats an empty file as a new database.
   }
   std::array<char, 16> header{};
   std::ifstream in(db_file, std::ios::binary);
   if (!in) {
-    throw Error(500, "store.io", fmt::format("Cannot read the database file {}", label));
+    throw Error(500, codes::kStoreIo, fmt::format("Cannot read the database file {}", label));
   }
   in.read(header.data(), header.size());
   if (in.gcount() != static_cast<std::streamsize>(header.size()) || size < 512 ||
       std::string_view(header.data(), header.size()) != kSqliteHeader) {
-    throw Error(500, "store.damaged",
+    throw Error(500, codes::kStoreDamaged,
                 fmt::format("The file {} is not a SQLite database; it was left as it is", label),
                 "the first 16 bytes are not the SQLite header \"SQLite format 3\\0\"");
   }
@@ -91,7 +93,7 @@ void switch_to_wal(Connection& connection, const std::string& label) {
       auto st = connection.prepare("PRAGMA journal_mode = WAL");
       std::string mode = st.step() ? st.text(0) : std::string();
       if (mode != "wal") {
-        throw Error(500, "store.io",
+        throw Error(500, codes::kStoreIo,
                     fmt::format("The database {} cannot use write-ahead logging", label),
                     fmt::format("PRAGMA journal_mode = WAL answered {}", mode));
       }
@@ -192,7 +194,7 @@ std::unique_ptr<Database> Database::open_memory(std::span<const Migration> migra
   migrate(*connection, migrations, ":memory:");
   auto pool = std::make_unique<ConnectionPool>(
       []() -> std::unique_ptr<Connection> {
-        throw Error(500, "store.sqlite", "An in-memory database has exactly one connection");
+        throw Error(500, codes::kStoreSqlite, "An in-memory database has exactly one connection");
       },
       1);
   pool->adopt(std::move(connection));

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::store {
 namespace {
@@ -429,7 +430,7 @@ void check_order(std::span<const Migration> migrations) {
   int previous = 0;
   for (const auto& m : migrations) {
     if (m.version <= previous) {
-      throw Error(500, "store.bad_migrations",
+      throw Error(500, codes::kStoreBadMigrations,
                   fmt::format("Migration {} is out of order; versions must grow", m.version));
     }
     previous = m.version;
@@ -455,7 +456,7 @@ std::map<int, std::string> inspect(sqlite::Connection& connection,
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'");
   } catch (const Error& e) {
     if (e.code() != "store.damaged") throw;
-    throw Error(500, "store.damaged",
+    throw Error(500, codes::kStoreDamaged,
                 fmt::format("The file {} is not a SQLite database or is damaged; it was left "
                             "as it is",
                             label),
@@ -465,7 +466,7 @@ std::map<int, std::string> inspect(sqlite::Connection& connection,
     auto others =
         connection.scalar("SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite%'");
     if (others > 0) {
-      throw Error(500, "store.damaged",
+      throw Error(500, codes::kStoreDamaged,
                   fmt::format("The database {} has tables but no schema_migrations, so it is not "
                               "a Sandbank store; it was left as it is",
                               label));
@@ -485,7 +486,7 @@ std::map<int, std::string> inspect(sqlite::Connection& connection,
   const int known = migrations.empty() ? 0 : migrations.back().version;
   const int newest = applied.rbegin()->first;
   if (newest > known) {
-    throw Error(500, "store.too_new",
+    throw Error(500, codes::kStoreTooNew,
                 fmt::format("The database {} has schema version {} but this Sandbank knows "
                             "versions up to {}; use a newer Sandbank binary",
                             label, newest, known),
@@ -496,14 +497,14 @@ std::map<int, std::string> inspect(sqlite::Connection& connection,
     // Each layer owns a range of versions, so a newer binary can add one below this binary's
     // newest (21 after 30): that store is newer, not damaged.
     if (m == nullptr) {
-      throw Error(500, "store.too_new",
+      throw Error(500, codes::kStoreTooNew,
                   fmt::format("The database {} has schema migration {} which this Sandbank does "
                               "not know; use a newer Sandbank binary",
                               label, version),
                   fmt::format("unknown applied migration: {} {}", version, name));
     }
     if (m->name != name) {
-      throw Error(500, "store.damaged",
+      throw Error(500, codes::kStoreDamaged,
                   fmt::format("The database {} records schema migration {} which this Sandbank "
                               "does not know by that name",
                               label, version),
@@ -549,7 +550,7 @@ int migrate(sqlite::Connection& connection, std::span<const Migration> migration
       try {
         connection.exec(m.sql);
       } catch (const Error& e) {
-        throw Error(500, "store.migration_failed",
+        throw Error(500, codes::kStoreMigrationFailed,
                     fmt::format("Schema migration {} {} failed on {}; nothing of it was applied",
                                 m.version, m.name, label),
                     e.diagnostic());

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::store::sqlite {
 
@@ -16,29 +17,31 @@ void fail(sqlite3* db, int rc, std::string_view context) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      throw Error(503, "store.busy", "The database stayed locked by another user; try again",
+      throw Error(503, codes::kStoreBusy, "The database stayed locked by another user; try again",
                   std::move(diagnostic));
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_PRIMARYKEY || rc == SQLITE_CONSTRAINT_UNIQUE) {
-        throw Error(409, "store.conflict", "A record with the same identity already exists",
+        throw Error(409, codes::kStoreConflict, "A record with the same identity already exists",
                     std::move(diagnostic));
       }
-      throw Error(500, "store.constraint", "A database constraint was violated",
+      throw Error(500, codes::kStoreConstraint, "A database constraint was violated",
                   std::move(diagnostic));
     case SQLITE_NOTADB:
     case SQLITE_CORRUPT:
-      throw Error(500, "store.damaged", "The database file is damaged or not a database",
+      throw Error(500, codes::kStoreDamaged, "The database file is damaged or not a database",
                   std::move(diagnostic));
     case SQLITE_FULL:
-      throw Error(500, "store.io", "The disk holding the database is full", std::move(diagnostic));
+      throw Error(500, codes::kStoreIo, "The disk holding the database is full",
+                  std::move(diagnostic));
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
     case SQLITE_READONLY:
     case SQLITE_PERM:
-      throw Error(500, "store.io", "The database file could not be read or written",
+      throw Error(500, codes::kStoreIo, "The database file could not be read or written",
                   std::move(diagnostic));
     default:
-      throw Error(500, "store.sqlite", "The database reported an error", std::move(diagnostic));
+      throw Error(500, codes::kStoreSqlite, "The database reported an error",
+                  std::move(diagnostic));
   }
 }
 
@@ -154,7 +157,7 @@ TimePoint Statement::time(int column) const {
   std::string value = text(column);
   auto t = parse_timestamp(value);
   if (!t) {
-    throw Error(500, "store.damaged", "A stored timestamp is unreadable",
+    throw Error(500, codes::kStoreDamaged, "A stored timestamp is unreadable",
                 fmt::format("column {} of {}: {}", column, sql(), value));
   }
   return *t;
@@ -172,7 +175,7 @@ std::unique_ptr<Connection> Connection::open(const std::string& filename, int fl
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
-    throw Error(500, "store.io", fmt::format("Could not open the database {}", filename),
+    throw Error(500, codes::kStoreIo, fmt::format("Could not open the database {}", filename),
                 fmt::format("sqlite3_open_v2: {} (SQLite code {})", message, rc));
   }
   sqlite3_extended_result_codes(db, 1);

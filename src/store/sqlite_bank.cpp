@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/time_format.hpp"
 #include "store/bank_cursor.hpp"
+#include "store/codes.hpp"
 #include "store/string_list.hpp"
 
 namespace sandbank::store {
@@ -115,7 +116,7 @@ constexpr std::string_view BankTransactionView::*kPageFields[] = {
     &BankTransactionView::transaction_details};
 
 [[noreturn]] void bad_page_fields(std::string_view fields) {
-  throw Error(500, "store.damaged", "A stored transaction is unreadable",
+  throw Error(500, codes::kStoreDamaged, "A stored transaction is unreadable",
               fmt::format("bank_transactions.page_fields: {}", fields.substr(0, 200)));
 }
 
@@ -155,7 +156,7 @@ void view_page_row(const Statement& st, BankTransactionView& v) {
 TimePoint stored_time(std::string_view text) {
   auto t = sqlite::parse_timestamp(text);
   if (!t) {
-    throw Error(500, "store.damaged", "A stored timestamp is unreadable",
+    throw Error(500, codes::kStoreDamaged, "A stored timestamp is unreadable",
                 fmt::format("bank_transactions.execution_time: {}", text));
   }
   return *t;
@@ -193,7 +194,7 @@ std::string start_of_day_stamp(const std::string& day) {
 
 void check_status(const BankTransaction& t) {
   if (t.status != "booked" && t.status != "pending") {
-    throw Error(400, "bank.status_invalid",
+    throw Error(400, codes::kBankStatusInvalid,
                 fmt::format("A transaction status must be booked or pending, not {}", t.status));
   }
 }
@@ -355,7 +356,7 @@ class SqliteBankRepository final : public BankRepository {
   std::optional<std::string> visit_transactions(const TransactionQuery& q,
                                                 const TransactionVisitor& visit) override {
     if (q.limit < 1 || q.limit > kMaxPageLimit) {
-      throw Error(400, "bank.limit_invalid",
+      throw Error(400, codes::kBankLimitInvalid,
                   fmt::format("The page limit must be between 1 and {}", kMaxPageLimit));
     }
     Cursor position;
@@ -421,14 +422,14 @@ class SqliteBankRepository final : public BankRepository {
     return db_.write([&](Connection& c) {
       auto a = account(c, t.account_id);
       if (!a) {
-        throw Error(404, "store.not_found", fmt::format("No account with id {}", t.account_id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No account with id {}", t.account_id));
       }
       if (a->currency != t.currency) {
-        throw Error(400, "bank.currency_mismatch",
+        throw Error(400, codes::kBankCurrencyMismatch,
                     fmt::format("The account {} is in {}, not {}", a->id, a->currency, t.currency));
       }
       if (transaction(c, t.account_id, t.transaction_id)) {
-        throw Error(409, "store.conflict",
+        throw Error(409, codes::kStoreConflict,
                     fmt::format("The account {} has a transaction {} already", t.account_id,
                                 t.transaction_id));
       }
@@ -453,7 +454,7 @@ class SqliteBankRepository final : public BankRepository {
     return db_.write([&](Connection& c) {
       auto t = transaction(c, account_id, transaction_id);
       if (!t) {
-        throw Error(404, "store.not_found",
+        throw Error(404, codes::kStoreNotFound,
                     fmt::format("No transaction {} on account {}", transaction_id, account_id));
       }
       if (t->status == "booked") return *t;

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 #include "store/string_list.hpp"
 
 namespace sandbank::store {
@@ -30,7 +31,7 @@ class SqliteTokenRepository final : public TokenRepository {
   void insert(const TokenRecord& t) override {
     db_.write([&](Connection& c) {
       if (c.query("SELECT 1 FROM oauth_tokens WHERE token_hash = ?", t.token_hash).step()) {
-        throw Error(409, "store.conflict", "A token with this hash exists");
+        throw Error(409, codes::kStoreConflict, "A token with this hash exists");
       }
       c.query(
            "INSERT INTO oauth_tokens (token_hash, kind, client_id, scope, consent_id, grant_id, "
@@ -121,7 +122,7 @@ class SqliteCodeRepository final : public AuthorizationCodeRepository {
   void insert(const AuthorizationCode& code) override {
     db_.write([&](Connection& c) {
       if (c.query("SELECT 1 FROM authorization_codes WHERE code_hash = ?", code.code_hash).step()) {
-        throw Error(409, "store.conflict", "An authorization code with this hash exists");
+        throw Error(409, codes::kStoreConflict, "An authorization code with this hash exists");
       }
       c.query(
            "INSERT INTO authorization_codes (code_hash, client_id, consent_id, redirect_uri, "
@@ -183,7 +184,7 @@ class SqliteGrantingReferenceRepository final : public GrantingReferenceReposito
   void insert(const GrantingReference& r) override {
     db_.write([&](Connection& c) {
       if (c.query("SELECT 1 FROM granting_references WHERE reference = ?", r.reference).step()) {
-        throw Error(409, "store.conflict", "A granting reference with this value exists");
+        throw Error(409, codes::kStoreConflict, "A granting reference with this value exists");
       }
       c.query(
            "INSERT INTO granting_references (reference, client_id, scope, redirect_uri, country, "
@@ -238,7 +239,7 @@ class SqliteConsentRepository final : public ConsentRepository {
   void insert(const Consent& k) override {
     db_.write([&](Connection& c) {
       if (c.query("SELECT 1 FROM consents WHERE id = ?", k.id).step()) {
-        throw Error(409, "store.conflict", fmt::format("A consent with id {} exists", k.id));
+        throw Error(409, codes::kStoreConflict, fmt::format("A consent with id {} exists", k.id));
       }
       c.query(
            "INSERT INTO consents (id, client_id, profile_id, country, account_ids, scopes, "
@@ -263,7 +264,7 @@ class SqliteConsentRepository final : public ConsentRepository {
     db_.write([&](Connection& c) {
       c.query("UPDATE consents SET status = ? WHERE id = ?", status, id).run();
       if (c.changes() == 0) {
-        throw Error(404, "store.not_found", fmt::format("No consent with id {}", id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No consent with id {}", id));
       }
     });
   }

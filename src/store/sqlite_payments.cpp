@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::store {
 namespace {
@@ -89,7 +90,7 @@ class SqlitePaymentRepository final : public PaymentRepository {
           auto hash = st.text(1);
           auto existing = find_in(c, payment_id);
           if (!existing) {
-            throw Error(500, "store.damaged",
+            throw Error(500, codes::kStoreDamaged,
                         fmt::format("payment_requests names the missing payment {}", payment_id));
           }
           return PaymentCreation{std::move(*existing), false, std::move(hash)};
@@ -138,7 +139,7 @@ class SqlitePaymentRepository final : public PaymentRepository {
       st.bind(10, std::string_view(p.id));
       st.run();
       if (c.changes() == 0) {
-        throw Error(404, "store.not_found", fmt::format("No payment {}", p.id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No payment {}", p.id));
       }
     });
   }

@@ -1,4 +1,5 @@
 #include "core/error.hpp"
+#include "store/codes.hpp"
 #include "store/sqlite_shared.hpp"
 
 namespace sandbank::store {
@@ -18,7 +19,7 @@ class SqliteSessionRepository final : public AuthorizationSessionRepository {
       live.step();
       if (static_cast<std::size_t>(live.integer(0)) >= max_live) return false;
       if (c.query("SELECT 1 FROM authorization_sessions WHERE id_hash = ?", s.id_hash).step()) {
-        throw Error(409, "store.conflict", "A session with this id exists");
+        throw Error(409, codes::kStoreConflict, "A session with this id exists");
       }
       c.query(
            "INSERT INTO authorization_sessions (id_hash, kind, csrf_token, data, created_at, "

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 #include "store/database.hpp"
 #include "store/sqlite_bank.hpp"
 #include "store/sqlite_oauth.hpp"
@@ -107,7 +108,7 @@ class SqliteApplicationRepository final : public ApplicationRepository {
   void insert(const Application& app) override {
     db_.write([&](Connection& c) {
       if (exists(c, app.client_id)) {
-        throw Error(409, "store.conflict",
+        throw Error(409, codes::kStoreConflict,
                     fmt::format("An application with client_id {} already exists", app.client_id));
       }
       c.query(
@@ -133,7 +134,7 @@ class SqliteApplicationRepository final : public ApplicationRepository {
            app.redirect_uris_registered ? 1 : 0, app.client_id)
           .run();
       if (c.changes() == 0) {
-        throw Error(404, "store.not_found",
+        throw Error(404, codes::kStoreNotFound,
                     fmt::format("No application with client_id {}", app.client_id));
       }
       c.query("DELETE FROM application_keys WHERE client_id = ?", app.client_id).run();

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "core/error.hpp"
+#include "store/codes.hpp"
 
 namespace sandbank::store::detail {
 
@@ -29,7 +30,7 @@ std::vector<std::string> string_list_from_json(const std::string& text, std::str
     }
   }
   if (!ok) {
-    throw Error(500, "store.damaged", "A stored list is not a JSON array of strings",
+    throw Error(500, codes::kStoreDamaged, "A stored list is not a JSON array of strings",
                 fmt::format("{}: {}", column, text));
   }
   return out;

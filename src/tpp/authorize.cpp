@@ -8,12 +8,13 @@
 #include "core/random.hpp"
 #include "core/strings.hpp"
 #include "tpp/client.hpp"
+#include "tpp/codes.hpp"
 
 namespace sandbank::tpp {
 namespace {
 
 Error failed(const std::string& message) {
-  return Error(400, "tpp.authorize_failed", message);
+  return Error(400, codes::kTppAuthorizeFailed, message);
 }
 
 std::string attribute_of(const std::string& tag, std::string_view name) {
@@ -274,16 +275,17 @@ AuthorizeOutcome authorize_as(TppClient& client, const std::string& profile_name
                 std::string_view body) { return client.send_web(method, url, headers, body); });
   if (!outcome.error.empty()) {
     throw Error(
-        400, "tpp.authorize_refused",
+        400, codes::kTppAuthorizeRefused,
         "the authorization ended with error=" + outcome.error +
             (outcome.error_description.empty() ? "" : " (" + outcome.error_description + ")") +
             ": " + outcome.location);
   }
   if (outcome.code.empty()) {
-    throw Error(400, "tpp.authorize_failed", "the redirect carries no code: " + outcome.location);
+    throw Error(400, codes::kTppAuthorizeFailed,
+                "the redirect carries no code: " + outcome.location);
   }
   if (outcome.state != state) {
-    throw Error(400, "tpp.authorize_failed",
+    throw Error(400, codes::kTppAuthorizeFailed,
                 "the redirect's state '" + outcome.state + "' is not the one sent ('" + state +
                     "'): " + outcome.location);
   }

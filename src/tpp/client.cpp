@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "signing/signing.hpp"
+#include "tpp/codes.hpp"
 
 namespace sandbank::tpp {
 namespace fs = std::filesystem;
@@ -48,7 +49,7 @@ signing::Message to_message(const Request& r) {
 void require_file(const std::string& path, const char* what, const char* setting,
                   const char* missing_code) {
   if (path.empty()) {
-    throw Error(400, "tpp.not_configured",
+    throw Error(400, codes::kTppNotConfigured,
                 std::string("no ") + what + " configured: set " + setting +
                     " in the profile or pass --data DIR");
   }
@@ -78,25 +79,25 @@ Pair load_pair(const std::string& cert_path, const std::string& key_path, const 
   try {
     cert = crypto::Certificate::load_file(cert_path);
   } catch (const Error& e) {
-    throw Error(400, "tpp.certificate_unreadable",
+    throw Error(400, codes::kTppCertificateUnreadable,
                 std::string(name) + " certificate " + cert_path + ": " + e.message());
   }
   std::optional<crypto::PrivateKey> key;
   try {
     key = crypto::PrivateKey::load_file(key_path);
   } catch (const Error& e) {
-    throw Error(400, "tpp.key_unreadable",
+    throw Error(400, codes::kTppKeyUnreadable,
                 std::string(name) + " key " + key_path + ": " + e.message());
   }
   if (!key->public_key().equals(cert->public_key())) {
-    throw Error(400, "tpp.key_mismatch",
+    throw Error(400, codes::kTppKeyMismatch,
                 std::string(name) + " key " + key_path + " does not belong to the certificate " +
                     cert_path + " (serial " + cert->serial_hex() +
                     "); check that the key and certificate files are a pair");
   }
   auto psd2 = cert->psd2();
   if (!psd2 || psd2->roles.empty()) {
-    throw Error(400, "tpp.certificate_no_psd2_roles",
+    throw Error(400, codes::kTppCertificateNoPsd2Roles,
                 std::string(name) + " certificate " + cert_path +
                     " carries no PSD2 roles (QCStatement 0.4.0.19495.2); ING accepts only eIDAS "
                     "certificates with PSP_AI, PSP_PI or PSP_IC roles");
@@ -197,7 +198,7 @@ std::string TppClient::serial_key_id() const {
 
 Request TppClient::make(std::string_view method, std::string_view target, std::string body) const {
   if (profile_.host.empty()) {
-    throw Error(400, "tpp.not_configured",
+    throw Error(400, codes::kTppNotConfigured,
                 "no API host: pass --host URL, --data DIR of a running sandbox, or set host in "
                 "the profile");
   }
@@ -301,7 +302,7 @@ std::string TppClient::authorize_url(std::string_view client_id, std::string_vie
                                      std::string_view scope, std::string_view state,
                                      std::string_view redirect_uri) const {
   if (profile_.web.empty()) {
-    throw Error(400, "tpp.not_configured",
+    throw Error(400, codes::kTppNotConfigured,
                 "no authorization host: pass --web URL or set web in the profile");
   }
   std::string url = profile_.web + "/authorize/v2";
@@ -507,7 +508,7 @@ Response TppClient::send_token_request(const Request& request, TokenKind kind) {
   boost::system::error_code ec;
   auto body = json::parse(response.body, ec);
   if (ec || !body.is_object()) {
-    throw Error(502, "tpp.token_response", "the token response is not a JSON object");
+    throw Error(502, codes::kTppTokenResponse, "the token response is not a JSON object");
   }
   auto previous = cache_.any(kind);
   auto token =
@@ -533,7 +534,7 @@ std::string TppClient::client_id() {
   auto r = fetch_app_token();
   if (r.status != 200) throw token_failed("learning the client_id (signed token request)", r);
   if (auto id = cache_.client_id()) return *id;
-  throw Error(400, "tpp.client_id_unknown",
+  throw Error(400, codes::kTppClientIdUnknown,
               "the token response carried no client_id: set client_id in the profile or pass "
               "--client-id");
 }
@@ -574,7 +575,7 @@ std::string TppClient::customer_token() {
     if (r.status != 200) throw token_failed("refreshing the customer token", r);
     return cache_.any(TokenKind::Customer)->access_token;
   }
-  throw Error(400, "tpp.no_customer_token",
+  throw Error(400, codes::kTppNoCustomerToken,
               "no customer token: run `sandbank tpp authorize --profile NAME --exchange`, or "
               "open `sandbank tpp authorize-url` and run `sandbank tpp exchange CODE` with the "
               "code from the redirect");
@@ -590,7 +591,7 @@ Response TppClient::refresh() {
   auto refresh_token = cache_.refresh_token();
   if (!refresh_token && options_.dry_run) refresh_token = "REFRESH_TOKEN";
   if (!refresh_token) {
-    throw Error(400, "tpp.no_refresh_token",
+    throw Error(400, codes::kTppNoRefreshToken,
                 "no refresh token cached (or it expired): run `sandbank tpp exchange CODE`");
   }
   auto token = app_token();
@@ -605,7 +606,7 @@ Response TppClient::revoke(std::string_view refresh_token) {
   }
   if (rt.empty() && options_.dry_run) rt = "REFRESH_TOKEN";
   if (rt.empty()) {
-    throw Error(400, "tpp.no_refresh_token",
+    throw Error(400, codes::kTppNoRefreshToken,
                 "no refresh token to revoke: pass one or exchange a code");
   }
   auto token = app_token();

@@ -9,7 +9,9 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "core/time_format.hpp"
+#include "http/codes.hpp"
 #include "tpp/client.hpp"
+#include "tpp/codes.hpp"
 
 namespace sandbank::tpp {
 namespace json = boost::json;
@@ -80,8 +82,8 @@ std::optional<std::string> clock_skew_warning(std::string_view server_date, Time
 }
 
 int exit_code_of(const Error& error) {
-  if (error.code() == "http.transport") return 3;
-  return error.code() == "tpp.token_failed" ? 1 : 2;
+  if (error.code() == http::codes::kHttpTransport) return 3;
+  return error.code() == codes::kTppTokenFailed ? 1 : 2;
 }
 
 std::string pretty_json(std::string_view text) {

@@ -7,13 +7,14 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "tpp/codes.hpp"
 
 namespace sandbank::tpp {
 namespace fs = std::filesystem;
 namespace {
 
 Error invalid(const fs::path& file, const std::string& why) {
-  return Error(400, "tpp.profile_invalid", "profile " + file.string() + ": " + why);
+  return Error(400, codes::kTppProfileInvalid, "profile " + file.string() + ": " + why);
 }
 
 std::string resolve(const fs::path& base, const std::string& value) {
@@ -100,7 +101,7 @@ void save_profile(const TppProfile& profile, const fs::path& file) {
   if (file.has_parent_path()) fs::create_directories(file.parent_path());
   std::ofstream o(file, std::ios::binary | std::ios::trunc);
   if (!o || !(o << out.str()) || !o.flush()) {
-    throw Error(500, "tpp.profile_write", "cannot write profile " + file.string());
+    throw Error(500, codes::kTppProfileWrite, "cannot write profile " + file.string());
   }
 }
 
@@ -108,7 +109,7 @@ TppProfile profile_from_data_dir(const fs::path& dir, bool allow_missing_endpoin
   fs::path root = fs::absolute(dir).lexically_normal();
   fs::path certs = root / "certs";
   if (!fs::is_directory(certs)) {
-    throw Error(400, "tpp.data_invalid",
+    throw Error(400, codes::kTppDataInvalid,
                 "data directory " + root.string() +
                     " has no certs/ folder; start `sandbank serve --data " + dir.string() +
                     "` once to create it");
@@ -128,7 +129,7 @@ TppProfile profile_from_data_dir(const fs::path& dir, bool allow_missing_endpoin
     boost::system::error_code ec;
     auto value = boost::json::parse(text, ec);
     if (ec || !value.is_object()) {
-      throw Error(400, "tpp.data_invalid", endpoints.string() + " is not a JSON object");
+      throw Error(400, codes::kTppDataInvalid, endpoints.string() + " is not a JSON object");
     }
     const auto& obj = value.as_object();
     if (auto* api = obj.if_contains("api"); api && api->is_string()) {

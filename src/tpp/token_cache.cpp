@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "tpp/codes.hpp"
 
 namespace sandbank::tpp {
 namespace fs = std::filesystem;
@@ -80,7 +81,7 @@ CachedToken CachedToken::from_response(const json::object& body, TimePoint now,
   CachedToken t;
   t.access_token = string_of(body, "access_token");
   if (t.access_token.empty()) {
-    throw Error(502, "tpp.token_response", "the token response has no access_token");
+    throw Error(502, codes::kTppTokenResponse, "the token response has no access_token");
   }
   t.scope = string_of(body, "scope");
   t.expires_at = now + Seconds(number_of(body, "expires_in").value_or(900));
@@ -179,7 +180,7 @@ void TokenCache::save() const {
   if (ok) fs::rename(tmp, file_, ec);
   if (!ok || ec) {
     fs::remove(tmp, ec);
-    throw Error(500, "tpp.token_cache", "cannot write the token cache " + file_.string());
+    throw Error(500, codes::kTppTokenCache, "cannot write the token cache " + file_.string());
   }
 }
 

@@ -7,6 +7,7 @@
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
 #include "oauth/redirect_uri.hpp"
+#include "store/codes.hpp"
 #include "web/assets.hpp"
 #include "web/pages.hpp"
 
@@ -127,7 +128,7 @@ std::string session_data(const std::string& client_id, const std::vector<std::st
 std::string string_field(const boost::json::object& o, std::string_view name) {
   const auto* v = o.if_contains(name);
   if (!v || !v->is_string()) {
-    throw Error::internal("store.damaged",
+    throw Error::internal(store::codes::kStoreDamaged,
                           "An authorization session in the store lacks " + std::string(name));
   }
   return std::string(v->get_string());
@@ -197,7 +198,8 @@ std::optional<std::pair<std::string, AuthorizationApp::Session>> AuthorizationAp
   boost::system::error_code ec;
   auto value = boost::json::parse(stored->data, ec);
   if (ec || !value.is_object()) {
-    throw Error::internal("store.damaged", "An authorization session in the store is not JSON");
+    throw Error::internal(store::codes::kStoreDamaged,
+                          "An authorization session in the store is not JSON");
   }
   const auto& o = value.as_object();
   Session session;
@@ -210,11 +212,13 @@ std::optional<std::pair<std::string, AuthorizationApp::Session>> AuthorizationAp
   session.reference = string_field(o, "reference");
   const auto* scopes = o.if_contains("scopes");
   if (!scopes || !scopes->is_array()) {
-    throw Error::internal("store.damaged", "An authorization session in the store lacks scopes");
+    throw Error::internal(store::codes::kStoreDamaged,
+                          "An authorization session in the store lacks scopes");
   }
   for (const auto& scope : scopes->get_array()) {
     if (!scope.is_string()) {
-      throw Error::internal("store.damaged", "An authorization session's scope is not a string");
+      throw Error::internal(store::codes::kStoreDamaged,
+                            "An authorization session's scope is not a string");
     }
     session.request.scopes.emplace_back(scope.get_string());
   }

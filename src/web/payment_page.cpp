@@ -9,6 +9,7 @@
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
+#include "store/codes.hpp"
 #include "web/assets.hpp"
 #include "web/authorization_app.hpp"
 #include "web/authorize_request.hpp"
@@ -103,7 +104,8 @@ std::string session_payment_id(const store::AuthorizationSession& session) {
   const boost::json::value* id = nullptr;
   if (!ec && value.is_object()) id = value.as_object().if_contains("payment_id");
   if (!id || !id->is_string()) {
-    throw Error::internal("store.damaged", "A payment session in the store lacks payment_id");
+    throw Error::internal(store::codes::kStoreDamaged,
+                          "A payment session in the store lacks payment_id");
   }
   return std::string(id->get_string());
 }

@@ -7,6 +7,7 @@
 
 #include "core/time_format.hpp"
 #include "store/bank_cursor.hpp"
+#include "store/codes.hpp"
 #include "store/pg/repositories.hpp"
 #include "store/sqlite.hpp"
 #include "store/string_list.hpp"
@@ -100,7 +101,7 @@ const std::string& insert_with_id_sql() {
 
 void check_status(const BankTransaction& t) {
   if (t.status != "booked" && t.status != "pending") {
-    throw Error(400, "bank.status_invalid",
+    throw Error(400, codes::kBankStatusInvalid,
                 fmt::format("A transaction status must be booked or pending, not {}", t.status));
   }
 }
@@ -141,7 +142,7 @@ std::int64_t insert_transaction(Connection& c, const BankTransaction& t) {
 std::int64_t stamp_micros(const std::string& stamp) {
   auto t = sqlite::parse_timestamp(stamp);
   if (!t) {
-    throw Error(400, "bank.cursor_invalid",
+    throw Error(400, codes::kBankCursorInvalid,
                 "The next cursor is not one this server handed out; start again without it");
   }
   return to_micros(*t);
@@ -323,7 +324,7 @@ class PgBankRepository final : public BankRepository {
   std::optional<std::string> visit_transactions(const TransactionQuery& q,
                                                 const TransactionVisitor& visit) override {
     if (q.limit < 1 || q.limit > kMaxPageLimit) {
-      throw Error(400, "bank.limit_invalid",
+      throw Error(400, codes::kBankLimitInvalid,
                   fmt::format("The page limit must be between 1 and {}", kMaxPageLimit));
     }
     detail::Cursor position;
@@ -410,10 +411,10 @@ class PgBankRepository final : public BankRepository {
       lock_bank(c);
       auto a = account(c, t.account_id);
       if (!a) {
-        throw Error(404, "store.not_found", fmt::format("No account with id {}", t.account_id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No account with id {}", t.account_id));
       }
       if (a->currency != t.currency) {
-        throw Error(400, "bank.currency_mismatch",
+        throw Error(400, codes::kBankCurrencyMismatch,
                     fmt::format("The account {} is in {}, not {}", a->id, a->currency, t.currency));
       }
       BankTransaction stored = t;
@@ -422,7 +423,7 @@ class PgBankRepository final : public BankRepository {
         stored.row_id = insert_transaction(c, stored);
       } catch (const Error& e) {
         if (e.code() != "store.conflict") throw;
-        throw Error(409, "store.conflict",
+        throw Error(409, codes::kStoreConflict,
                     fmt::format("The account {} has a transaction {} already", t.account_id,
                                 t.transaction_id),
                     e.diagnostic());
@@ -444,7 +445,7 @@ class PgBankRepository final : public BankRepository {
       // FOR UPDATE: a second booker waits here and then finds it booked.
       auto t = transaction(c, account_id, transaction_id, true);
       if (!t) {
-        throw Error(404, "store.not_found",
+        throw Error(404, codes::kStoreNotFound,
                     fmt::format("No transaction {} on account {}", transaction_id, account_id));
       }
       if (t->status == "booked") return *t;

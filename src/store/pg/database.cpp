@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "store/codes.hpp"
+
 namespace sandbank::store::pg {
 namespace {
 
@@ -21,7 +23,7 @@ void check_order(std::span<const Migration> migrations) {
   int previous = 0;
   for (const auto& m : migrations) {
     if (m.version <= previous) {
-      throw Error(500, "store.bad_migrations",
+      throw Error(500, codes::kStoreBadMigrations,
                   fmt::format("Migration {} is out of order; versions must grow", m.version));
     }
     previous = m.version;
@@ -33,7 +35,7 @@ void migrate_locked(Connection& c, std::span<const Migration> migrations, bool c
                     const std::string& label) {
   auto schema = c.run("SELECT current_schema()");
   if (schema.empty() || schema.is_null(0, 0)) {
-    throw Error(500, "store.missing",
+    throw Error(500, codes::kStoreMissing,
                 fmt::format("The database {} has no schema to hold Sandbank's tables (the "
                             "search_path names none that exists)",
                             label));
@@ -50,13 +52,13 @@ void migrate_locked(Connection& c, std::span<const Migration> migrations, bool c
         "ON n.oid = k.relnamespace WHERE n.nspname = current_schema() AND k.relkind IN "
         "('r', 'p', 'v', 'm', 'S')");
     if (others.integer(0, 0) > 0) {
-      throw Error(500, "store.damaged",
+      throw Error(500, codes::kStoreDamaged,
                   fmt::format("The database {} has tables but no schema_migrations, so it is not "
                               "a Sandbank store; it was left as it is",
                               label));
     }
     if (!create_if_missing) {
-      throw Error(500, "store.missing",
+      throw Error(500, codes::kStoreMissing,
                   fmt::format("The database {} holds no Sandbank store yet", label));
     }
     c.exec(
@@ -70,7 +72,7 @@ void migrate_locked(Connection& c, std::span<const Migration> migrations, bool c
   }
   const int known = migrations.empty() ? 0 : migrations.back().version;
   if (!applied.empty() && applied.rbegin()->first > known) {
-    throw Error(500, "store.too_new",
+    throw Error(500, codes::kStoreTooNew,
                 fmt::format("The database {} has schema version {} but this Sandbank knows "
                             "versions up to {}; use a newer Sandbank binary",
                             label, applied.rbegin()->first, known),
@@ -80,14 +82,14 @@ void migrate_locked(Connection& c, std::span<const Migration> migrations, bool c
   for (const auto& [version, name] : applied) {
     const Migration* m = find_migration(migrations, version);
     if (m == nullptr) {
-      throw Error(500, "store.too_new",
+      throw Error(500, codes::kStoreTooNew,
                   fmt::format("The database {} has schema migration {} which this Sandbank does "
                               "not know; use a newer Sandbank binary",
                               label, version),
                   fmt::format("unknown applied migration: {} {}", version, name));
     }
     if (m->name != name) {
-      throw Error(500, "store.damaged",
+      throw Error(500, codes::kStoreDamaged,
                   fmt::format("The database {} records schema migration {} which this Sandbank "
                               "does not know by that name",
                               label, version),
@@ -103,7 +105,7 @@ void migrate_locked(Connection& c, std::span<const Migration> migrations, bool c
     } catch (const ConnectionLost&) {
       throw;
     } catch (const Error& e) {
-      throw Error(500, "store.migration_failed",
+      throw Error(500, codes::kStoreMigrationFailed,
                   fmt::format("Schema migration {} {} failed on {}; nothing was applied", m.version,
                               m.name, label),
                   e.diagnostic());

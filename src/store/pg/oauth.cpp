@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "store/codes.hpp"
 #include "store/pg/repositories.hpp"
 #include "store/string_list.hpp"
 
@@ -19,7 +20,7 @@ auto conflict_as(const std::string& message, F&& f) {
     return f();
   } catch (const Error& e) {
     if (e.code() != "store.conflict") throw;
-    throw Error(409, "store.conflict", message, e.diagnostic());
+    throw Error(409, codes::kStoreConflict, message, e.diagnostic());
   }
 }
 
@@ -48,13 +49,13 @@ std::vector<Application> applications_from(const Result& r) {
     boost::system::error_code ec;
     auto keys = boost::json::parse(r.view(i, 8), ec);
     if (ec || !keys.is_array()) {
-      throw Error(500, "store.damaged", "The stored keys of an application are unreadable",
+      throw Error(500, codes::kStoreDamaged, "The stored keys of an application are unreadable",
                   app.client_id);
     }
     for (const auto& key : keys.get_array()) {
       const auto* fields = key.if_array();
       if (fields == nullptr || fields->size() != 4) {
-        throw Error(500, "store.damaged", "The stored keys of an application are unreadable",
+        throw Error(500, codes::kStoreDamaged, "The stored keys of an application are unreadable",
                     app.client_id);
       }
       auto field = [&](std::size_t n) { return std::string((*fields)[n].as_string()); };
@@ -133,7 +134,7 @@ class PgApplicationRepository final : public ApplicationRepository {
           detail::string_list_to_json(app.roles), app.created_at, app.updated_at,
           app.redirect_uris_registered, app.client_id);
       if (r.affected() == 0) {
-        throw Error(404, "store.not_found",
+        throw Error(404, codes::kStoreNotFound,
                     fmt::format("No application with client_id {}", app.client_id));
       }
       c.run("DELETE FROM application_keys WHERE client_id = $1", app.client_id);
@@ -429,7 +430,7 @@ class PgConsentRepository final : public ConsentRepository {
   void set_status(const std::string& id, const std::string& status) override {
     db_.write([&](Connection& c) {
       if (c.run("UPDATE consents SET status = $1 WHERE id = $2", status, id).affected() == 0) {
-        throw Error(404, "store.not_found", fmt::format("No consent with id {}", id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No consent with id {}", id));
       }
     });
   }

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "store/codes.hpp"
 #include "store/pg/repositories.hpp"
 
 namespace sandbank::store::pg {
@@ -87,12 +88,13 @@ class PgPaymentRepository final : public PaymentRepository {
             "WHERE client_id = $1 AND request_id = $2",
             p.client_id, request_id);
         if (r.empty()) {
-          throw Error(500, "store.postgresql", "The payment request vanished while being read");
+          throw Error(500, codes::kStorePostgresql,
+                      "The payment request vanished while being read");
         }
         auto payment_id = r.text(0, 0);
         auto existing = find_in(c, payment_id);
         if (!existing) {
-          throw Error(500, "store.damaged",
+          throw Error(500, codes::kStoreDamaged,
                       fmt::format("payment_requests names the missing payment {}", payment_id));
         }
         return PaymentCreation{std::move(*existing), false, r.text(0, 1)};
@@ -153,7 +155,7 @@ class PgPaymentRepository final : public PaymentRepository {
           p.status, p.status_reason, p.debtor_iban, p.debtor_account_id, p.next_execution_date,
           p.executions, p.failed_executions, p.settle_at, p.updated_at, p.id);
       if (r.affected() == 0)
-        throw Error(404, "store.not_found", fmt::format("No payment {}", p.id));
+        throw Error(404, codes::kStoreNotFound, fmt::format("No payment {}", p.id));
     });
   }
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <utility>
 
+#include "store/codes.hpp"
+
 namespace sandbank::store::pg {
 namespace {
 
@@ -38,7 +40,7 @@ void fail(PGconn* conn, const PGresult* result, std::string_view context) {
     unavailable(std::move(diagnostic));
   }
   if (sqlstate == "23505") {
-    throw Error(409, "store.conflict", "A record with the same identity already exists",
+    throw Error(409, codes::kStoreConflict, "A record with the same identity already exists",
                 std::move(diagnostic));
   }
   if (sqlstate == "40001" || sqlstate == "40P01") {
@@ -47,14 +49,15 @@ void fail(PGconn* conn, const PGresult* result, std::string_view context) {
                            std::move(diagnostic));
   }
   if (sqlstate == "53300") {
-    throw Error(503, "store.busy", "The database has too many clients; try again",
+    throw Error(503, codes::kStoreBusy, "The database has too many clients; try again",
                 std::move(diagnostic));
   }
   if (sqlstate.starts_with("23")) {
-    throw Error(500, "store.constraint", "A database constraint was violated",
+    throw Error(500, codes::kStoreConstraint, "A database constraint was violated",
                 std::move(diagnostic));
   }
-  throw Error(500, "store.postgresql", "The database reported an error", std::move(diagnostic));
+  throw Error(500, codes::kStorePostgresql, "The database reported an error",
+              std::move(diagnostic));
 }
 
 std::string redact(std::string_view spec) {
@@ -155,7 +158,7 @@ std::int64_t Result::integer(int row, int column) const {
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || end != text.data() + text.size()) {
-    throw Error(500, "store.damaged", "A stored number is unreadable",
+    throw Error(500, codes::kStoreDamaged, "A stored number is unreadable",
                 fmt::format("column {} ({}): {}", column, PQfname(result_.get(), column), text));
   }
   return value;

@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "store/codes.hpp"
 #include "store/pg/repositories.hpp"
 
 // What several nodes share beyond the OAuth and bank records: the web pages' browser sessions
@@ -31,7 +32,7 @@ class PgSessionRepository final : public AuthorizationSessionRepository {
       });
     } catch (const Error& e) {
       if (e.code() != "store.conflict") throw;
-      throw Error(409, "store.conflict", "A session with this id exists", e.diagnostic());
+      throw Error(409, codes::kStoreConflict, "A session with this id exists", e.diagnostic());
     }
   }
 
