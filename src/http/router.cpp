@@ -66,7 +66,10 @@ Router::Router() : root_(std::make_unique<Node>()) {}
 Router::~Router() = default;
 
 void Router::add(std::string method, std::string path_template, Handler handler) {
-  add(RouteInfo{std::move(method), std::move(path_template)}, std::move(handler));
+  RouteInfo route;
+  route.method = std::move(method);
+  route.path_template = std::move(path_template);
+  add(std::move(route), std::move(handler));
 }
 
 void Router::add(RouteInfo route, Handler handler) {

@@ -12,6 +12,159 @@
 namespace sandbank::store {
 namespace {
 
+// Migration 10 created bank_transactions, 11 to 13 rebuilt it twice and added a column: an
+// existing database goes through those steps, a fresh one creates the table as 13 left it, once
+// (Migration::fresh_sql). Both then hold the same schema (tests/store/migrations_test.cpp
+// compares them).
+constexpr char kBankTables[] = R"sql(
+CREATE TABLE bank_profiles (
+  id       TEXT PRIMARY KEY NOT NULL,
+  name     TEXT NOT NULL,
+  country  TEXT NOT NULL,
+  scopes   TEXT NOT NULL DEFAULT '[]',
+  scenario TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL
+);
+CREATE INDEX bank_profiles_by_country ON bank_profiles (country, position);
+CREATE TABLE bank_accounts (
+  id           TEXT PRIMARY KEY NOT NULL,
+  profile_id   TEXT NOT NULL REFERENCES bank_profiles (id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  iban         TEXT NOT NULL,
+  bban         TEXT NOT NULL,
+  bic          TEXT NOT NULL,
+  masked_pan   TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  product      TEXT NOT NULL,
+  currency     TEXT NOT NULL,
+  credit_limit INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX bank_accounts_by_profile ON bank_accounts (profile_id, position);
+CREATE INDEX bank_accounts_by_iban ON bank_accounts (iban, kind);
+CREATE TABLE bank_balances (
+  account_id     TEXT PRIMARY KEY NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  opening_booked INTEGER NOT NULL,
+  booked_sum     INTEGER NOT NULL,
+  pending_sum    INTEGER NOT NULL,
+  last_change    TEXT NOT NULL
+);
+)sql";
+constexpr char kTransactionsV10[] = R"sql(CREATE TABLE bank_transactions (
+  id                      INTEGER PRIMARY KEY,
+  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  transaction_id          TEXT NOT NULL,
+  end_to_end_id           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  execution_time          TEXT NOT NULL,
+  booking_date            TEXT NOT NULL,
+  value_date              TEXT NOT NULL,
+  amount                  INTEGER NOT NULL,
+  currency                TEXT NOT NULL,
+  creditor_name           TEXT NOT NULL,
+  creditor_iban           TEXT NOT NULL,
+  creditor_bic            TEXT NOT NULL,
+  debtor_name             TEXT NOT NULL,
+  debtor_iban             TEXT NOT NULL,
+  debtor_bic              TEXT NOT NULL,
+  transaction_type        TEXT NOT NULL,
+  remittance_unstructured TEXT NOT NULL,
+  remittance_structured   TEXT NOT NULL,
+  masked_pan              TEXT NOT NULL,
+  transaction_details     TEXT NOT NULL
+);
+CREATE INDEX bank_transactions_page ON bank_transactions (account_id, execution_time, id);
+CREATE UNIQUE INDEX bank_transactions_by_transaction_id
+  ON bank_transactions (account_id, transaction_id);
+)sql";
+// The table as migration 13 made it: its columns, then its indexes.
+constexpr char kTransactionsColumns[] = R"sql((
+  id                      INTEGER NOT NULL,
+  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
+  transaction_id          TEXT NOT NULL,
+  end_to_end_id           TEXT NOT NULL,
+  status                  TEXT NOT NULL,
+  execution_time          TEXT NOT NULL,
+  booking_date            TEXT NOT NULL,
+  value_date              TEXT NOT NULL,
+  amount                  INTEGER NOT NULL,
+  currency                TEXT NOT NULL,
+  creditor_name           TEXT NOT NULL,
+  creditor_iban           TEXT NOT NULL,
+  creditor_bic            TEXT NOT NULL,
+  debtor_name             TEXT NOT NULL,
+  debtor_iban             TEXT NOT NULL,
+  debtor_bic              TEXT NOT NULL,
+  transaction_type        TEXT NOT NULL,
+  remittance_unstructured TEXT NOT NULL,
+  remittance_structured   TEXT NOT NULL,
+  masked_pan              TEXT NOT NULL,
+  transaction_details     TEXT NOT NULL,
+  booking_due             TEXT NOT NULL DEFAULT '',
+  page_fields             TEXT GENERATED ALWAYS AS (
+    length(CAST(id AS BLOB)) || ',' || id ||
+    length(CAST(execution_time AS BLOB)) || ',' || execution_time ||
+    length(CAST(amount AS BLOB)) || ',' || amount ||
+    length(CAST(transaction_id AS BLOB)) || ',' || transaction_id ||
+    length(CAST(end_to_end_id AS BLOB)) || ',' || end_to_end_id ||
+    length(CAST(status AS BLOB)) || ',' || status ||
+    length(CAST(booking_date AS BLOB)) || ',' || booking_date ||
+    length(CAST(value_date AS BLOB)) || ',' || value_date ||
+    length(CAST(currency AS BLOB)) || ',' || currency ||
+    length(CAST(creditor_name AS BLOB)) || ',' || creditor_name ||
+    length(CAST(creditor_iban AS BLOB)) || ',' || creditor_iban ||
+    length(CAST(creditor_bic AS BLOB)) || ',' || creditor_bic ||
+    length(CAST(debtor_name AS BLOB)) || ',' || debtor_name ||
+    length(CAST(debtor_iban AS BLOB)) || ',' || debtor_iban ||
+    length(CAST(debtor_bic AS BLOB)) || ',' || debtor_bic ||
+    length(CAST(transaction_type AS BLOB)) || ',' || transaction_type ||
+    length(CAST(remittance_unstructured AS BLOB)) || ',' || remittance_unstructured ||
+    length(CAST(remittance_structured AS BLOB)) || ',' || remittance_structured ||
+    length(CAST(masked_pan AS BLOB)) || ',' || masked_pan ||
+    length(CAST(transaction_details AS BLOB)) || ',' || transaction_details) STORED,
+  PRIMARY KEY (account_id, execution_time, id)
+) WITHOUT ROWID;
+)sql";
+constexpr char kTransactionsIndexes[] = R"sql(CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
+CREATE UNIQUE INDEX bank_transactions_by_transaction_id
+  ON bank_transactions (account_id, transaction_id);
+CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
+)sql";
+constexpr char kTransactionsV13Copy[] = R"sql(INSERT INTO bank_transactions_v13 (id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
+  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
+  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
+  masked_pan, transaction_details, booking_due)
+SELECT id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
+  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
+  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
+  masked_pan, transaction_details, booking_due
+FROM bank_transactions;
+DROP TABLE bank_transactions;
+ALTER TABLE bank_transactions_v13 RENAME TO bank_transactions;
+)sql";
+
+// The texts of `parts` one after the other, as a constant (with its '\0').
+template <std::size_t... N>
+constexpr auto join(const char (&... parts)[N]) {
+  std::array<char, (N + ...) - sizeof...(N) + 1> out{};
+  std::size_t at = 0;
+  auto append = [&](const char* part, std::size_t size) {
+    for (std::size_t i = 0; i + 1 < size; ++i) out[at++] = part[i];
+  };
+  (append(parts, N), ...);
+  return out;
+}
+template <std::size_t N>
+constexpr std::string_view text(const std::array<char, N>& joined) {
+  return {joined.data(), N - 1};
+}
+
+constexpr auto kMigration10 = join(kBankTables, kTransactionsV10);
+constexpr auto kMigration10Fresh =
+    join(kBankTables, "CREATE TABLE bank_transactions ", kTransactionsColumns, kTransactionsIndexes);
+constexpr auto kMigration13 = join("\nCREATE TABLE bank_transactions_v13 ", kTransactionsColumns,
+                                   kTransactionsV13Copy, kTransactionsIndexes);
+
 // Timestamps are TEXT "YYYY-MM-DDTHH:MM:SS.ffffffZ" (see sqlite::format_timestamp); lists of
 // strings are JSON arrays in TEXT columns.
 constexpr std::array kMigrations{
@@ -94,66 +247,7 @@ CREATE INDEX oauth_tokens_by_revocation ON oauth_tokens (revocation_seq)
 )sql"},
     // Append new migrations here (version 3, ...). Never edit the ones above.
     // The simulated bank (src/bank) owns versions 10..19.
-    Migration{10, "create_bank", R"sql(
-CREATE TABLE bank_profiles (
-  id       TEXT PRIMARY KEY NOT NULL,
-  name     TEXT NOT NULL,
-  country  TEXT NOT NULL,
-  scopes   TEXT NOT NULL DEFAULT '[]',
-  scenario TEXT NOT NULL DEFAULT '',
-  position INTEGER NOT NULL
-);
-CREATE INDEX bank_profiles_by_country ON bank_profiles (country, position);
-CREATE TABLE bank_accounts (
-  id           TEXT PRIMARY KEY NOT NULL,
-  profile_id   TEXT NOT NULL REFERENCES bank_profiles (id) ON DELETE CASCADE,
-  position     INTEGER NOT NULL,
-  kind         TEXT NOT NULL,
-  iban         TEXT NOT NULL,
-  bban         TEXT NOT NULL,
-  bic          TEXT NOT NULL,
-  masked_pan   TEXT NOT NULL,
-  name         TEXT NOT NULL,
-  product      TEXT NOT NULL,
-  currency     TEXT NOT NULL,
-  credit_limit INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX bank_accounts_by_profile ON bank_accounts (profile_id, position);
-CREATE INDEX bank_accounts_by_iban ON bank_accounts (iban, kind);
-CREATE TABLE bank_balances (
-  account_id     TEXT PRIMARY KEY NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
-  opening_booked INTEGER NOT NULL,
-  booked_sum     INTEGER NOT NULL,
-  pending_sum    INTEGER NOT NULL,
-  last_change    TEXT NOT NULL
-);
-CREATE TABLE bank_transactions (
-  id                      INTEGER PRIMARY KEY,
-  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
-  transaction_id          TEXT NOT NULL,
-  end_to_end_id           TEXT NOT NULL,
-  status                  TEXT NOT NULL,
-  execution_time          TEXT NOT NULL,
-  booking_date            TEXT NOT NULL,
-  value_date              TEXT NOT NULL,
-  amount                  INTEGER NOT NULL,
-  currency                TEXT NOT NULL,
-  creditor_name           TEXT NOT NULL,
-  creditor_iban           TEXT NOT NULL,
-  creditor_bic            TEXT NOT NULL,
-  debtor_name             TEXT NOT NULL,
-  debtor_iban             TEXT NOT NULL,
-  debtor_bic              TEXT NOT NULL,
-  transaction_type        TEXT NOT NULL,
-  remittance_unstructured TEXT NOT NULL,
-  remittance_structured   TEXT NOT NULL,
-  masked_pan              TEXT NOT NULL,
-  transaction_details     TEXT NOT NULL
-);
-CREATE INDEX bank_transactions_page ON bank_transactions (account_id, execution_time, id);
-CREATE UNIQUE INDEX bank_transactions_by_transaction_id
-  ON bank_transactions (account_id, transaction_id);
-)sql"},
+    Migration{10, "create_bank", text(kMigration10), text(kMigration10Fresh)},
     // The transactions clustered by the page order: a page of an account is one range scan
     // of the primary key (account_id, execution_time, id) instead of an index walk plus a
     // table lookup per row. Ids keep their values; the store assigns new ones (max + 1).
@@ -217,7 +311,7 @@ ALTER TABLE bank_transactions_clustered RENAME TO bank_transactions;
 CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
 CREATE UNIQUE INDEX bank_transactions_by_transaction_id
   ON bank_transactions (account_id, transaction_id);
-)sql"},
+)sql", ""},
     // booking_due: the day a pending transaction of a generated history books by itself
     // ("YYYY-MM-DD"; "" for one that waits for something else, as a payment's pending debit
     // waits for its settlement). bank_transactions_due finds the earliest one, and those due,
@@ -238,74 +332,12 @@ UPDATE bank_transactions SET booking_due = (
 WHERE status = 'pending' AND length(transaction_id) = 24
   AND transaction_id NOT GLOB '*[^0-9]*';
 CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
-)sql"},
+)sql", ""},
     // page_fields carries the row's id, execution_time and amount as well (as text, framed
     // like the others), so that a page reads one column per row instead of four: about 6 µs
     // less per page of 100 (docs/performance.md). SQLite cannot change a generated column in
     // place: the table is rebuilt as migration 11 built it, with the same rows and indexes.
-    Migration{13, "page_fields_with_key_and_amount", R"sql(
-CREATE TABLE bank_transactions_v13 (
-  id                      INTEGER NOT NULL,
-  account_id              TEXT NOT NULL REFERENCES bank_accounts (id) ON DELETE CASCADE,
-  transaction_id          TEXT NOT NULL,
-  end_to_end_id           TEXT NOT NULL,
-  status                  TEXT NOT NULL,
-  execution_time          TEXT NOT NULL,
-  booking_date            TEXT NOT NULL,
-  value_date              TEXT NOT NULL,
-  amount                  INTEGER NOT NULL,
-  currency                TEXT NOT NULL,
-  creditor_name           TEXT NOT NULL,
-  creditor_iban           TEXT NOT NULL,
-  creditor_bic            TEXT NOT NULL,
-  debtor_name             TEXT NOT NULL,
-  debtor_iban             TEXT NOT NULL,
-  debtor_bic              TEXT NOT NULL,
-  transaction_type        TEXT NOT NULL,
-  remittance_unstructured TEXT NOT NULL,
-  remittance_structured   TEXT NOT NULL,
-  masked_pan              TEXT NOT NULL,
-  transaction_details     TEXT NOT NULL,
-  booking_due             TEXT NOT NULL DEFAULT '',
-  page_fields             TEXT GENERATED ALWAYS AS (
-    length(CAST(id AS BLOB)) || ',' || id ||
-    length(CAST(execution_time AS BLOB)) || ',' || execution_time ||
-    length(CAST(amount AS BLOB)) || ',' || amount ||
-    length(CAST(transaction_id AS BLOB)) || ',' || transaction_id ||
-    length(CAST(end_to_end_id AS BLOB)) || ',' || end_to_end_id ||
-    length(CAST(status AS BLOB)) || ',' || status ||
-    length(CAST(booking_date AS BLOB)) || ',' || booking_date ||
-    length(CAST(value_date AS BLOB)) || ',' || value_date ||
-    length(CAST(currency AS BLOB)) || ',' || currency ||
-    length(CAST(creditor_name AS BLOB)) || ',' || creditor_name ||
-    length(CAST(creditor_iban AS BLOB)) || ',' || creditor_iban ||
-    length(CAST(creditor_bic AS BLOB)) || ',' || creditor_bic ||
-    length(CAST(debtor_name AS BLOB)) || ',' || debtor_name ||
-    length(CAST(debtor_iban AS BLOB)) || ',' || debtor_iban ||
-    length(CAST(debtor_bic AS BLOB)) || ',' || debtor_bic ||
-    length(CAST(transaction_type AS BLOB)) || ',' || transaction_type ||
-    length(CAST(remittance_unstructured AS BLOB)) || ',' || remittance_unstructured ||
-    length(CAST(remittance_structured AS BLOB)) || ',' || remittance_structured ||
-    length(CAST(masked_pan AS BLOB)) || ',' || masked_pan ||
-    length(CAST(transaction_details AS BLOB)) || ',' || transaction_details) STORED,
-  PRIMARY KEY (account_id, execution_time, id)
-) WITHOUT ROWID;
-INSERT INTO bank_transactions_v13 (id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
-  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
-  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
-  masked_pan, transaction_details, booking_due)
-SELECT id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
-  value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
-  debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
-  masked_pan, transaction_details, booking_due
-FROM bank_transactions;
-DROP TABLE bank_transactions;
-ALTER TABLE bank_transactions_v13 RENAME TO bank_transactions;
-CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
-CREATE UNIQUE INDEX bank_transactions_by_transaction_id
-  ON bank_transactions (account_id, transaction_id);
-CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
-)sql"},
+    Migration{13, "page_fields_with_key_and_amount", text(kMigration13), ""},
     // Payments (src/bank/payments) own versions 20..29.
     Migration{20, "create_payments", R"sql(
 CREATE TABLE payments (
@@ -534,6 +566,8 @@ int migrate(sqlite::Connection& connection, std::span<const Migration> migration
             const std::string& label) {
   auto applied = inspect(connection, migrations, label);
   int version = applied.empty() ? 0 : applied.rbegin()->first;
+  // A database without any migration takes the fresh_sql of those that have one.
+  const bool fresh = applied.empty();
   for (const auto& m : migrations) {
     if (applied.count(m.version) > 0) continue;
     sqlite::Transaction write(connection, sqlite::TransactionMode::Write);
@@ -548,7 +582,8 @@ int migrate(sqlite::Connection& connection, std::span<const Migration> migration
     }
     if (!already) {
       try {
-        connection.exec(m.sql);
+        const auto sql = fresh && m.fresh_sql ? *m.fresh_sql : m.sql;
+        if (!sql.empty()) connection.exec(sql);
       } catch (const Error& e) {
         throw Error(500, codes::kStoreMigrationFailed,
                     fmt::format("Schema migration {} {} failed on {}; nothing of it was applied",

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,6 +19,11 @@ struct Migration {
   int version;            // > 0, strictly increasing along the list
   std::string_view name;  // recorded; must match on every later open
   std::string_view sql;   // one or more statements
+  // What a database without any migration runs instead of `sql` (empty: nothing): a table
+  // that later migrations rebuild is created in its final form, once. The database then
+  // holds the schema the steps give an existing one. It assumes the list holds the later
+  // migrations it stands for (every binary runs its whole list).
+  std::optional<std::string_view> fresh_sql = std::nullopt;
 };
 
 // Sandbank's SQLite migrations, oldest first.

@@ -179,3 +179,79 @@ TEST(Migrations, SeveralOpenersOfANewFileMigrateItOnce) {
 
 }  // namespace
 }  // namespace sandbank::store
+
+namespace sandbank::store {
+namespace {
+
+// The schema as SQLite records it: every table and index with its definition (quotes dropped:
+// a table renamed by ALTER TABLE is recorded with its name quoted), in name order.
+std::vector<std::string> schema_of(const std::filesystem::path& file) {
+  auto c = Connection::open(file.string(), SQLITE_OPEN_READWRITE);
+  std::vector<std::string> out;
+  auto st = c->prepare(
+      "SELECT type, name, tbl_name, coalesce(sql, '') FROM sqlite_master "
+      "WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  while (st.step()) {
+    std::string sql = st.text(3);
+    std::erase(sql, '"');
+    std::string line = st.text(0);
+    line.append(" ").append(st.text(1)).append(" on ").append(st.text(2)).append(": ");
+    line.append(sql);
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+// A fresh database creates bank_transactions once, as migration 13 left it; one created at
+// every earlier version and upgraded goes through the steps. Both must end with one schema,
+// and the upgraded one keeps its rows.
+TEST(Migrations, AFreshDatabaseAndEveryUpgradedOneHoldTheSameSchema) {
+  TempDir dir;
+  Database::open_file(dir / "fresh.db", true).reset();
+  const auto fresh = schema_of(dir / "fresh.db");
+  ASSERT_FALSE(fresh.empty());
+  const auto all = sqlite_migrations();
+  for (std::size_t n = 1; n < all.size(); ++n) {
+    const std::string version = std::to_string(all[n - 1].version);
+    SCOPED_TRACE(std::string("created at version ").append(version));
+    const auto file = dir / std::string("v").append(version).append(".db");
+    // As a binary of that version created it: binaries before the fresh variants ran every
+    // step.
+    std::vector<Migration> older(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
+    for (auto& m : older) m.fresh_sql.reset();
+    const bool has_bank = all[n - 1].version >= 10;
+    {
+      auto db = Database::open_file(file, true, older);
+      if (has_bank) {
+        db->write([](Connection& c) {
+          c.exec(
+              "INSERT INTO bank_profiles (id, name, country, position) VALUES ('p', 'P', 'NL', 0);"
+              "INSERT INTO bank_accounts (id, profile_id, position, kind, iban, bban, bic, "
+              "masked_pan, name, product, currency) VALUES ('a', 'p', 0, 'current', 'NL00', '', "
+              "'', '', 'n', 'x', 'EUR');"
+              "INSERT INTO bank_transactions (id, account_id, transaction_id, end_to_end_id, "
+              "status, execution_time, booking_date, value_date, amount, currency, "
+              "creditor_name, creditor_iban, creditor_bic, debtor_name, debtor_iban, "
+              "debtor_bic, transaction_type, remittance_unstructured, remittance_structured, "
+              "masked_pan, transaction_details) VALUES (7, 'a', 't', '', 'booked', "
+              "'2024-01-02T10:00:00.000000Z', '2024-01-02', '2024-01-02', -1234, 'EUR', "
+              "'', '', '', '', '', '', '', 'r', '', '', '')");
+        });
+      }
+    }
+    {
+      auto db = Database::open_file(file, false);
+      EXPECT_EQ(db->schema_version(), latest_sqlite_schema_version());
+      if (has_bank) {
+        EXPECT_EQ(db->read([](Connection& c) {
+          return c.scalar("SELECT amount FROM bank_transactions WHERE id = 7");
+        }),
+                  -1234);
+      }
+    }
+    EXPECT_EQ(schema_of(file), fresh);
+  }
+}
+
+}  // namespace
+}  // namespace sandbank::store
