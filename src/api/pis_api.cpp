@@ -188,7 +188,7 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   const auto& redirect = headers.redirect_uri;
   const auto& ip = headers.psu_ip_address;
   auto type = request.header("Content-Type");
-  if (!type || !istarts_with(*type, "application/json")) {
+  if (!type || !media_type_is(*type, "application/json")) {
     throw Error(400, "request.content_type", "Content-Type must be application/json");
   }
   bank::InitiationRequest initiation;
