@@ -47,6 +47,22 @@ bool has_obs_fold(const void* data, std::size_t size) {
   return false;
 }
 
+// Whether `data` (what waits in the buffer while the parser asks for more of a chunked body)
+// holds a whole chunk line: the parser has then stopped inside its extensions, at a quoted
+// value whose closing quote is not on the line (a quoted-string holds no CR or LF), and would
+// wait for bytes that cannot make the line valid. A line of a nonzero size is whole at its
+// CRLF; the last chunk's line is read with its trailer section, so at the CRLF CRLF after it.
+bool holds_whole_chunk_line(const void* data, std::size_t size) {
+  std::string_view bytes(static_cast<const char*>(data), size);
+  if (bytes.starts_with("\r\n")) bytes.remove_prefix(2);  // the end of the chunk before
+  const auto eol = bytes.find("\r\n");
+  if (eol == std::string_view::npos) return false;
+  const auto digits =
+      bytes.substr(0, std::min(eol, bytes.find_first_not_of("0123456789abcdefABCDEF")));
+  if (digits.find_first_not_of('0') != std::string_view::npos) return true;
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
 constexpr std::string_view kObsFold =
     "A header or trailer line starts with a space or tab (obs-fold, RFC 9112 section 5.2): "
     "send each field on a line of its own";
@@ -157,6 +173,11 @@ bool RequestParser::read_body(beast::flat_buffer& buffer, error_code& ec) {
       }
     }
     if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more && chunked() &&
+      holds_whole_chunk_line(buffer.data().data(), buffer.size())) {
+    refuse(ec, "http.malformed",
+           "A chunk extension's quoted value does not end on its line (RFC 9112 section 7.1.1)");
   }
   if (ec == bhttp::error::need_more) ec = {};
   if (ec) return false;
