@@ -23,7 +23,7 @@ http::Response confirm_funds(CafApi& api, http::Request& request) {
   auto access = oauth.tokens.validate_customer(bearer_token(request), connection.x5t_s256(),
                                                bank::kScopeFunds);
   if (auto type = request.header("Content-Type");
-      !type || !istarts_with(*type, "application/json")) {
+      !type || !media_type_is(*type, "application/json")) {
     throw Error(400, codes::kRequestContentType, "Content-Type must be application/json");
   }
   boost::system::error_code ec;

@@ -51,7 +51,7 @@ http::Response application_response(unsigned status, const store::Application& a
 
 void require_json_content_type(const http::Request& request) {
   auto type = request.header("Content-Type");
-  if (!type || !istarts_with(*type, "application/json")) {
+  if (!type || !media_type_is(*type, "application/json")) {
     throw Error(400, codes::kRequestContentType,
                 "Content-Type must be application/json for /oauth2/applications");
   }

@@ -190,7 +190,7 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
   const auto& redirect = headers.redirect_uri;
   const auto& ip = headers.psu_ip_address;
   auto type = request.header("Content-Type");
-  if (!type || !istarts_with(*type, "application/json")) {
+  if (!type || !media_type_is(*type, "application/json")) {
     throw Error(400, codes::kRequestContentType, "Content-Type must be application/json");
   }
   bank::InitiationRequest initiation;

@@ -44,7 +44,7 @@ std::string required_param(const std::map<std::string, std::string>& form,
 // The form of a token request. Throws 400 request.content_type, request.malformed_form.
 std::map<std::string, std::string> token_form(const http::Request& request) {
   auto type = request.header("Content-Type");
-  if (!type || !istarts_with(*type, "application/x-www-form-urlencoded")) {
+  if (!type || !media_type_is(*type, "application/x-www-form-urlencoded")) {
     throw Error(400, codes::kRequestContentType,
                 "Content-Type must be application/x-www-form-urlencoded");
   }

@@ -40,6 +40,12 @@ bool istarts_with(std::string_view s, std::string_view prefix) {
   return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
 }
 
+bool media_type_is(std::string_view content_type, std::string_view type) {
+  auto value = trim_ows(content_type);
+  auto end = value.find(';');
+  return iequals(trim_ows(value.substr(0, end)), type);
+}
+
 std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);

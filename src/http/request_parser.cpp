@@ -36,6 +36,38 @@ bool is_malformed(const error_code& ec) {
          e == bhttp::error::buffer_overflow || e == bhttp::error::bad_alloc;
 }
 
+// RFC 9112 §5.2: a line of the header or trailer section that starts with SP or HTAB continues
+// the line before it (obs-fold). Beast joins such lines; a server may refuse them instead, and
+// this one does, so that no other reader can take the continuation for a field of its own.
+bool has_obs_fold(const void* data, std::size_t size) {
+  const std::string_view bytes(static_cast<const char*>(data), size);
+  for (auto lf = bytes.find('\n'); lf != std::string_view::npos && lf + 1 < bytes.size();
+       lf = bytes.find('\n', lf + 1)) {
+    if (bytes[lf + 1] == ' ' || bytes[lf + 1] == '\t') return true;
+  }
+  return false;
+}
+
+// Whether `data` (what waits in the buffer while the parser asks for more of a chunked body)
+// holds a whole chunk line: the parser has then stopped inside its extensions, at a quoted
+// value whose closing quote is not on the line (a quoted-string holds no CR or LF), and would
+// wait for bytes that cannot make the line valid. A line of a nonzero size is whole at its
+// CRLF; the last chunk's line is read with its trailer section, so at the CRLF CRLF after it.
+bool holds_whole_chunk_line(const void* data, std::size_t size) {
+  std::string_view bytes(static_cast<const char*>(data), size);
+  if (bytes.starts_with("\r\n")) bytes.remove_prefix(2);  // the end of the chunk before
+  const auto eol = bytes.find("\r\n");
+  if (eol == std::string_view::npos) return false;
+  const auto digits =
+      bytes.substr(0, std::min(eol, bytes.find_first_not_of("0123456789abcdefABCDEF")));
+  if (digits.find_first_not_of('0') != std::string_view::npos) return true;
+  return bytes.find("\r\n\r\n") != std::string_view::npos;
+}
+
+constexpr std::string_view kObsFold =
+    "A header or trailer line starts with a space or tab (obs-fold, RFC 9112 section 5.2): "
+    "send each field on a line of its own";
+
 }  // namespace
 
 // RFC 9112 §3.2 and RFC 3986 §3.2.2: uri-host [ ":" port ], where uri-host is an IP literal in
@@ -95,6 +127,9 @@ bool RequestParser::read_header(beast::flat_buffer& buffer, error_code& ec) {
   ec = {};
   while (buffer.size() > 0 && !is_header_done()) {
     std::size_t used = put(buffer.data(), ec);
+    if (!ec && is_header_done() && has_obs_fold(buffer.data().data(), used)) {
+      refuse(ec, "http.malformed", std::string(kObsFold));
+    }
     buffer.consume(used);
     header_bytes_ += used;
     if (ec || used == 0) break;
@@ -118,6 +153,11 @@ bool RequestParser::read_body(beast::flat_buffer& buffer, error_code& ec) {
     const std::size_t body_before = body.size();
     chunk_lines_ = 0;
     std::size_t used = put(buffer.data(), ec);
+    // The step that ends a chunked body reads the last chunk and the trailer section only.
+    if (!ec && chunked() && is_done() && body.size() == body_before &&
+        has_obs_fold(buffer.data().data(), used)) {
+      refuse(ec, "http.malformed", std::string(kObsFold));
+    }
     buffer.consume(used);
     if (!ec && chunked()) {
       // The bytes of this step that are not body: a chunk line (one per step), or the last
@@ -134,6 +174,11 @@ bool RequestParser::read_body(beast::flat_buffer& buffer, error_code& ec) {
       }
     }
     if (ec || used == 0) break;
+  }
+  if (ec == bhttp::error::need_more && chunked() &&
+      holds_whole_chunk_line(buffer.data().data(), buffer.size())) {
+    refuse(ec, "http.malformed",
+           "A chunk extension's quoted value does not end on its line (RFC 9112 section 7.1.1)");
   }
   if (ec == bhttp::error::need_more) ec = {};
   if (ec) return false;
@@ -199,6 +244,14 @@ void RequestParser::on_field_impl(bhttp::field field, beast::string_view name,
                     "(RFC 9112 section 3.2)");
     }
     has_host_ = true;
+  } else if (field == bhttp::field::authorization) {
+    // One credential: a second Authorization (not a list field, RFC 9110 section 11.6.2) would
+    // leave which one is checked to the order of the lines.
+    if (has_authorization_) {
+      return refuse(ec, "http.header_duplicate",
+                    "The request carries the Authorization header more than once");
+    }
+    has_authorization_ = true;
   }
   headers.push_back(
       Header{std::string(name.data(), name.size()), std::string(text.data(), text.size())});

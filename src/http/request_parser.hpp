@@ -93,6 +93,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   bool has_transfer_encoding_ = false;
   bool has_content_length_ = false;
   bool has_host_ = false;
+  bool has_authorization_ = false;
 };
 
 // The answer to a request whose reading ended with `ec` (not a timeout): 431, 413, or 400 with

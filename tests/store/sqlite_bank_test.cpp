@@ -27,11 +27,13 @@ TimePoint at(const char* text) {
 }
 
 // The migrations of a store before `version` of the bank's (10..19): the others up to date.
+// As the binaries of that time ran them: step by step (no Migration::fresh_sql).
 std::vector<Migration> bank_before(int version) {
   std::vector<Migration> list;
   for (const auto& m : sqlite_migrations()) {
     if (m.version < version || m.version >= 20) list.push_back(m);
   }
+  for (auto& m : list) m.fresh_sql.reset();
   return list;
 }
 

@@ -52,6 +52,7 @@ std::vector<Migration> released_before_21() {
   for (const auto& m : sqlite_migrations()) {
     if (m.version != 21 && m.version <= 30) list.push_back(m);
   }
+  for (auto& m : list) m.fresh_sql.reset();  // they ran every step
   return list;
 }
 
