@@ -1,3 +1,6 @@
+// Long because it is both directions of ISO 20022 in one place: the guarded pain.001 parse with
+// every check of ING's specification (each refusal names its element path) and the pain.002
+// status report, which walk the same element paths.
 #include "api/pain001.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,6 @@
+// Long because it is one deterministic generator: the seeded 13-month history of an account
+// (recurring salaries, rents, card payments and transfers, their amounts, texts and booking
+// days), whose parts draw from one random stream in a fixed order and so stay together.
 #include "bank/history.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,6 @@
+// Long because it is the whole life of a payment in one service: the field rules every format
+// shares, initiation with its idempotency, SCA, execution, settlement, rejection, cancellation
+// and the clock's run over periodic occurrences, which write the same records.
 #include "bank/payments.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,6 @@
+// Long because signer and verifier of draft-cavage HTTP Signatures share it: the Signature and
+// Authorization header parser, the signing string both build, the verification policies and the
+// diagnosis of each refusal.
 #include "signing/http_signature.hpp"
 
 #include <fmt/format.h>

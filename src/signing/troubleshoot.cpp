@@ -1,3 +1,6 @@
+// Long because the guide's troubleshooting list is: each known mistake (a trailing newline,
+// CRLF line endings, the wrong digest algorithm, ...) is one small check, tried in order when a
+// signature fails, with the hint it gives.
 #include "signing/troubleshoot.hpp"
 
 #include <fmt/format.h>

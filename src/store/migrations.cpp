@@ -1,3 +1,5 @@
+// Long because it is the schema's history: the SQL of every migration, oldest first, as it was
+// applied (the steps are never edited), then the runner that applies the missing ones.
 #include "store/migrations.hpp"
 
 #include <fmt/format.h>

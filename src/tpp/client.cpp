@@ -1,3 +1,6 @@
+// Long because it holds one request builder per step of the guide (registration, the token
+// grants, refresh and revocation, AIS, PIS, CAF, the legacy flow): they share the signing and
+// the token cache, and each is a screen or less.
 #include "tpp/client.hpp"
 
 #include <boost/json.hpp>
