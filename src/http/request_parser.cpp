@@ -127,8 +127,15 @@ bool RequestParser::read_header(beast::flat_buffer& buffer, error_code& ec) {
   ec = {};
   while (buffer.size() > 0 && !is_header_done()) {
     std::size_t used = put(buffer.data(), ec);
-    if (!ec && is_header_done() && has_obs_fold(buffer.data().data(), used)) {
-      refuse(ec, "http.malformed", std::string(kObsFold));
+    // Every step is checked, and across the cut between steps: Beast may take the header in
+    // several steps when it arrives in pieces, and a fold may begin at the start of one.
+    if ((!ec || ec == bhttp::error::need_more) && used > 0) {
+      const auto* bytes = static_cast<const char*>(buffer.data().data());
+      if ((header_at_line_start_ && (bytes[0] == ' ' || bytes[0] == '\t')) ||
+          has_obs_fold(bytes, used)) {
+        refuse(ec, codes::kHttpMalformed, std::string(kObsFold));
+      }
+      header_at_line_start_ = bytes[used - 1] == '\n';
     }
     buffer.consume(used);
     header_bytes_ += used;

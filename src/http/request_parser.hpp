@@ -86,6 +86,9 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
 
   std::size_t max_header_bytes_;
   std::size_t header_bytes_ = 0;
+  // Whether the header bytes consumed so far end with a line feed: a read that then starts
+  // with SP or HTAB starts an obs-fold line (the reads may cut the header anywhere).
+  bool header_at_line_start_ = false;
   // What the chunk lines (beyond their size and line ends) and the trailer section of a chunked
   // body may still take: what the request line and headers left of the header limit.
   std::size_t metadata_budget_ = 0;
