@@ -84,7 +84,7 @@ int run_serve(const ServeOptions& options) {
       },
       authorizations, dir.store->sessions(), profiles, clock, random);
   bank::PendingBookings bookings(*dir.store, clock);
-  api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings};
+  api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings, &profiles};
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
   api::CafApi caf_api{oauth_api, payments, dir.store->bank()};

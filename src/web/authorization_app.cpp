@@ -410,24 +410,33 @@ http::Response AuthorizationApp::consent(http::Request& request) {
   auto chosen = std::find_if(offered.begin(), offered.end(),
                              [&](const bank::ProfileSpec* p) { return p->id == profile_id; });
   if (chosen == offered.end()) return profiles_response(s, 400);
-  // The first page's SCA scenario decides how the customer's authentication ends.
+  // How the customer's authentication ends: the first page's SCA scenario, else the one the
+  // profiles file declares for the profile (docs/scenarios.md).
+  std::string sca = (*chosen)->behaviour.sca;
   if (auto scenario = kept_scenario(s.scenario)) {
-    request.scenario_code = std::string(scenario->code());
-    if (scenario->is(bank::codes::kScenarioScaPendingForever)) {
-      // The session stays: the customer is left waiting, the TPP gets no redirect.
-      return html(200,
-                  render_error_page("sca_pending",
-                                    "Waiting for the customer to confirm in the banking app. "
-                                    "(Scenario sca-pending-forever: this never completes.)"),
-                  s.request.redirect_uri);
+    namespace bc = bank::codes;
+    for (auto [code, outcome] : {std::pair{bc::kScenarioScaFailed, "failed"},
+                                 std::pair{bc::kScenarioScaCancelled, "cancelled"},
+                                 std::pair{bc::kScenarioScaPendingForever, "pending-forever"}}) {
+      if (scenario->is(code)) {
+        sca = outcome;
+        request.scenario_code = code;
+      }
     }
-    if (scenario->is(bank::codes::kScenarioScaFailed) ||
-        scenario->is(bank::codes::kScenarioScaCancelled)) {
-      if (!end_session(session->first)) return session_expired_page();
-      return scenario->is(bank::codes::kScenarioScaCancelled)
-                 ? cancelled_redirect(s.request)
-                 : cancelled_redirect(s.request, "The customer's authentication failed");
-    }
+  }
+  if (sca == "pending-forever") {
+    // The session stays: the customer is left waiting, the TPP gets no redirect.
+    return html(200,
+                render_error_page("sca_pending",
+                                  "Waiting for the customer to confirm in the banking app. "
+                                  "(Scenario sca-pending-forever: this never completes.)"),
+                s.request.redirect_uri);
+  }
+  if (sca == "failed" || sca == "cancelled") {
+    if (!end_session(session->first)) return session_expired_page();
+    return sca == "cancelled"
+               ? cancelled_redirect(s.request)
+               : cancelled_redirect(s.request, "The customer's authentication failed");
   }
 
   // Of two requests for the same session (a double click, two nodes), one goes on.
@@ -472,6 +481,10 @@ oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpe
   request.redirect_uri = redirect_uri;
   // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
   if (profile.scenario == "consent_expires_early") request.lifetime = std::chrono::minutes(5);
+  // A scenario the profiles file declares (docs/scenarios.md "Per profile").
+  if (profile.behaviour.consent_lifetime.count() > 0) {
+    request.lifetime = profile.behaviour.consent_lifetime;
+  }
   return request;
 }
 

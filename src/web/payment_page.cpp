@@ -247,20 +247,36 @@ http::Response PaymentPage::decide(http::Request& request) {
                       "The form's security token does not match this session.");
   }
   // The first page's scenario decides how the customer's authentication ends.
-  auto scenario = session_scenario(*session);
-  std::string reject_reason;
-  if (scenario) {
+  // How the customer's authentication ends: the first page's scenario, else what the profiles
+  // file declares for the chosen account's profile (docs/scenarios.md).
+  std::string sca, reject_reason;
+  if (auto account = bank_.find_account(form.get("account").value_or(""))) {
+    if (const auto* profile = profiles_.find(account->profile_id)) {
+      sca = profile->behaviour.sca;
+      reject_reason = profile->behaviour.payment_reject_reason;
+    }
+  }
+  if (auto scenario = session_scenario(*session)) {
     namespace bc = bank::codes;
-    request.scenario_code = std::string(scenario->code());
-    if (scenario->is(bc::kScenarioScaPendingForever)) {
+    for (auto [code, outcome] : {std::pair{bc::kScenarioScaFailed, "failed"},
+                                 std::pair{bc::kScenarioScaCancelled, "cancelled"},
+                                 std::pair{bc::kScenarioScaPendingForever, "pending-forever"}}) {
+      if (scenario->is(code)) sca = outcome;
+    }
+    if (scenario->is(bc::kScenarioPaymentRejected)) reject_reason = scenario->reason;
+    if (!sca.empty() || scenario->is(bc::kScenarioPaymentRejected)) {
+      request.scenario_code = std::string(scenario->code());
+    }
+  }
+  {
+    if (sca == "pending-forever") {
       // The session stays, the payment stays RCVD, the TPP gets no redirect.
       return error_page(200, "sca_pending",
                         "Waiting for the customer to confirm in the banking app. (Scenario "
                         "sca-pending-forever: this never completes.)");
     }
-    if (scenario->is(bc::kScenarioScaCancelled)) form.values.erase("action");
-    if (scenario->is(bc::kScenarioScaFailed)) reject_reason = "AC07";
-    if (scenario->is(bc::kScenarioPaymentRejected)) reject_reason = scenario->reason;
+    if (sca == "cancelled") form.values.erase("action");
+    if (sca == "failed") reject_reason = "AC07";
   }
   store::PaymentRecord result;
   std::string_view outcome;

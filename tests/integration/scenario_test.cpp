@@ -284,19 +284,21 @@ std::string first_match(const std::string& text, const std::string& pattern) {
 
 // The consent page of John Doe's profile with `scenario` on its URL, then Next: the answer.
 HttpResult consent_with(const SandbankServer& server, const fs::path& jar,
-                        const std::string& scenario, HttpResult* first = nullptr) {
+                        const std::string& scenario, HttpResult* first = nullptr,
+                        const std::string& profile_name = "John Doe") {
   auto ca = server.ca_cert().string();
-  auto start =
-      curl({"--cacert", ca, "-c", jar.string(),
-            server.web_url() + "/authorize/v2/NL?client_id=" + kSandboxClientId +
-                "&scope=" + kBalancesScope + "&state=xyz&response_type=code" +
-                "&redirect_uri=" + kExampleRedirectEncoded + "&sandbank_scenario=" + scenario});
+  auto start = curl({"--cacert", ca, "-c", jar.string(),
+                     server.web_url() + "/authorize/v2/NL?client_id=" + kSandboxClientId +
+                         "&scope=" + kBalancesScope + "&state=xyz&response_type=code" +
+                         "&redirect_uri=" + kExampleRedirectEncoded +
+                         (scenario.empty() ? "" : "&sandbank_scenario=" + scenario)});
   if (first) *first = start;
   if (start.status != 200) return start;
   auto csrf = first_match(start.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
   auto profile = first_match(start.body,
                              "name=\"profile\" value=\"([^\"]+)\"[^>]*>\\s*<span "
-                             "class=\"profile-name\">John Doe<");
+                             "class=\"profile-name\">" +
+                                 profile_name + "<");
   EXPECT_FALSE(profile.empty()) << start.body;
   return curl({"--cacert", ca, "-b", jar.string(), "--data-urlencode", "csrf_token=" + csrf,
                "--data", "profile=" + profile + "&action=next",
@@ -416,6 +418,66 @@ TEST_F(scenario, TokenExpiredMatchesARealExpiredToken) {
   for (const char* h : {"www-authenticate", "content-type", "cache-control"}) {
     EXPECT_EQ(headers[h], asked.header(h)) << h;
   }
+}
+
+// Scenarios the --profiles file declares: AIS latency, a balance, a payment outcome, an SCA
+// outcome, for the profiles that name them.
+TEST(ScenarioProfiles, DeclaredScenariosShapeTheirProfilesAnswers) {
+  TempDir tmp;
+  auto file = tmp.path() / "profiles.json";
+  std::ofstream(file)
+      << R"({"scenarios":{)"
+         R"("laggy":{"description":"A slow, poor bank that rejects payments",)"
+         R"("ais_latency_ms":1500,"balance":"3.50","payment_reject_reason":"MS03"},)"
+         R"("no_sca":{"description":"Authentication fails","sca":"failed"}},)"
+         R"("profiles":[)"
+         R"({"id":"nl-laggy","name":"Laggy Lisa","country":"NL","scenario":"laggy",)"
+         R"("accounts":[{"kind":"current","iban":"NL69INGB0123456789"}]},)"
+         R"({"id":"nl-failing","name":"Failing Frank","country":"NL","scenario":"no_sca",)"
+         R"("accounts":[{"kind":"current"}]},)"
+         R"({"id":"nl-plain","name":"Plain Paula","country":"NL","accounts":[{"kind":"current"}]}]})";
+  SandbankServer server(tmp.path() / "data", {"--profiles", file.string()});
+  server.start();
+  GuideClient guide(server, tmp.path());
+  auto app = guide.app_token();
+
+  auto lisa = guide.customer_token("Laggy Lisa", kBalancesScope, app);
+  auto started = Clock::now();
+  auto accounts = guide.call_with(lisa, "GET", "/v3/accounts", "");
+  EXPECT_GE(Clock::now() - started, std::chrono::milliseconds(1500));
+  ASSERT_EQ(accounts.status, 200) << accounts.text;
+  auto id = std::string(accounts.object().at("accounts").at(0).at("resourceId").as_string());
+  auto balances = guide.call_with(lisa, "GET", "/v3/accounts/" + id + "/balances", "");
+  EXPECT_NE(balances.text.find(
+                "\"closingBooked\",\"balanceAmount\":{\"currency\":\"EUR\",\"amount\":3.50}"),
+            std::string::npos)
+      << balances.text;
+
+  // Another profile's answers are not delayed.
+  auto paula = guide.customer_token("Plain Paula", kBalancesScope, app);
+  started = Clock::now();
+  EXPECT_EQ(guide.call_with(paula, "GET", "/v3/accounts", "").status, 200);
+  EXPECT_LT(Clock::now() - started, std::chrono::milliseconds(1500));
+
+  // Frank cannot authenticate: the consent page sends him back denied.
+  auto frank = consent_with(server, guide.new_jar(), "", nullptr, "Failing Frank");
+  EXPECT_EQ(frank.status, 302) << frank.body;
+  EXPECT_NE(frank.header("Location").value_or("").find("error=access_denied"), std::string::npos);
+
+  // A payment Lisa authorizes ends RJCT with MS03.
+  std::string body = R"({"instructedAmount":{"amount":"1.00","currency":"EUR"},)"
+                     R"("creditorAccount":{"iban":"DE89370400440532013000"},)"
+                     R"("creditorName":"Laura Musterfrau",)"
+                     R"("debtorAccount":{"iban":"NL69INGB0123456789"}})";
+  auto init = guide.guide_pis("/v1/payments/sepa-credit-transfers", &body);
+  ASSERT_EQ(init.status, 201) << init.text;
+  auto sca = std::string(init.object().at("_links").at("scaRedirect").as_string());
+  auto decided = approve_payment(server, guide.new_jar(), sca, "NL69INGB0123456789");
+  EXPECT_EQ(decided.status, 302) << decided.body;
+  auto status = guide.guide_pis(
+      "/v1/payments/sepa-credit-transfers/" + init.str("paymentId") + "/status", nullptr, "get");
+  EXPECT_EQ(status.str("transactionStatus"), "RJCT") << status.text;
+  EXPECT_NE(status.text.find("\"cd\":\"MS03\""), std::string::npos) << status.text;
 }
 
 TEST(ScenarioModes, ProductionModeIgnoresTheHeader) {
