@@ -361,6 +361,12 @@ TEST_F(scenario, PagesAnswerTheGenericOutcomesAsErrorPages) {
   EXPECT_EQ(first.status, 503) << first.body;
   EXPECT_EQ(first.header("Retry-After").value_or(""), "9");
   EXPECT_NE(first.header("Content-Type").value_or("").find("text/html"), std::string::npos);
+  // slow: the first page late, the walk goes on to its code.
+  auto started = Clock::now();
+  auto walked = consent_with(*server_, guide_->new_jar(), "slow%3Bms%3D1200", &first);
+  EXPECT_EQ(first.status, 200) << first.body;
+  EXPECT_GE(Clock::now() - started, std::chrono::milliseconds(1200));
+  EXPECT_NE(walked.header("Location").value_or("").find("code="), std::string::npos);
   consent_with(*server_, guide_->new_jar(), "teapot", &first);
   EXPECT_EQ(first.status, 400) << first.body;
   EXPECT_NE(first.body.find("sca-pending-forever"), std::string::npos) << first.body;
