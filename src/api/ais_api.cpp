@@ -44,6 +44,16 @@ Access authenticate(AisApi& api, http::Request& request, std::string_view scope)
   return Access{api.oauth.tokens.customer_consent(call.token, scope)};
 }
 
+// The answer, as late as the consent's profile's declared scenario asks (ais_latency_ms).
+http::Response with_latency(const AisApi& api, const Access& access, http::Response response) {
+  if (api.profiles) {
+    if (const auto* profile = api.profiles->find(access.consent.profile_id)) {
+      response.delay = profile->behaviour.ais_latency;
+    }
+  }
+  return response;
+}
+
 bool covers(const store::Consent& consent, const std::string& account_id) {
   return std::find(consent.account_ids.begin(), consent.account_ids.end(), account_id) !=
          consent.account_ids.end();
@@ -130,7 +140,7 @@ http::Response list_accounts(AisApi& api, http::Request& request) {
   p = out.room(2);
   p = put(p, "]}");
   out.done(p);
-  return http::Response::json(200, out.take());
+  return with_latency(api, access, http::Response::json(200, out.take()));
 }
 
 namespace {
@@ -214,7 +224,7 @@ http::Response get_balances(AisApi& api, http::Request& request) {
   p = out.room(2);
   p = put(p, "]}");
   out.done(p);
-  return http::Response::json(200, out.take());
+  return with_latency(api, access, http::Response::json(200, out.take()));
 }
 
 namespace {
@@ -441,7 +451,7 @@ http::Response list_transactions(AisApi& api, http::Request& request, Transactio
     }
     throw;
   }
-  return http::Response::json(200, std::move(body));
+  return with_latency(api, access, http::Response::json(200, std::move(body)));
 }
 
 std::string transactions_page_json(store::BankRepository& bank, const store::BankAccount& account,

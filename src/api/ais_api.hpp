@@ -11,6 +11,7 @@
 #include "api/ais_query.hpp"
 #include "api/oauth_api.hpp"
 #include "bank/bookings.hpp"
+#include "bank/profiles.hpp"
 #include "core/generation_cache.hpp"
 #include "http/router.hpp"
 #include "store/bank_repository.hpp"
@@ -28,6 +29,9 @@ struct AisApi {
   // Books the generated pending transactions that are due before balances and transactions
   // are read (bank/bookings.hpp); none when null.
   bank::PendingBookings* bookings = nullptr;
+  // The test profiles: a scenario the profiles file declares with ais_latency_ms delays the
+  // AIS answers of its profiles' consents (docs/scenarios.md); none when null.
+  const bank::Profiles* profiles = nullptr;
 
   // Accounts change only when the bank is seeded again (`sandbank data reset`, possibly by
   // another process): each is read from the store once while the store's change counter

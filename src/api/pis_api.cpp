@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 
 #include "api/codes.hpp"
+#include "api/scenario.hpp"
 #include "api/tpp_messages.hpp"
 #include "bank/money.hpp"
 #include "bank/profiles.hpp"
@@ -203,6 +204,7 @@ http::Response initiate(PisApi& api, http::Request& request, PaymentKind kind) {
       std::span(reinterpret_cast<const std::uint8_t*>(request.body.data()), request.body.size())));
   initiation.redirect_uri = redirect;
   initiation.psu_ip_address = ip;
+  if (auto reason = rejected_payment_reason(request)) initiation.reject_reason = *reason;
   auto result = api.payments.initiate(initiation);
   auto path = request.path();
   return initiation_response(api, result.payment, path.starts_with("/v2/") ? "v2" : "v1");

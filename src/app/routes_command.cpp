@@ -47,6 +47,11 @@ int run_routes(const RoutesOptions& options) {
                  route.handler, handler_width, error_body_name(route.error_body),
                  route.authentication.empty() ? "none" : route.authentication);
     }
+    if (listener == "api") {
+      fmt::print(
+          "  (in sandbox mode every route above also takes X-Sandbank-Scenario, "
+          "docs/scenarios.md)\n");
+    }
     if (&listener != &listeners.back()) fmt::print("\n");
   }
   return 0;

@@ -8,6 +8,7 @@
 #include <stop_token>
 #include <thread>
 
+#include "api/scenario.hpp"
 #include "app/bank_data.hpp"
 #include "app/client_authenticator.hpp"
 #include "app/commands.hpp"
@@ -19,6 +20,7 @@
 #include "bank/seed.hpp"
 #include "core/error.hpp"
 #include "http/server.hpp"
+#include "web/page_scenarios.hpp"
 
 namespace sandbank::app {
 
@@ -82,7 +84,7 @@ int run_serve(const ServeOptions& options) {
       },
       authorizations, dir.store->sessions(), profiles, clock, random);
   bank::PendingBookings bookings(*dir.store, clock);
-  api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings};
+  api::AisApi ais_api{oauth_api, dir.store->bank(), &bookings, &profiles};
   bank::PaymentService payments(*dir.store, clock, random);
   api::PisApi pis_api{oauth_api, payments, dir.store->bank()};
   api::CafApi caf_api{oauth_api, payments, dir.store->bank()};
@@ -101,6 +103,11 @@ int run_serve(const ServeOptions& options) {
                     pis_api,    caf_api,        payment_page, granting_api,      grants_support};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
+  // X-Sandbank-Scenario (docs/scenarios.md): a sandbox's test outcomes; production ignores it.
+  if (options.mode != "production") {
+    api::use_api_scenarios(*api_router, tokens);
+    web::use_page_scenarios(*web_router);
+  }
   api_router->set_diagnostics(options.diagnostics);
   web_router->set_diagnostics(options.diagnostics);
 

@@ -26,5 +26,22 @@ inline constexpr char kPaymentNotCancellable[] = "payment.not_cancellable";
 inline constexpr char kPaymentProductUnknown[] = "payment.product_unknown";
 inline constexpr char kPaymentRequestIdReused[] = "payment.request_id_reused";
 inline constexpr char kPaymentUnknown[] = "payment.unknown";
+// A malformed X-Sandbank-Scenario or sandbank_scenario (docs/scenarios.md), an unknown name,
+// or one the route or page has no use for.
+inline constexpr char kScenarioRequestInvalid[] = "request.scenario_invalid";
+inline constexpr char kScenarioRequestNotApplicable[] = "request.scenario_not_applicable";
+inline constexpr char kScenarioRequestUnknown[] = "request.scenario_unknown";
+// The outcomes of the scenarios: the access log's detail of a request that asked for one.
+inline constexpr char kScenarioConsentExpired[] = "scenario.consent-expired";
+inline constexpr char kScenarioPaymentRejected[] = "scenario.payment-rejected";
+inline constexpr char kScenarioRateLimited[] = "scenario.rate-limited";
+inline constexpr char kScenarioScaCancelled[] = "scenario.sca-cancelled";
+inline constexpr char kScenarioScaFailed[] = "scenario.sca-failed";
+inline constexpr char kScenarioScaPendingForever[] = "scenario.sca-pending-forever";
+inline constexpr char kScenarioServerError[] = "scenario.server-error";
+inline constexpr char kScenarioSignatureInvalid[] = "scenario.signature-invalid";
+inline constexpr char kScenarioSlow[] = "scenario.slow";
+inline constexpr char kScenarioTokenExpired[] = "scenario.token-expired";
+inline constexpr char kScenarioUnavailable[] = "scenario.unavailable";
 
 }  // namespace sandbank::bank::codes

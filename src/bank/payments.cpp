@@ -377,7 +377,8 @@ Initiation PaymentService::initiate(const InitiationRequest& request) {
   payment.client_id = request.client_id;
   payment.request_json = request.body;
   payment.request_xml = request.xml;
-  payment.status = "RCVD";
+  payment.status = request.reject_reason.empty() ? "RCVD" : "RJCT";
+  payment.status_reason = request.reject_reason;
   payment.redirect_uri = request.redirect_uri;
   payment.psu_ip_address = request.psu_ip_address;
   payment.created_at = now;
@@ -508,7 +509,8 @@ void credit_creditor(store::BankRepository& bank, const store::PaymentRecord& p,
 }  // namespace detail
 
 store::PaymentRecord PaymentService::approve(const std::string& payment_id,
-                                             const std::string& debtor_account_id) {
+                                             const std::string& debtor_account_id,
+                                             const std::string& reject_reason) {
   std::lock_guard lock(mutex_);
   auto found = store_.payments().find(payment_id);
   if (!found) throw Error(404, codes::kPaymentUnknown, fmt::format("No payment {}", payment_id));
@@ -532,13 +534,16 @@ store::PaymentRecord PaymentService::approve(const std::string& payment_id,
   p.updated_at = now;
   auto profile = bank.find_profile(debtor->profile_id);
   auto scenario = profile ? profile->scenario : std::string();
-  if (scenario == "payments_rejected" || scenario == "sca_fails") {
+  if (!reject_reason.empty() || scenario == "payments_rejected" || scenario == "sca_fails") {
+    const std::string reason = !reject_reason.empty()    ? reject_reason
+                               : scenario == "sca_fails" ? "AC07"
+                                                         : "MS03";
     if (p.kind == "bulk") {
-      finish_bulk(p, "RJCT", scenario == "sca_fails" ? "AC07" : "MS03");
+      finish_bulk(p, "RJCT", reason);
       return p;
     }
     p.status = "RJCT";
-    p.status_reason = scenario == "sca_fails" ? "AC07" : "MS03";
+    p.status_reason = reason;
     store_.payments().update(p);
     return p;
   }

@@ -73,6 +73,9 @@ struct InitiationRequest {
   std::string body_hash;   // a digest of `body`, compared on a repeated X-Request-ID
   std::string redirect_uri;
   std::string psu_ip_address;
+  // The payment-rejected scenario (docs/scenarios.md): the payment is stored RJCT with this
+  // ISO 20022 reason at once; "" for a payment like any other.
+  std::string reject_reason;
 };
 
 struct Initiation {
@@ -139,7 +142,10 @@ class PaymentService {
                                                   const std::string& profile_id);
   // The customer approves with `debtor_account_id`: executes (or schedules) the payment, or
   // rejects it (RJCT with AM04 when funds are insufficient, or the profile's scenario).
-  store::PaymentRecord approve(const std::string& payment_id, const std::string& debtor_account_id);
+  // `reject_reason` (the payment page's payment-rejected or sca-failed scenario,
+  // docs/scenarios.md): RJCT with that reason instead, once the account is checked.
+  store::PaymentRecord approve(const std::string& payment_id, const std::string& debtor_account_id,
+                               const std::string& reject_reason = "");
   // The customer rejects: RJCT.
   store::PaymentRecord reject(const std::string& payment_id);
 

@@ -50,6 +50,60 @@ std::optional<std::int64_t> amount_field(const json::object& o, std::string_view
   return amount;
 }
 
+// A whole number member in [low, high]; nullopt when absent.
+std::optional<std::int64_t> bounded_field(const json::object& o, std::string_view key,
+                                          std::string_view where, std::int64_t low,
+                                          std::int64_t high) {
+  auto it = o.find(key);
+  if (it == o.end()) return std::nullopt;
+  if (!it->value().is_int64() || it->value().get_int64() < low || it->value().get_int64() > high) {
+    invalid(fmt::format("{}: \"{}\" must be a whole number from {} to {}", where, key, low, high));
+  }
+  return it->value().get_int64();
+}
+
+// A scenario declared as an object: {"description", "consent_lifetime", "payment_reject_reason",
+// "sca", "ais_latency_ms", "balance"}; every member but the description optional.
+ScenarioBehaviour scenario_behaviour(const json::object& o, const std::string& where) {
+  static const std::set<std::string_view> kMembers{"description",           "consent_lifetime",
+                                                   "payment_reject_reason", "sca",
+                                                   "ais_latency_ms",        "balance"};
+  for (const auto& member : o) {
+    if (kMembers.count(member.key()) == 0) {
+      invalid(
+          fmt::format("{}: unknown member \"{}\" (known: description, consent_lifetime, "
+                      "payment_reject_reason, sca, ais_latency_ms, balance)",
+                      where, std::string(member.key())));
+    }
+  }
+  ScenarioBehaviour b;
+  // From a minute to ING's 90 days.
+  if (auto s = bounded_field(o, "consent_lifetime", where, 60, 90 * 86400)) {
+    b.consent_lifetime = std::chrono::seconds(*s);
+  }
+  b.payment_reject_reason = text_field(o, "payment_reject_reason", where, false);
+  const auto& r = b.payment_reject_reason;
+  if (!r.empty() && !(r.size() == 4 && std::isupper(static_cast<unsigned char>(r[0])) &&
+                      std::isupper(static_cast<unsigned char>(r[1])) &&
+                      std::isdigit(static_cast<unsigned char>(r[2])) &&
+                      std::isdigit(static_cast<unsigned char>(r[3])))) {
+    invalid(
+        fmt::format("{}: payment_reject_reason {} is not an ISO 20022 status reason code "
+                    "(two capitals, two digits: AM04, MS03, ...)",
+                    where, r));
+  }
+  b.sca = text_field(o, "sca", where, false);
+  if (!b.sca.empty() && b.sca != "failed" && b.sca != "cancelled" && b.sca != "pending-forever") {
+    invalid(
+        fmt::format("{}: sca must be failed, cancelled or pending-forever, not {}", where, b.sca));
+  }
+  if (auto ms = bounded_field(o, "ais_latency_ms", where, 1, 30000)) {
+    b.ais_latency = std::chrono::milliseconds(*ms);
+  }
+  b.balance_minor = amount_field(o, "balance", where);
+  return b;
+}
+
 bool is_uuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -147,11 +201,22 @@ Profiles load_profiles(std::string_view json_text) {
   Profiles out;
   if (auto it = top.find("scenarios"); it != top.end()) {
     if (!it->value().is_object()) invalid("\"scenarios\" must be an object of descriptions");
-    for (const auto& [name, description] : it->value().get_object()) {
-      if (!description.is_string()) {
-        invalid(fmt::format("scenario {}: the description must be a string", std::string(name)));
+    for (const auto& [name, entry] : it->value().get_object()) {
+      const std::string where = fmt::format("scenario {}", std::string(name));
+      if (entry.is_object()) {
+        // A declared scenario: what it does, with its description.
+        out.behaviours.emplace(std::string(name), scenario_behaviour(entry.get_object(), where));
+        out.scenarios.emplace(std::string(name),
+                              text_field(entry.get_object(), "description", where, true));
+        continue;
       }
-      out.scenarios.emplace(std::string(name), std::string(description.get_string()));
+      if (!entry.is_string()) {
+        invalid(
+            fmt::format("{}: the description must be a string, or the scenario an object "
+                        "declaring what it does",
+                        where));
+      }
+      out.scenarios.emplace(std::string(name), std::string(entry.get_string()));
     }
   }
   auto list = top.find("profiles");
@@ -182,6 +247,9 @@ Profiles load_profiles(std::string_view json_text) {
     if (!p.scenario.empty() && out.scenarios.count(p.scenario) == 0) {
       invalid(fmt::format("{}: the scenario {} is not described under \"scenarios\"", where,
                           p.scenario));
+    }
+    if (auto b = out.behaviours.find(p.scenario); b != out.behaviours.end()) {
+      p.behaviour = b->second;
     }
     if (auto it = o.find("scopes"); it != o.end()) {
       if (!it->value().is_array()) invalid(fmt::format("{}: \"scopes\" must be an array", where));
@@ -288,6 +356,18 @@ Profiles load_profiles(std::string_view json_text) {
       }
       s.settlement_account = target->id;
       s.iban = target->iban;
+    }
+    // A declared scenario's balance: the first current account's.
+    if (p.behaviour.balance_minor) {
+      auto current = std::find_if(p.accounts.begin(), p.accounts.end(),
+                                  [](const AccountSpec& a) { return a.kind == "current"; });
+      if (current == p.accounts.end()) {
+        invalid(
+            fmt::format("{}: the scenario {} sets a balance, but the profile has no current "
+                        "account",
+                        where, p.scenario));
+      }
+      current->balance_minor = p.behaviour.balance_minor;
     }
     out.profiles.push_back(std::move(p));
   }

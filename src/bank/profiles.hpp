@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -33,12 +34,25 @@ struct AccountSpec {
   std::string settlement_account;  // card accounts: id of the account repaying the card
 };
 
+// What a scenario declared in the profiles file makes the bank do for the profiles that name it
+// (docs/scenarios.md "Per profile"): under "scenarios", an object instead of a description.
+struct ScenarioBehaviour {
+  std::chrono::seconds consent_lifetime{0};   // consents given last this long; 0: the default
+  std::string payment_reject_reason;          // payments authorized end RJCT with it; "": executed
+  std::string sca;                            // "" | "failed" | "cancelled" | "pending-forever"
+  std::chrono::milliseconds ais_latency{0};   // AIS answers are sent this much later
+  std::optional<std::int64_t> balance_minor;  // the first current account's balance
+
+  friend bool operator==(const ScenarioBehaviour&, const ScenarioBehaviour&) = default;
+};
+
 struct ProfileSpec {
   std::string id;
   std::string name;
   std::string country;  // BE NL ES RO LU IT DE WB AT
   std::vector<std::string> scopes;
-  std::string scenario;  // "" or a key of Profiles::scenarios
+  std::string scenario;         // "" or a key of Profiles::scenarios
+  ScenarioBehaviour behaviour;  // its scenario's, when the file declares one
   std::vector<AccountSpec> accounts;
 
   bool can_grant(std::string_view scope) const;
@@ -47,6 +61,8 @@ struct ProfileSpec {
 struct Profiles {
   std::vector<ProfileSpec> profiles;             // in file order
   std::map<std::string, std::string> scenarios;  // name → description
+  // The scenarios the file declares as objects: name → what they do.
+  std::map<std::string, ScenarioBehaviour> behaviours;
 
   const ProfileSpec* find(std::string_view id) const;
   // Profiles of one country, in file order.
@@ -60,7 +76,8 @@ struct Profiles {
 const std::vector<std::string>& profile_countries();
 
 // Parses and checks a profiles file. Throws sandbank::Error 400 "bank.profiles_invalid"
-// whose message names the offending entry (bad JSON, unknown country, scope or scenario,
+// whose message names the offending entry (bad JSON, unknown country, scope or scenario, a
+// scenario declaration's unknown member or value out of bounds,
 // duplicate profile id, account id or IBAN, invalid IBAN, bad amount, ...).
 Profiles load_profiles(std::string_view json_text);
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -74,6 +75,10 @@ struct Request {
   const RouteInfo* route = nullptr;
   std::string response_id;  // the X-ING-Response-ID this request's response carries
   std::string detail_code;  // set when an Error was rendered (for the access log)
+  // Set by a hook that answers the request with a named test outcome (X-Sandbank-Scenario,
+  // api/scenario.hpp): "scenario.NAME". The router then records it as detail_code, whatever
+  // the answer (an error, or a handler's answer the outcome only delayed).
+  std::string scenario_code;
   // Something the request got away with that a stricter server refuses (a leniency), e.g. a
   // Digest without its algorithm: the router answers it in X-Sandbank-Notice and the access
   // log records it. Mutable: the checks that find it see the request as const.
@@ -92,6 +97,9 @@ struct Response {
   unsigned status = 200;
   std::vector<Header> headers;
   std::string body;
+  // How long the server holds the answer before writing it (the `slow` scenario), on a timer:
+  // no thread waits. The write deadline starts after it.
+  std::chrono::milliseconds delay{0};
 
   // Replaces every header of that name (case-insensitive) with one.
   void set(std::string_view name, std::string_view value);

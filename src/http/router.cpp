@@ -153,7 +153,7 @@ void Router::collect(const Node& node, const std::vector<std::string_view>& segm
 }
 
 Response Router::render_error(Request& request, const Error& error) const {
-  request.detail_code = error.code();
+  request.detail_code = request.scenario_code.empty() ? error.code() : request.scenario_code;
   std::optional<Response> response;
   if (renderer_) {
     try {
@@ -240,6 +240,7 @@ Response Router::handle(Request& request) const {
     }
     for (const auto& hook : hooks_) hook(request);
     Response response = entry->handler(request);
+    if (!request.scenario_code.empty()) request.detail_code = request.scenario_code;
     finish(request, response);
     return response;
   } catch (const Error& e) {

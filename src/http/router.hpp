@@ -73,7 +73,8 @@ class Router {
 
   // Routes the request, runs the hooks and the handler, and renders any exception. Never throws.
   // Sets request.route and request.path_params and, when an Error is rendered,
-  // request.detail_code. A 405 a handler throws gets the Allow header of its path.
+  // request.detail_code (Request::scenario_code instead when a hook set one, also on a
+  // handler's answer). A 405 a handler throws gets the Allow header of its path.
   Response handle(Request& request) const;
 
   // Renders an Error with this router's renderer (falls back to render_error_json if the

@@ -57,6 +57,8 @@ constexpr std::chrono::seconds kLingerTimeout{2};
 constexpr std::chrono::seconds kShutdownTimeout{2};
 constexpr std::chrono::milliseconds kStopPollInterval{25};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+// The longest a Response::delay holds an answer (the slow scenario allows less).
+constexpr std::chrono::milliseconds kMaxResponseDelay{60000};
 // Bodies up to this size are copied behind the response head (one TLS record for both);
 // longer ones are encrypted where they are.
 constexpr std::size_t kCopiedBodyBytes = 8 * 1024;
@@ -796,6 +798,7 @@ class Connection final : public ConnectionBase {
   void do_write(const Request& request, Response response, unsigned version, bool keep_alive,
                 bool linger) {
     phase_ = Phase::Writing;
+    const std::chrono::milliseconds delay = response.delay;
 
     unsigned status = valid_status(response.status);
     bool no_body = status < 200 || status == 204 || status == 304;
@@ -863,10 +866,25 @@ class Connection final : public ConnectionBase {
     entry_.response_id = request.response_id;
     entry_.remote_address = remote_address_;
 
+    if (delay > std::chrono::milliseconds::zero()) return hold_then_write(delay);
     set_deadline(limits_.write_timeout);
     // Posted: the requests of one batch of readiness events are all handled before their
     // answers go out, so the client is woken once per batch.
     net::post(stream_.get_executor(), [self = shared_self()] { self->start_write(); });
+  }
+
+  // Response::delay: the answer waits on a timer of its own (made on first use: most
+  // connections never need one), the thread goes on serving other connections. The write
+  // deadline counts from the end of the wait; close_now() cancels it.
+  void hold_then_write(std::chrono::milliseconds delay) {
+    delay = std::min(delay, kMaxResponseDelay);
+    set_deadline(limits_.write_timeout + delay);
+    if (!delay_timer_) delay_timer_ = std::make_unique<net::steady_timer>(stream_.get_executor());
+    delay_timer_->expires_after(delay);
+    delay_timer_->async_wait([self = shared_self()](error_code ec) {
+      if (ec || self->phase_ == Phase::Closing) return;
+      self->start_write();
+    });
   }
 
   void start_write() {
@@ -974,6 +992,7 @@ class Connection final : public ConnectionBase {
     phase_ = Phase::Closing;
     clear_deadline();
     timer_.cancel();
+    if (delay_timer_) delay_timer_->cancel();
     error_code ignored;
     tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
     tcp().socket().close(ignored);
@@ -984,6 +1003,7 @@ class Connection final : public ConnectionBase {
   std::shared_ptr<Listener> listener_;
   Stream stream_;
   net::steady_timer timer_;
+  std::unique_ptr<net::steady_timer> delay_timer_;  // Response::delay (hold_then_write)
   std::chrono::steady_clock::duration tick_;
   std::chrono::steady_clock::time_point deadline_ = std::chrono::steady_clock::time_point::max();
   bool timer_waiting_ = false;

@@ -120,6 +120,21 @@ ApplicationToken TokenService::issue_application_token(const store::Application&
   return out;
 }
 
+Error token_expired_error() {
+  return Error(401, codes::kTokenExpired, "The access token expired; request a new one");
+}
+
+Error consent_error(const std::string& consent_id, std::string_view state, bool grant) {
+  const bool expired = state == "expired";
+  return Error(grant ? 400 : 401,
+               grant ? (expired ? "grant.consent_expired" : "grant.consent_revoked")
+                     : (expired ? "consent.expired" : "consent.revoked"),
+               expired ? "The customer's consent has expired; ask the customer to authorize again"
+                       : "The customer's consent is no longer valid; ask the customer to "
+                         "authorize again",
+               fmt::format("The customer's consent {} is {}", consent_id, state));
+}
+
 store::Consent TokenService::valid_consent(const std::string& consent_id,
                                            std::string_view code_prefix, bool cached) {
   std::optional<store::Consent> consent;
@@ -144,18 +159,12 @@ store::Consent TokenService::valid_consent(const std::string& consent_id,
   if (!consent || consent->status != "valid" || clock_.now() >= consent->expires_at) {
     // One name per condition for the API (consent.*) and the token endpoint (grant.consent_*,
     // RFC 6749 invalid_grant).
-    const bool grant = code_prefix == "grant";
     const bool expired = consent && consent->status == "valid";
-    const std::string state = !consent  ? std::string("unknown")
-                              : expired ? "expired"
-                                        : consent->status;
-    throw Error(grant ? 400 : 401,
-                grant ? (expired ? "grant.consent_expired" : "grant.consent_revoked")
-                      : (expired ? "consent.expired" : "consent.revoked"),
-                expired ? "The customer's consent has expired; ask the customer to authorize again"
-                        : "The customer's consent is no longer valid; ask the customer to "
-                          "authorize again",
-                fmt::format("The customer's consent {} is {}", consent_id, state));
+    throw consent_error(consent_id,
+                        !consent  ? std::string("unknown")
+                        : expired ? "expired"
+                                  : consent->status,
+                        code_prefix == "grant");
   }
   return std::move(*consent);
 }
@@ -347,7 +356,7 @@ ValidToken TokenService::check_token(std::string_view token, const std::string_v
   }
   if (record->revoked_at) throw Error(401, codes::kTokenRevoked, "The access token is revoked");
   if (clock_.now() >= record->expires_at) {
-    throw Error(401, codes::kTokenExpired, "The access token expired; request a new one");
+    throw token_expired_error();
   }
   if (thumbprint != nullptr && record->certificate_thumbprint != *thumbprint) {
     throw Error(401, codes::kTokenCertificateMismatch,

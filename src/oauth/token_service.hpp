@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
 #include "core/generation_cache.hpp"
 #include "core/random.hpp"
 #include "store/store.hpp"
@@ -65,6 +66,13 @@ struct ValidToken {
   store::TokenRecord record;
   TokenKind kind;
 };
+
+// The 401 of an expired access token, and the error of a consent that is no longer valid
+// (`state`: "expired", "revoked", "unknown"; `grant`: the token endpoint's grant.consent_*
+// instead of the API's consent.*), as validation throws them. The X-Sandbank-Scenario outcomes
+// token-expired and consent-expired (api/scenario.hpp) answer with these same errors.
+Error token_expired_error();
+Error consent_error(const std::string& consent_id, std::string_view state, bool grant);
 
 // Error detail codes (sandbank::Error):
 //  401 token.missing, token.unknown, token.expired, token.revoked, token.certificate_mismatch,

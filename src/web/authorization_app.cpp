@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "bank/codes.hpp"
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "crypto/hash.hpp"
 #include "oauth/redirect_uri.hpp"
 #include "store/codes.hpp"
 #include "web/assets.hpp"
+#include "web/page_scenarios.hpp"
 #include "web/pages.hpp"
 
 namespace sandbank::web {
@@ -77,12 +79,14 @@ http::Response csrf_mismatch_page() {
                     "the application.");
 }
 
-// Cancel: back to the TPP with error=access_denied and the session cookie cleared.
-http::Response cancelled_redirect(const AuthorizeRequest& request) {
+// Back to the TPP with error=access_denied and the session cookie cleared: the customer
+// cancelled, or (the sca-failed scenario) could not authenticate.
+http::Response cancelled_redirect(
+    const AuthorizeRequest& request,
+    const std::string& description = "The customer cancelled the authorization") {
   auto location = build_redirect_uri(
-      request.redirect_uri, {{"error", "access_denied"},
-                             {"error_description", "The customer cancelled the authorization"},
-                             {"state", request.state}});
+      request.redirect_uri,
+      {{"error", "access_denied"}, {"error_description", description}, {"state", request.state}});
   auto response = redirect(kOutcomeDenied, location, request.redirect_uri);
   response.add("Set-Cookie", session_cookie("", Seconds(0)));
   return response;
@@ -113,7 +117,7 @@ http::Response too_many_sessions_page() {
 std::string session_data(const std::string& client_id, const std::vector<std::string>& scopes,
                          const std::string& state, const std::string& redirect_uri,
                          const std::string& given_redirect_uri, const std::string& country,
-                         const std::string& reference) {
+                         const std::string& reference, const std::string& scenario) {
   boost::json::array scope_list;
   for (const auto& scope : scopes) scope_list.emplace_back(scope);
   return boost::json::serialize(boost::json::object{{"client_id", client_id},
@@ -122,7 +126,8 @@ std::string session_data(const std::string& client_id, const std::vector<std::st
                                                     {"redirect_uri", redirect_uri},
                                                     {"given_redirect_uri", given_redirect_uri},
                                                     {"country", country},
-                                                    {"reference", reference}});
+                                                    {"reference", reference},
+                                                    {"scenario", scenario}});
 }
 
 std::string string_field(const boost::json::object& o, std::string_view name) {
@@ -181,7 +186,7 @@ std::optional<std::string> AuthorizationApp::start_session(const Session& sessio
       std::string(kAuthorizeSessionKind),
       session.csrf_token,
       session_data(r.client_id, r.scopes, r.state, r.redirect_uri, r.given_redirect_uri,
-                   session.country, session.reference),
+                   session.country, session.reference, session.scenario),
       now,
       now + settings_.session_lifetime};
   if (!sessions_.create(stored, now, settings_.max_sessions)) return std::nullopt;
@@ -210,6 +215,10 @@ std::optional<std::pair<std::string, AuthorizationApp::Session>> AuthorizationAp
   session.request.given_redirect_uri = string_field(o, "given_redirect_uri");
   session.country = string_field(o, "country");
   session.reference = string_field(o, "reference");
+  // Absent in a session an older version stored.
+  if (const auto* v = o.if_contains("scenario"); v && v->is_string()) {
+    session.scenario = std::string(v->get_string());
+  }
   const auto* scopes = o.if_contains("scopes");
   if (!scopes || !scopes->is_array()) {
     throw Error::internal(store::codes::kStoreDamaged,
@@ -230,7 +239,7 @@ void AuthorizationApp::update_country(const std::string& id, Session session,
   const auto& r = session.request;
   sessions_.update(id,
                    session_data(r.client_id, r.scopes, r.state, r.redirect_uri,
-                                r.given_redirect_uri, country, session.reference),
+                                r.given_redirect_uri, country, session.reference, session.scenario),
                    clock_.now());
 }
 
@@ -306,6 +315,7 @@ http::Response AuthorizationApp::start(http::Request& request, const FormFields&
   session.csrf_token = random_.token(32);
   session.request = std::move(*check.request);
   session.reference = reference;
+  session.scenario = page_scenario_text(request);
   std::string message;
   std::string country = default_country;
   if (auto it = request.path_params.find("country"); it != request.path_params.end()) {
@@ -400,6 +410,34 @@ http::Response AuthorizationApp::consent(http::Request& request) {
   auto chosen = std::find_if(offered.begin(), offered.end(),
                              [&](const bank::ProfileSpec* p) { return p->id == profile_id; });
   if (chosen == offered.end()) return profiles_response(s, 400);
+  // How the customer's authentication ends: the first page's SCA scenario, else the one the
+  // profiles file declares for the profile (docs/scenarios.md).
+  std::string sca = (*chosen)->behaviour.sca;
+  if (auto scenario = kept_scenario(s.scenario)) {
+    namespace bc = bank::codes;
+    for (auto [code, outcome] : {std::pair{bc::kScenarioScaFailed, "failed"},
+                                 std::pair{bc::kScenarioScaCancelled, "cancelled"},
+                                 std::pair{bc::kScenarioScaPendingForever, "pending-forever"}}) {
+      if (scenario->is(code)) {
+        sca = outcome;
+        request.scenario_code = code;
+      }
+    }
+  }
+  if (sca == "pending-forever") {
+    // The session stays: the customer is left waiting, the TPP gets no redirect.
+    return html(200,
+                render_error_page("sca_pending",
+                                  "Waiting for the customer to confirm in the banking app. "
+                                  "(Scenario sca-pending-forever: this never completes.)"),
+                s.request.redirect_uri);
+  }
+  if (sca == "failed" || sca == "cancelled") {
+    if (!end_session(session->first)) return session_expired_page();
+    return sca == "cancelled"
+               ? cancelled_redirect(s.request)
+               : cancelled_redirect(s.request, "The customer's authentication failed");
+  }
 
   // Of two requests for the same session (a double click, two nodes), one goes on.
   if (!end_session(session->first)) return session_expired_page();
@@ -443,6 +481,10 @@ oauth::Authorizations::ConsentRequest consent_request_for(const bank::ProfileSpe
   request.redirect_uri = redirect_uri;
   // The profile file's scenario: consents that lapse quickly, so TPPs can test re-consent.
   if (profile.scenario == "consent_expires_early") request.lifetime = std::chrono::minutes(5);
+  // A scenario the profiles file declares (docs/scenarios.md "Per profile").
+  if (profile.behaviour.consent_lifetime.count() > 0) {
+    request.lifetime = profile.behaviour.consent_lifetime;
+  }
   return request;
 }
 

@@ -72,6 +72,7 @@ class AuthorizationApp {
     AuthorizeRequest request;
     std::string country;    // empty until chosen
     std::string reference;  // the legacy flow's reference; empty for /authorize/v2
+    std::string scenario;   // the first page's sandbank_scenario (page_scenarios.hpp), or ""
   };
   http::Response start(http::Request& request, const FormFields& query,
                        const std::string& reference, const std::string& default_country);

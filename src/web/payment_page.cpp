@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <kainjow/mustache.hpp>
 
+#include "bank/codes.hpp"
 #include "bank/money.hpp"
 #include "core/encoding.hpp"
 #include "core/strings.hpp"
@@ -13,6 +14,7 @@
 #include "web/assets.hpp"
 #include "web/authorization_app.hpp"
 #include "web/authorize_request.hpp"
+#include "web/page_scenarios.hpp"
 #include "web/pages.hpp"
 
 namespace sandbank::web {
@@ -110,6 +112,16 @@ std::string session_payment_id(const store::AuthorizationSession& session) {
   return std::string(id->get_string());
 }
 
+// The page's sandbank_scenario the session kept ({"scenario"}; absent in an older session).
+std::optional<bank::Scenario> session_scenario(const store::AuthorizationSession& session) {
+  boost::system::error_code ec;
+  auto value = boost::json::parse(session.data, ec);
+  const boost::json::value* text = nullptr;
+  if (!ec && value.is_object()) text = value.as_object().if_contains("scenario");
+  if (!text || !text->is_string()) return std::nullopt;
+  return kept_scenario(std::string(text->get_string()));
+}
+
 }  // namespace
 
 PaymentPage::PaymentPage(bank::PaymentService& payments, store::BankRepository& bank,
@@ -141,7 +153,8 @@ http::Response PaymentPage::show(http::Request& request) {
       session_id_hash(session_id),
       std::string(kPaymentSessionKind),
       random_.token(32),
-      boost::json::serialize(boost::json::object{{"payment_id", id}}),
+      boost::json::serialize(
+          boost::json::object{{"payment_id", id}, {"scenario", page_scenario_text(request)}}),
       now,
       now + session_lifetime_};
   if (!sessions_.create(session, now, max_sessions_)) {
@@ -233,11 +246,43 @@ http::Response PaymentPage::decide(http::Request& request) {
     return error_page(403, "csrf_mismatch",
                       "The form's security token does not match this session.");
   }
+  // The first page's scenario decides how the customer's authentication ends.
+  // How the customer's authentication ends: the first page's scenario, else what the profiles
+  // file declares for the chosen account's profile (docs/scenarios.md).
+  std::string sca, reject_reason;
+  if (auto account = bank_.find_account(form.get("account").value_or(""))) {
+    if (const auto* profile = profiles_.find(account->profile_id)) {
+      sca = profile->behaviour.sca;
+      reject_reason = profile->behaviour.payment_reject_reason;
+    }
+  }
+  if (auto scenario = session_scenario(*session)) {
+    namespace bc = bank::codes;
+    for (auto [code, outcome] : {std::pair{bc::kScenarioScaFailed, "failed"},
+                                 std::pair{bc::kScenarioScaCancelled, "cancelled"},
+                                 std::pair{bc::kScenarioScaPendingForever, "pending-forever"}}) {
+      if (scenario->is(code)) sca = outcome;
+    }
+    if (scenario->is(bc::kScenarioPaymentRejected)) reject_reason = scenario->reason;
+    if (!sca.empty() || scenario->is(bc::kScenarioPaymentRejected)) {
+      request.scenario_code = std::string(scenario->code());
+    }
+  }
+  {
+    if (sca == "pending-forever") {
+      // The session stays, the payment stays RCVD, the TPP gets no redirect.
+      return error_page(200, "sca_pending",
+                        "Waiting for the customer to confirm in the banking app. (Scenario "
+                        "sca-pending-forever: this never completes.)");
+    }
+    if (sca == "cancelled") form.values.erase("action");
+    if (sca == "failed") reject_reason = "AC07";
+  }
   store::PaymentRecord result;
   std::string_view outcome;
   try {
     if (form.get("action") == "approve") {
-      result = payments_.approve(id, form.get("account").value_or(""));
+      result = payments_.approve(id, form.get("account").value_or(""), reject_reason);
       outcome = result.status == "RJCT" ? kOutcomeRejected : kOutcomeAuthorized;
     } else {
       result = payments_.reject(id);

@@ -149,5 +149,59 @@ TEST(Profiles, LoaderRejectsBadFilesWithAReason) {
   EXPECT_EQ(ok.profiles[0].scopes.size(), 3u);
 }
 
+TEST(Profiles, ScenariosDeclaredAsObjectsSayWhatTheyDo) {
+  auto p = load_profiles(
+      R"({"scenarios":{"tricky":{"description":"A tricky bank","consent_lifetime":600,)"
+      R"("payment_reject_reason":"AM04","sca":"failed","ais_latency_ms":750,"balance":"3.50"},)"
+      R"("plain":"Nothing special"},)"
+      R"("profiles":[{"id":"x","name":"X","country":"NL","scenario":"tricky",)"
+      R"("accounts":[{"kind":"savings"},{"kind":"current","balance":"900.00"}]},)"
+      R"({"id":"y","name":"Y","country":"NL","scenario":"plain","accounts":[{"kind":"current"}]}]})");
+  EXPECT_EQ(p.scenarios.at("tricky"), "A tricky bank");
+  const auto& b = p.profiles[0].behaviour;
+  EXPECT_EQ(b.consent_lifetime, std::chrono::seconds(600));
+  EXPECT_EQ(b.payment_reject_reason, "AM04");
+  EXPECT_EQ(b.sca, "failed");
+  EXPECT_EQ(b.ais_latency, std::chrono::milliseconds(750));
+  // The balance is the first current account's.
+  EXPECT_EQ(p.profiles[0].accounts[1].balance_minor, 350);
+  EXPECT_EQ(p.profiles[0].accounts[0].balance_minor, 100000);
+  EXPECT_EQ(p.profiles[1].behaviour, ScenarioBehaviour{});
+}
+
+TEST(Profiles, BadScenarioDeclarationsAreRefusedNamingTheEntry) {
+  auto rejects = [](std::string_view declaration, std::string_view needle) {
+    std::string text = std::string(R"({"scenarios":{"odd":)") + std::string(declaration) +
+                       R"(},"profiles":[{"id":"x","name":"X","country":"NL","scenario":"odd",)"
+                       R"("accounts":[{"kind":"savings"}]}]})";
+    try {
+      load_profiles(text);
+      ADD_FAILURE() << "accepted: " << declaration;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), "bank.profiles_invalid");
+      EXPECT_NE(e.message().find("scenario odd"), std::string::npos) << e.message();
+      EXPECT_NE(e.message().find(needle), std::string::npos) << e.message();
+    }
+  };
+  rejects(R"({"consent_lifetime":600})", "description");
+  rejects(R"({"description":"d","latency":5})", "unknown member \"latency\"");
+  rejects(R"({"description":"d","consent_lifetime":10})", "consent_lifetime");
+  rejects(R"({"description":"d","consent_lifetime":"600"})", "consent_lifetime");
+  rejects(R"({"description":"d","ais_latency_ms":30001})", "ais_latency_ms");
+  rejects(R"({"description":"d","sca":"maybe"})", "sca must be");
+  rejects(R"({"description":"d","payment_reject_reason":"am04"})", "payment_reject_reason");
+  rejects(R"({"description":"d","balance":"1.234"})", "balance");
+  rejects(R"(7)", "description must be a string");
+  // A balance needs a current account to go to: the profile is named.
+  try {
+    load_profiles(R"({"scenarios":{"odd":{"description":"d","balance":"1.00"}},)"
+                  R"("profiles":[{"id":"x","name":"X","country":"NL","scenario":"odd",)"
+                  R"("accounts":[{"kind":"savings"}]}]})");
+    ADD_FAILURE() << "accepted a balance without a current account";
+  } catch (const Error& e) {
+    EXPECT_NE(e.message().find("profile x"), std::string::npos) << e.message();
+  }
+}
+
 }  // namespace
 }  // namespace sandbank::bank

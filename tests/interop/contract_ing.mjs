@@ -196,6 +196,18 @@ async function main({ api, web, read }) {
   };
   const accounts = await ais('/v3/accounts');
   validate('ais', 'GET', '/v3/accounts', accounts, 'accounts');
+  // X-Sandbank-Scenario (docs/scenarios.md): the 500 and 503 of ING's AIS file (its
+  // GET /v3/accounts documents no 503, its balances do).
+  const firstAccount = accounts.json().accounts[0].resourceId;
+  for (const [scenario, target] of [['server-error', '/v3/accounts'],
+    ['server-error', `/v3/accounts/${firstAccount}/balances`],
+    ['unavailable', `/v3/accounts/${firstAccount}/balances`]]) {
+    const headers = signed('GET', target, '', { authorization: `Bearer ${customerToken}`,
+      'x-request-id': crypto.randomUUID(), accept: 'application/json',
+      'x-sandbank-scenario': scenario }, clientId, 'Signature');
+    validate('ais', 'GET', target, await call('GET', target, '', headers),
+      `${target.includes('balances') ? 'balances' : 'accounts'}, scenario ${scenario}`);
+  }
   validate('ais', 'GET', '/v3/accounts', await ais('/v3/accounts', appToken), 'accounts with an application token');
   validate('ais', 'GET', '/v3/accounts', await ais('/v3/accounts', 'not-a-token'), 'accounts with an unknown token');
   if (accounts.status !== 200) throw new Error(`accounts: ${accounts.status} ${accounts.text}`);
@@ -234,13 +246,20 @@ async function main({ api, web, read }) {
   const payment = JSON.stringify({ instructedAmount: { amount: '12.50', currency: 'EUR' },
     creditorAccount: { iban: 'AT861921125678901234' }, creditorName: 'Laura Musterfrau',
     remittanceInformationUnstructured: 'contract test' });
-  const pis = (method, target, body, requestId = crypto.randomUUID(), token = appToken) => {
+  const pis = (method, target, body, requestId = crypto.randomUUID(), token = appToken,
+    more = {}) => {
     const extra = { authorization: `Bearer ${token}`, 'x-request-id': requestId,
-      'tpp-redirect-uri': 'https://www.example.com/', 'psu-ip-address': '127.0.0.1' };
+      'tpp-redirect-uri': 'https://www.example.com/', 'psu-ip-address': '127.0.0.1', ...more };
     if (body) extra['content-type'] = 'application/json';
     return call(method, target, body, signed(method, target, body, extra, clientId, 'Signature'));
   };
   const product = '/v1/payments/sepa-credit-transfers';
+  // X-Sandbank-Scenario (docs/scenarios.md): the 429, 500 and 503 of ING's PIS file.
+  for (const scenario of ['rate-limited', 'server-error', 'unavailable']) {
+    const answer = await pis('POST', product, payment, crypto.randomUUID(), appToken,
+      { 'x-sandbank-scenario': scenario });
+    validate('pis', 'POST', product, answer, `initiation, scenario ${scenario}`);
+  }
   const requestId = crypto.randomUUID();
   const created = await pis('POST', product, payment, requestId);
   validate('pis', 'POST', product, created, 'initiate a payment');
@@ -291,7 +310,7 @@ async function main({ api, web, read }) {
     validate('pis', 'GET', `${v1}/status`, await pis('GET', `${v1}/status`, ''), `${version} bulk status`);
     validate('pis', 'DELETE', v1, await pis('DELETE', v1, ''), `${version} bulk cancellation`);
   }
-  check(`validated answers against ING's files (${validated})`, validated >= 53, `${validated}`);
+  check(`validated answers against ING's files (${validated})`, validated >= 59, `${validated}`);
 }
 
 await runAgainstSandbank(binary, 'contract-ing', main);

@@ -9,6 +9,9 @@
 #   REQ_DATE         the Date header (default: now, as the guide computes it)
 #   NO_DIGEST=1      leave the Digest header out (it is still signed)
 #   CONTENT_TYPE     the Content-Type header (default application/x-www-form-urlencoded)
+#   EXTRA_HEADERS    more header lines, unsigned, separated by '|'
+#                    ("X-Sandbank-Scenario: slow;ms=300|X-Request-ID: ...")
+#   HEADERS_FILE     where curl writes the response headers (-D)
 set -euo pipefail
 method="${METHOD:-POST}"
 lower=$(echo "$method" | tr '[:upper:]' '[:lower:]')
@@ -32,5 +35,10 @@ else
   args+=(-H "TPP-Signature-Certificate: $(tr -d '\n\r' < "$CERTS/example_client_signing.cer")"
          -H "Authorization: Signature $params")
 fi
+if [ -n "${EXTRA_HEADERS:-}" ]; then
+  IFS='|' read -ra extra <<< "$EXTRA_HEADERS"
+  for h in "${extra[@]}"; do args+=(-H "$h"); done
+fi
+[ -z "${HEADERS_FILE:-}" ] || args+=(-D "$HEADERS_FILE")
 [ -z "$body" ] || args+=(--data-raw "$body")
 curl "${args[@]}"

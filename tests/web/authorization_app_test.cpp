@@ -329,5 +329,17 @@ TEST_F(AuthorizationAppTest, UserTextIsEscaped) {
   EXPECT_NE(page.body.find("&lt;b&gt;"), std::string::npos);
 }
 
+TEST(ConsentRequest, ADeclaredScenarioSetsTheConsentsLifetime) {
+  auto profiles = bank::load_profiles(
+      R"({"scenarios":{"short":{"description":"d","consent_lifetime":600}},)"
+      R"("profiles":[{"id":"x","name":"X","country":"NL","scenario":"short",)"
+      R"("accounts":[{"kind":"current"}]},)"
+      R"({"id":"y","name":"Y","country":"NL","accounts":[{"kind":"current"}]}]})");
+  auto declared = consent_request_for(profiles.profiles[0], "c", {"s"}, "https://x/");
+  EXPECT_EQ(declared.lifetime, std::optional<Seconds>(Seconds(600)));
+  auto plain = consent_request_for(profiles.profiles[1], "c", {"s"}, "https://x/");
+  EXPECT_FALSE(plain.lifetime.has_value());
+}
+
 }  // namespace
 }  // namespace sandbank::web
