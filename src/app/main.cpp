@@ -85,7 +85,14 @@ int main(int argc, char** argv) {
         "Open connections, both listeners together; at the limit a new one replaces an idle one, "
         "or is closed when none is idle");
   count("--max-connections-per-client", limits.max_connections_per_client, 1, 1000000,
-        "Open connections from one client IP address; beyond it new ones are closed at once");
+        "Open connections from one client (an IPv4 address, an IPv6 prefix); beyond it new ones "
+        "are closed at once");
+  serve_cmd
+      ->add_option("--client-ipv6-prefix", limits.client_ipv6_prefix,
+                   "Bits of an IPv6 address that name one client for "
+                   "--max-connections-per-client (64: a /64 is one client)")
+      ->check(CLI::Range(16u, 128u))
+      ->capture_default_str();
   count("--max-header-bytes", limits.max_header_bytes, 1024, 1024 * 1024,
         "Request line and headers (with chunk extensions and trailers); beyond: 431");
   count("--max-body-bytes", limits.max_body_bytes, 1, std::size_t{1} << 30,

@@ -34,6 +34,7 @@
 #include "core/error.hpp"
 #include "core/strings.hpp"
 #include "crypto/certificate.hpp"
+#include "http/client_group.hpp"
 #include "http/codes.hpp"
 #include "http/request_parser.hpp"
 #include "http/tls_context.hpp"
@@ -76,8 +77,13 @@ Bytes certificate_der(X509* cert) {
   return der;
 }
 
-// The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form; "" when unknown.
-std::string peer_address(const tcp::socket& socket) {
+// The peer's IP address, an IPv4-mapped IPv6 address in its IPv4 form, and the client group it
+// is counted in (client_group); both "" when unknown.
+struct Peer {
+  std::string address;
+  std::string group;
+};
+Peer peer_of(const tcp::socket& socket, unsigned ipv6_prefix) {
   error_code ec;
   auto remote = socket.remote_endpoint(ec);
   if (ec) return {};
@@ -85,7 +91,7 @@ std::string peer_address(const tcp::socket& socket) {
   if (address.is_v6() && address.to_v6().is_v4_mapped()) {
     address = net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6());
   }
-  return address.to_string();
+  return {address.to_string(), client_group(address, ipv6_prefix)};
 }
 
 unsigned valid_status(unsigned status) {
@@ -128,7 +134,8 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
     kShed,       // told to close to make room for a new connection
   };
 
-  explicit ConnectionBase(std::string client) : client_(std::move(client)) {}
+  ConnectionBase(std::string client, std::string group)
+      : client_(std::move(client)), group_(std::move(group)) {}
   virtual ~ConnectionBase() = default;
   // Both post onto the connection's strand; callable from any thread.
   virtual void server_stopping() = 0;
@@ -136,6 +143,9 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
 
   // The peer's IP address ("127.0.0.1"; an IPv4-mapped IPv6 address in its IPv4 form).
   const std::string& client() const { return client_; }
+  // What Limits::max_connections_per_client counts by (client_group: the IPv4 address, the
+  // IPv6 /64).
+  const std::string& group() const { return group_; }
   Activity activity() const { return static_cast<Activity>(activity_.load(kRelaxed)); }
   std::chrono::steady_clock::time_point idle_since() const {
     return std::chrono::steady_clock::time_point(
@@ -172,6 +182,7 @@ class ConnectionBase : public std::enable_shared_from_this<ConnectionBase> {
  private:
   static constexpr auto kRelaxed = std::memory_order_relaxed;
   const std::string client_;
+  const std::string group_;
   std::atomic<int> activity_{kSilent};
   std::atomic<std::chrono::steady_clock::rep> idle_since_{
       std::chrono::steady_clock::now().time_since_epoch().count()};
@@ -188,7 +199,7 @@ struct Server::State {
 
   mutable std::mutex mu;  // guards connections, per_client, shedding
   std::unordered_map<ConnectionBase*, std::weak_ptr<ConnectionBase>> connections;
-  std::unordered_map<std::string, std::size_t> per_client;  // open connections per address
+  std::unordered_map<std::string, std::size_t> per_client;  // open connections per group()
   std::size_t shedding = 0;  // connections shed to make room that have not closed yet
   std::atomic<bool> stopping{false};
   std::atomic<bool> started{false};
@@ -245,7 +256,7 @@ struct Server::State {
     ConnectionBase* shed = nullptr;
     {
       std::lock_guard lock(mu);
-      auto mine = per_client.find(c->client());
+      auto mine = per_client.find(c->group());
       if (mine != per_client.end() && mine->second >= limits.max_connections_per_client) {
         return Admission::kClientFull;
       }
@@ -254,7 +265,7 @@ struct Server::State {
         if (!shed) return Admission::kServerFull;
       }
       connections.emplace(c.get(), c);
-      ++per_client[c->client()];
+      ++per_client[c->group()];
       c->registered = true;
     }
     if (shed) shed->force_close();
@@ -302,7 +313,7 @@ struct Server::State {
     std::lock_guard lock(mu);
     if (!c->registered) return;
     connections.erase(c);
-    if (auto mine = per_client.find(c->client()); mine != per_client.end() && --mine->second == 0) {
+    if (auto mine = per_client.find(c->group()); mine != per_client.end() && --mine->second == 0) {
       per_client.erase(mine);
     }
     if (c->shed_counted) --shedding;
@@ -433,8 +444,9 @@ class Connection final : public ConnectionBase {
   enum class Phase { Handshake, Idle, Reading, Handling, Writing, Closing };
 
  public:
-  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket, std::string client)
-      : ConnectionBase(std::move(client)),
+  Connection(std::shared_ptr<Listener> listener, tcp::socket&& socket, std::string client,
+             std::string group)
+      : ConnectionBase(std::move(client), std::move(group)),
         server_(listener->server()),
         limits_(server_.limits),
         listener_(std::move(listener)),
@@ -1047,12 +1059,14 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ignored);
-  std::string client = peer_address(socket);
+  auto [client, group] = peer_of(socket, server_.limits.client_ipv6_prefix);
   std::shared_ptr<ConnectionBase> connection;
   if (tls_) {
-    connection = std::make_shared<Connection<true>>(shared_from_this(), std::move(socket), client);
+    connection =
+        std::make_shared<Connection<true>>(shared_from_this(), std::move(socket), client, group);
   } else {
-    connection = std::make_shared<Connection<false>>(shared_from_this(), std::move(socket), client);
+    connection =
+        std::make_shared<Connection<false>>(shared_from_this(), std::move(socket), client, group);
   }
   switch (server_.admit(connection)) {
     case Server::State::Admission::kAdmitted:
@@ -1063,8 +1077,8 @@ void Listener::on_accept(error_code ec, tcp::socket socket) {
       }
       break;
     case Server::State::Admission::kClientFull:
-      spdlog::debug("http: {} refused a connection from {}: it has {} open", config_.name, client,
-                    server_.limits.max_connections_per_client);
+      spdlog::debug("http: {} refused a connection from {}: {} has {} open", config_.name, client,
+                    group, server_.limits.max_connections_per_client);
       break;  // closed with the connection object
     case Server::State::Admission::kServerFull:
       spdlog::debug("http: {} refused a connection from {}: {} connections open, none idle",

@@ -34,8 +34,10 @@ struct Limits {
   // idle one (the longest idle kept-alive connection, else the oldest that has sent nothing);
   // when none is idle it is closed at once.
   std::size_t max_connections = 1024;
-  // Open connections from one client IP address; beyond: its new connections are closed at once.
+  // Open connections from one client: an IPv4 address, or the first client_ipv6_prefix bits of
+  // an IPv6 address (client_group); beyond: its new connections are closed at once.
   std::size_t max_connections_per_client = 256;
+  unsigned client_ipv6_prefix = 64;
   std::size_t max_requests_per_connection = 0;  // 0 = unlimited
   // Certificates a TLS client may send, its own included. A longer chain is not kept (nor
   // verified in the handshake): the request carries Request::client_chain_refused instead.

@@ -54,7 +54,8 @@ class RawClient {
  public:
   // Connects to 127.0.0.1:port; with tls, completes a TLS handshake (no verification).
   // ok() is false when connecting or the handshake failed. `source` is the client's own
-  // address, another loopback address such as "127.0.0.2" to play a second client.
+  // address, another loopback address such as "127.0.0.2" to play a second client; an IPv6
+  // one ("::1") connects to [::1]:port.
   RawClient(unsigned short port, bool tls, int max_tls_version = 0, const char* source = nullptr);
   ~RawClient();
   RawClient(const RawClient&) = delete;

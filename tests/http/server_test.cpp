@@ -1179,6 +1179,52 @@ TEST(ServerLimitTest, OneClientCannotTakeEveryConnection) {
   EXPECT_EQ(parse_http_response(again.read_response(3s)).status, 200u);
 }
 
+// The per-client limit over IPv6: a client is its /64 (Limits::client_ipv6_prefix), so [::1]
+// counts as ::/64; an IPv4 client reaching a dual-stack socket (as ::ffff:127.0.0.x) still
+// counts by its IPv4 address and not with every other IPv4 client in ::ffff:0:0/64. The
+// grouping of other addresses is ClientGroup's (client_group_test.cpp): the loopback has only
+// ::1 for IPv6. Skipped when the machine cannot listen on [::1].
+TEST(ServerLimitTest, PerClientLimitOverIpv6AndDualStack) {
+  Router router;
+  add_test_routes(router);
+  Limits limits;
+  limits.max_connections = 16;
+  limits.max_connections_per_client = 2;
+  Server server({{"v6", "::1", 0, {}, &router}, {"mapped", "::ffff:127.0.0.1", 0, {}, &router}},
+                limits, 2, AccessLogSink{});
+  try {
+    server.start();
+  } catch (const Error& e) {
+    GTEST_SKIP() << "cannot listen on [::1] or ::ffff:127.0.0.1: " << e.message();
+  }
+  const std::string health = "GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+  std::vector<std::unique_ptr<RawClient>> held;
+  for (int i = 0; i < 2; ++i) {
+    held.push_back(std::make_unique<RawClient>(server.port("v6"), false, 0, "::1"));
+    ASSERT_TRUE(held.back()->ok());
+    held.back()->send(health);
+    ASSERT_EQ(parse_http_response(held.back()->read_response(3s)).status, 200u);
+  }
+  RawClient third(server.port("v6"), false, 0, "::1");
+  ASSERT_TRUE(third.ok());
+  third.send(health);
+  EXPECT_TRUE(closed_unanswered(third));
+
+  // IPv4 clients on the dual-stack socket: two each for 127.0.0.1 and 127.0.0.2, beside the
+  // two of ::/64; the third of 127.0.0.1 is refused.
+  for (const char* source : {"127.0.0.1", "127.0.0.2", "127.0.0.1", "127.0.0.2"}) {
+    held.push_back(std::make_unique<RawClient>(server.port("mapped"), false, 0, source));
+    ASSERT_TRUE(held.back()->ok()) << source;
+    held.back()->send(health);
+    EXPECT_EQ(parse_http_response(held.back()->read_response(3s)).status, 200u) << source;
+  }
+  RawClient third_v4(server.port("mapped"), false, 0, "127.0.0.1");
+  ASSERT_TRUE(third_v4.ok());
+  third_v4.send(health);
+  EXPECT_TRUE(closed_unanswered(third_v4));
+  EXPECT_EQ(server.connection_count(), 6u);
+}
+
 // At the global limit a new connection takes the place of an idle one: a kept-alive connection
 // waiting for its next request first (the longest idle), then one that has sent nothing yet
 // (the oldest). Connections in the middle of a request are never closed for it.
