@@ -9,6 +9,8 @@
 #   REQ_DATE         the Date header (default: now, as the guide computes it)
 #   NO_DIGEST=1      leave the Digest header out (it is still signed)
 #   CONTENT_TYPE     the Content-Type header (default application/x-www-form-urlencoded)
+#   SIGN_TRAILING_NEWLINE=1  sign the signing string with a newline at its end (the guide's
+#                    troubleshooting mistake), so the signature does not verify
 set -euo pipefail
 method="${METHOD:-POST}"
 lower=$(echo "$method" | tr '[:upper:]' '[:lower:]')
@@ -19,6 +21,8 @@ reqDate="${REQ_DATE:-$(LC_TIME=en_US.UTF-8 date -u "+%a, %d %b %Y %H:%M:%S GMT")
 signingString="(request-target): $lower $REQ_PATH
 date: $reqDate
 digest: $digest"
+[ "${SIGN_TRAILING_NEWLINE:-}" = 1 ] && signingString="$signingString
+"
 signature=$(printf %s "$signingString" | openssl dgst -sha256 -sign "$CERTS/example_client_signing.key" | openssl base64 -A)
 params="keyId=\"$keyId\",algorithm=\"rsa-sha256\",headers=\"(request-target) date digest\",signature=\"$signature\""
 args=(-sS -X "$method" "$HOST$REQ_PATH" --cacert "$CERTS/ca.cer"
