@@ -58,6 +58,9 @@ void Inspector::record(http::InspectedRequest&& request) {
   std::lock_guard lock(mutex_);
   // The ring: beyond the total limit the oldest waiting record would be evicted anyway.
   if (pending_.size() >= std::min(settings_.max_pending, settings_.total)) {
+    // Freed by the writer, not on the request's thread (unless the writer is far behind).
+    if (discarded_.size() >= settings_.total) discarded_.clear();
+    discarded_.push_back(std::move(pending_.front()));
     pending_.pop_front();
     ++dropped_;
   }
@@ -83,10 +86,13 @@ void Inspector::run() {
 void Inspector::flush() {
   std::lock_guard flushing(flush_mutex_);
   std::deque<http::InspectedRequest> batch;
+  std::vector<http::InspectedRequest> discarded;
   {
     std::lock_guard lock(mutex_);
     batch.swap(pending_);
+    discarded.swap(discarded_);
   }
+  discarded.clear();
   if (batch.empty()) return;
   // Only what the limits keep is written: under load most of a batch would be evicted at once
   // (newest first: the last per_organisation of each organisation).

@@ -85,6 +85,7 @@ class Inspector final : public http::RequestRecorder {
   mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<http::InspectedRequest> pending_;
+  std::vector<http::InspectedRequest> discarded_;  // dropped from the ring, freed by flush()
   std::size_t dropped_ = 0;
   bool stopping_ = false;
   std::mutex flush_mutex_;  // one flush at a time

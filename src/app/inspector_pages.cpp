@@ -223,7 +223,7 @@ std::string detail_html(const http::InspectedRequest& r, const std::string& toke
           ? ""
           : " · certificate serial <code>" + escape(r.certificate_serial) + "</code>");
   body += "<h2>Checks</h2><table id=\"checks\"><tbody>";
-  for (const auto& c : r.checks) {
+  for (const auto& c : http::ordered_checks(r.checks)) {
     auto verdict = http::verdict_name(c.verdict);
     body += fmt::format(
         "<tr class=\"check\" data-check=\"{}\"><td>{}</td><td class=\"{}\">{}</td><td>{}{}</td>"

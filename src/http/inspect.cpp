@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <boost/json.hpp>
+#include <cstring>
 #include <utility>
 
 #include "core/strings.hpp"
@@ -68,38 +69,55 @@ bool is_secret_name(std::string_view name, bool json) {
 }
 
 void find_secret_values(std::string_view text, std::vector<Range>& out) {
-  // One pass: at each '=' the parameter name before it, at each ':' the JSON member name
-  // before it (text without either is left at once).
+  // At each '=' the parameter name before it, at each ':' the JSON member name before it;
+  // both found with memchr (text without either is left at once).
   const std::size_t n = text.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    const char c = text[i];
-    if (c == '=') {
+  const char* data = text.data();
+  auto next = [&](char c, std::size_t from) -> std::size_t {
+    if (from >= n) return n;
+    const void* p = std::memchr(data + from, c, n - from);
+    return p ? static_cast<std::size_t>(static_cast<const char*>(p) - data) : n;
+  };
+  std::size_t eq = next('=', 0);
+  std::size_t colon = next(':', 0);
+  while (eq < n || colon < n) {
+    if (eq < colon) {
+      const std::size_t i = eq;
       std::size_t j = i;
       while (j > 0 && word_char(text[j - 1])) --j;
-      if (j == i || !is_secret_name(text.substr(j, i - j), false)) continue;
-      std::size_t end = form_value_end(text, i + 1);
-      if (end > i + 1) out.push_back({i + 1, end});
-      i = end > i ? end - 1 : i;
-    } else if (c == ':') {
-      std::size_t j = i;
-      while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
-      if (j == 0 || text[j - 1] != '"') continue;
+      std::size_t resume = i + 1;
+      if (j < i && is_secret_name(text.substr(j, i - j), false)) {
+        std::size_t end = form_value_end(text, i + 1);
+        if (end > i + 1) out.push_back({i + 1, end});
+        resume = std::max(end, i + 1);
+      }
+      eq = next('=', resume);
+      if (colon < resume) colon = next(':', resume);
+      continue;
+    }
+    const std::size_t i = colon;
+    std::size_t resume = i + 1;
+    std::size_t j = i;
+    while (j > 0 && (text[j - 1] == ' ' || text[j - 1] == '\t')) --j;
+    if (j > 0 && text[j - 1] == '"') {
       std::size_t name_end = j - 1;
       std::size_t k = name_end;
       while (k > 0 && word_char(text[k - 1])) --k;
-      if (k == 0 || text[k - 1] != '"' || k == name_end ||
-          !is_secret_name(text.substr(k, name_end - k), true)) {
-        continue;
+      if (k > 0 && text[k - 1] == '"' && k < name_end &&
+          is_secret_name(text.substr(k, name_end - k), true)) {
+        std::size_t v = i + 1;
+        while (v < n && (text[v] == ' ' || text[v] == '\t' || text[v] == '\n')) ++v;
+        if (v < n && text[v] == '"') {
+          std::size_t begin = ++v;
+          while (v < n && text[v] != '"') v += text[v] == '\\' ? 2 : 1;
+          v = std::min(v, n);
+          if (v > begin) out.push_back({begin, v});
+          resume = v + 1;
+        }
       }
-      std::size_t v = i + 1;
-      while (v < n && (text[v] == ' ' || text[v] == '\t' || text[v] == '\n')) ++v;
-      if (v >= n || text[v] != '"') continue;
-      std::size_t begin = ++v;
-      while (v < n && text[v] != '"') v += text[v] == '\\' ? 2 : 1;
-      v = std::min(v, n);
-      if (v > begin) out.push_back({begin, v});
-      i = v;
     }
+    colon = next(':', resume);
+    if (eq < resume) eq = next('=', resume);
   }
   // "Bearer <token>" anywhere (a signing string covering Authorization, a curl line).
   std::size_t from = 0;
@@ -229,7 +247,11 @@ TraceScope::~TraceScope() {
 
 std::string mask_secret(std::string_view secret) {
   std::size_t shown = std::min<std::size_t>(6, secret.size() / 3);
-  return fmt::format("{}…({} chars)", secret.substr(0, shown), secret.size());
+  std::string out(secret.substr(0, shown));
+  out += "…(";
+  out += std::to_string(secret.size());
+  out += " chars)";
+  return out;
 }
 
 std::string mask_text(std::string_view text) {
@@ -318,26 +340,30 @@ InspectedRequest make_inspected_request(const Request& request, const Response& 
   }
   r.response_body = mask_body(response.body, body_cap);
   r.response_body_size = response.body.size();
-  r.checks.reserve(kCheckOrder.size());
-  for (auto name : kCheckOrder) {
-    CheckVerdict* found = nullptr;
-    if (trace) {
-      for (auto& c : trace->checks) {
-        if (c.name == name) found = &c;
-      }
-    }
-    if (found) {
-      r.checks.push_back(std::move(*found));
-    } else {
-      r.checks.push_back(CheckVerdict{std::string(name), Verdict::NotReached, {}, {}, {}, {}, {}});
-    }
-  }
+  // The checks as reported (a move, not a copy); to_json puts them in kCheckOrder with the
+  // ones never reported as not_reached.
+  if (trace) r.checks = std::move(trace->checks);
   if (trace) {
     r.organisation = std::move(trace->organisation);
     r.client_id = std::move(trace->client_id);
     if (r.certificate_serial.empty()) r.certificate_serial = std::move(trace->certificate_serial);
   }
   return r;
+}
+
+std::vector<CheckVerdict> ordered_checks(const std::vector<CheckVerdict>& reported) {
+  std::vector<CheckVerdict> out;
+  out.reserve(kCheckOrder.size());
+  for (auto name : kCheckOrder) {
+    auto it = std::find_if(reported.begin(), reported.end(),
+                           [&](const CheckVerdict& c) { return c.name == name; });
+    if (it != reported.end()) {
+      out.push_back(*it);
+    } else {
+      out.push_back(CheckVerdict{std::string(name), Verdict::NotReached, {}, {}, {}, {}, {}});
+    }
+  }
+  return out;
 }
 
 boost::json::object summary_json(const InspectedRequest& r) {
@@ -375,7 +401,7 @@ std::string to_json(const InspectedRequest& r) {
   o["response_body"] = r.response_body;
   o["response_body_size"] = r.response_body_size;
   boost::json::array checks;
-  for (const auto& c : r.checks) {
+  for (const auto& c : ordered_checks(r.checks)) {
     boost::json::object check;
     check["name"] = c.name;
     check["verdict"] = verdict_name(c.verdict);

@@ -89,8 +89,13 @@ struct InspectedRequest {
   std::vector<Header> response_headers;  // masked
   std::string response_body;             // masked, capped
   std::size_t response_body_size = 0;
-  std::vector<CheckVerdict> checks;  // every kCheck* in order, NotReached when never reported
+  // The checks as reported; ordered_checks() gives every kCheck* in order. A record read
+  // back from JSON holds all of them.
+  std::vector<CheckVerdict> checks;
 };
+
+// Every kCheck* in order: the reported verdict, else NotReached.
+std::vector<CheckVerdict> ordered_checks(const std::vector<CheckVerdict>& reported);
 
 std::string to_json(const InspectedRequest& record);
 // What a list shows of it: time, listener, method, target, status, duration_us, detail,

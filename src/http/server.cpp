@@ -769,7 +769,10 @@ class Connection final : public ConnectionBase {
     Response response;
     Router* router = listener_->config().router;
     std::optional<RequestTrace> trace;
-    if (server_.recorder) trace.emplace();
+    if (server_.recorder) {
+      trace.emplace();
+      trace->checks.reserve(7);
+    }
     try {
       TraceScope scope(trace ? &*trace : nullptr);
       response = router->handle(request);

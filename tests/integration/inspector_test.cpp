@@ -188,13 +188,21 @@ TEST_F(InspectorIntegration, AnotherTppsLinkCannotSeeTheseRequests) {
 }
 
 TEST_F(InspectorIntegration, RecordsSurviveARestartAndLinksExpire) {
-  auto before = mtls_curl(*server_, {server_->api_url() + "/sandbank/whoami"});
-  auto id = before.header("X-ING-Response-ID").value_or("");
-  ASSERT_FALSE(id.empty());
+  auto id_of = [](const HttpResult& r) { return r.header("X-ING-Response-ID").value_or(""); };
+  // Written by the background batch within a second: kept even when the process is killed.
+  auto batched = id_of(mtls_curl(*server_, {server_->api_url() + "/sandbank/whoami"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  restart_server(serve_args());  // SIGKILL
+  // Still waiting in memory when the server stops: written on the way out of a SIGTERM.
+  auto last = id_of(mtls_curl(*server_, {server_->api_url() + "/sandbank/whoami"}));
+  ASSERT_FALSE(batched.empty());
+  ASSERT_FALSE(last.empty());
+  ASSERT_EQ(server_->terminate(), 0);
   restart_server({"--inspector-operator-key", kOperatorKey, "--inspector-link-lifetime", "1"});
   auto all =
       response_ids(list(server_->web_url() + "/sandbank/inspector/" + kOperatorKey, "?limit=200"));
-  EXPECT_TRUE(all.count(id));
+  EXPECT_TRUE(all.count(batched));
+  EXPECT_TRUE(all.count(last));
   auto url = url_of(link());
   EXPECT_EQ(web_get(url, true).status, 200);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
