@@ -187,6 +187,36 @@ TEST_F(InspectorIntegration, AnotherTppsLinkCannotSeeTheseRequests) {
   EXPECT_NE(bad.body.find("inspector.filter_invalid"), std::string::npos) << bad.body;
 }
 
+TEST_F(InspectorIntegration, TheCommandLinesPrintTheRecentRequestsAndTheLink) {
+  auto data = server_->data_dir().string();
+  ASSERT_EQ(mtls_curl(*server_, {server_->api_url() + "/sandbank/whoami"}).status, 200);
+  auto anonymous = curl({"--cacert", server_->ca_cert().string(), server_->api_url() + "/health"});
+  ASSERT_EQ(anonymous.status, 200);
+  // The TPP's view: its link, then its requests newest first.
+  auto mine = sandbank({"tpp", "--data", data, "inspect", "--last", "5"});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  EXPECT_NE(mine.out.find(server_->web_url() + "/sandbank/inspector/"), std::string::npos)
+      << mine.out;
+  EXPECT_NE(mine.out.find("/sandbank/whoami"), std::string::npos) << mine.out;
+  EXPECT_EQ(mine.out.find("/health"), std::string::npos) << mine.out;
+  // -v after a failed request: the link on stderr.
+  auto failed =
+      sandbank({"tpp", "--data", data, "-v", "call", "GET", "/sandbank/nothing", "--auth", "none"});
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_NE(
+      failed.err.find("what the server saw of it: " + server_->web_url() + "/sandbank/inspector/"),
+      std::string::npos)
+      << failed.err;
+  // The operator's view on the machine: every client's, the one without a certificate too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the writer's next batch
+  auto all = sandbank({"inspect", "--data", data, "--last", "200"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("(no certificate)"), std::string::npos) << all.out;
+  EXPECT_NE(all.out.find("/health"), std::string::npos);
+  EXPECT_NE(all.out.find("/sandbank/nothing"), std::string::npos);
+  EXPECT_NE(all.out.find("route.not_found"), std::string::npos);
+}
+
 TEST_F(InspectorIntegration, RecordsSurviveARestartAndLinksExpire) {
   auto id_of = [](const HttpResult& r) { return r.header("X-ING-Response-ID").value_or(""); };
   // Written by the background batch within a second: kept even when the process is killed.
