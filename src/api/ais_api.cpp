@@ -18,6 +18,8 @@
 #include "bank/money.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "http/inspect.hpp"
+#include "oauth/codes.hpp"
 #include "store/codes.hpp"
 
 namespace sandbank::api {
@@ -41,7 +43,23 @@ Access authenticate(AisApi& api, http::Request& request, std::string_view scope)
   // The signed call has validated the customer token (bound to this connection); what is
   // left of validate_customer is its consent (consent.expired / consent.revoked) and scope.
   auto call = authenticate_signed_call(api.oauth, request, connection, oauth::TokenKind::Customer);
-  return Access{api.oauth.tokens.customer_consent(call.token, scope)};
+  auto* trace = http::current_trace();
+  if (!trace) return Access{api.oauth.tokens.customer_consent(call.token, scope)};
+  try {
+    Access access{api.oauth.tokens.customer_consent(call.token, scope)};
+    trace->passed(http::kCheckConsent);
+    trace->passed(http::kCheckScope);
+    return access;
+  } catch (const Error& e) {
+    // customer_consent checks the consent, then the scope.
+    if (e.code() == oauth::codes::kTokenInsufficientScope) {
+      trace->passed(http::kCheckConsent);
+      trace->failed(http::kCheckScope, e.code(), e.message());
+    } else {
+      trace->failed(http::kCheckConsent, e.code(), e.message());
+    }
+    throw;
+  }
 }
 
 // The answer, as late as the consent's profile's declared scenario asks (ais_latency_ms).

@@ -133,11 +133,15 @@ crypto::Certificate verify_jws_request(OAuthApi& api, const http::Request& reque
                                        const crypto::Certificate& connection) {
   require_json_content_type(request);
   auto view = message_view(request, &connection);
-  if (auto digest = signing::verify_digest(view); !digest) throw digest.to_error();
+  if (auto digest = signing::verify_digest(view); !digest) {
+    trace_signature(digest, true);
+    throw digest.to_error();
+  }
   auto certificate = signing::tpp_signature_certificate(view, api.certificates.get());
   if (!certificate.certificate) throw certificate.diagnosis.to_error();
   auto jws =
       signing::verify_detached_jws(view, signing::JwsPolicy{}, *certificate.certificate, api.clock);
+  trace_signature(jws, true);
   if (!jws) throw jws.to_error();
   api.registry.check_certificate(*certificate.certificate, "signing");
   return *certificate.certificate;

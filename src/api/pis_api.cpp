@@ -134,6 +134,7 @@ store::Application authenticate_pis(PisApi& api, const http::Request& request) {
       }
     }
     auto jws = signing::verify_detached_jws(view, signing::JwsPolicy{}, *certificate, oauth.clock);
+    trace_signature(jws, view.has("digest"));
     if (!jws) throw jws.to_error();
   } else {
     throw Error(401, codes::kSignatureMissing,

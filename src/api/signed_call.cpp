@@ -7,6 +7,7 @@
 #include "core/encoding.hpp"
 #include "core/error.hpp"
 #include "core/form.hpp"
+#include "http/inspect.hpp"
 #include "signing/signing.hpp"
 
 namespace sandbank::api {
@@ -40,10 +41,63 @@ void require_token_certificate_registered(OAuthApi& api, const std::string& clie
                                           std::string_view thumbprint);
 }  // namespace
 
+namespace {
+
+// validate() with its verdict for the request inspector.
+oauth::ValidToken traced_validate(OAuthApi& api, const http::Request& request,
+                                  std::string_view thumbprint, TokenKind kind) {
+  auto* trace = http::current_trace();
+  if (!trace) return api.tokens.validate(bearer_token(request), thumbprint, kind);
+  try {
+    auto token = api.tokens.validate(bearer_token(request), thumbprint, kind);
+    trace->passed(http::kCheckToken);
+    trace->client_id = token.record.client_id;
+    return token;
+  } catch (const Error& e) {
+    trace->failed(http::kCheckToken, e.code(), e.message());
+    throw;
+  }
+}
+
+}  // namespace
+
+// The verdicts of Date, Digest and the signature from what verify_http_signature answered,
+// in its order (standards.md §1.5): carrier, parameters and key; Date; Digest; signature.
+void trace_signature(const signing::Diagnosis& result, bool has_digest) {
+  auto* trace = http::current_trace();
+  if (!trace) return;
+  if (result) {
+    trace->passed(http::kCheckDate);
+    if (has_digest) trace->passed(http::kCheckDigest);
+    trace->passed(http::kCheckSignature);
+    return;
+  }
+  std::string_view code = result.code;
+  if (code.starts_with("date.")) {
+    trace->failed(http::kCheckDate, code, result.message);
+    return;
+  }
+  if (code.starts_with("digest.")) {
+    trace->passed(http::kCheckDate);
+    trace->failed(http::kCheckDigest, code, result.message);
+    return;
+  }
+  if (code == signing::codes::kSignatureInvalid || code == signing::codes::kSignatureHeaderAbsent ||
+      code.starts_with("jws.")) {
+    trace->passed(http::kCheckDate);
+    if (has_digest) trace->passed(http::kCheckDigest);
+  }
+  trace->failed(http::kCheckSignature, code, result.message);
+  auto& check = trace->check(http::kCheckSignature);
+  check.signing_string = http::mask_text(result.signing_string);
+  check.cause = result.cause;
+  check.hint = http::mask_text(result.hint);
+}
+
 oauth::ValidToken mtls_token(OAuthApi& api, const http::Request& request,
                              const crypto::Certificate& connection) {
   auto thumbprint = connection_thumbprint(connection);
-  auto token = api.tokens.validate(bearer_token(request), thumbprint, TokenKind::ApplicationMtls);
+  auto token = traced_validate(api, request, thumbprint, TokenKind::ApplicationMtls);
   require_token_certificate_registered(api, token.record.client_id, connection, thumbprint);
   return token;
 }
@@ -141,7 +195,7 @@ void require_token_certificate_registered(OAuthApi& api, const std::string& clie
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, TokenKind kind) {
   auto thumbprint = cached_thumbprint(api, connection);
-  auto token = api.tokens.validate(bearer_token(request), thumbprint, kind);
+  auto token = traced_validate(api, request, thumbprint, kind);
   auto cached = signing_application(api, token.record.client_id);
   if (!cached) {
     throw Error(401, codes::kClientUnknown,
@@ -171,6 +225,7 @@ SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
   signing::HttpSignaturePolicy policy;
   policy.carrier = signing::SignatureCarrier::SignatureHeader;
   auto result = signing::verify_http_signature(view, policy, resolver, api.clock);
+  trace_signature(result, view.has("digest"));
   if (!result) throw result.to_error();
   if (result.cause == signing::causes::kDigestWithoutAlgorithm) request.notice = result.hint;
   return SignedCall{std::move(token), std::move(cached)};

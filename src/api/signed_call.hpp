@@ -13,6 +13,7 @@
 #include "crypto/certificate.hpp"
 #include "http/message.hpp"
 #include "oauth/token_service.hpp"
+#include "signing/diagnosis.hpp"
 #include "signing/message.hpp"
 #include "store/oauth_records.hpp"
 
@@ -74,6 +75,10 @@ struct SignedCall {
   std::shared_ptr<const SigningApplication> cached;
   const store::Application& application() const { return cached->application; }
 };
+// For the request inspector: the verdicts of Date, Digest and the signature (HTTP Signature
+// or JWS) from what the signing library answered; nothing when no trace is current.
+void trace_signature(const signing::Diagnosis& result, bool has_digest);
+
 SignedCall authenticate_signed_call(OAuthApi& api, const http::Request& request,
                                     const crypto::Certificate& connection, oauth::TokenKind kind);
 

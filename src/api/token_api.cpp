@@ -121,6 +121,7 @@ http::Response grant_client_credentials_signed(OAuthApi& api, http::Request& req
   policy.carrier = signing::SignatureCarrier::Authorization;
   auto result = signing::verify_http_signature(
       view, policy, signing::tpp_certificate_key_resolver(true, api.certificates), api.clock);
+  trace_signature(result, view.has("digest"));
   if (!result) throw result.to_error();
   if (result.cause == signing::causes::kDigestWithoutAlgorithm) request.notice = result.hint;
   const auto& certificate = *result.key->certificate;

@@ -3,6 +3,7 @@
 #include "app/codes.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
+#include "http/inspect.hpp"
 
 namespace sandbank::app {
 namespace {
@@ -18,6 +19,22 @@ ClientAuthenticator::ClientAuthenticator(std::shared_ptr<const crypto::TrustStor
     : trust_(std::move(trust)), store_(store), clock_(clock), max_chain_(max_chain) {}
 
 std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate(
+    const http::Request& request) {
+  auto* trace = http::current_trace();
+  if (!trace) return authenticate_unrecorded(request);
+  try {
+    auto identity = authenticate_unrecorded(request);
+    trace->passed(http::kCheckMtls);
+    trace->organisation = identity->organization_identifier.value_or("");
+    trace->certificate_serial = identity->serial_hex;
+    return identity;
+  } catch (const Error& e) {
+    trace->failed(http::kCheckMtls, e.code(), e.message());
+    throw;
+  }
+}
+
+std::shared_ptr<const ClientIdentity> ClientAuthenticator::authenticate_unrecorded(
     const http::Request& request) {
   if (request.client_chain_refused != 0) {
     throw Error::unauthorized(

@@ -51,6 +51,8 @@ class ClientAuthenticator {
 
  private:
   bool is_revoked(const std::string& fingerprint);
+  // authenticate(request) without the request inspector's mTLS verdict.
+  std::shared_ptr<const ClientIdentity> authenticate_unrecorded(const http::Request& request);
 
   std::shared_ptr<const crypto::TrustStore> trust_;
   store::Store& store_;

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "app/inspector.hpp"
 #include "http/server.hpp"
 
 namespace sandbank::app {
@@ -23,7 +24,8 @@ struct ServeOptions {
   long long clock_offset_seconds = 0;  // the bank's clock = system clock + this
   std::string mode = "sandbox";        // "sandbox" | "production" (no pre-registered app)
   http::Limits limits;                 // docs/reliability.md "Limits"
-  std::string store;  // --store: a PostgreSQL URL or SQLite file; "" = DATA/sandbank.db
+  std::string store;            // --store: a PostgreSQL URL or SQLite file; "" = DATA/sandbank.db
+  InspectorSettings inspector;  // docs/inspector.md
 };
 
 // `sandbank serve`: runs until SIGINT/SIGTERM; returns the process exit code.
@@ -51,5 +53,16 @@ struct RoutesOptions {
 // `sandbank routes`: prints the route tables (method, path, handler, error body, what a request
 // must bring).
 int run_routes(const RoutesOptions& options);
+
+struct InspectOptions {
+  std::filesystem::path data_dir = "sandbank-data";
+  std::string store;  // as ServeOptions::store
+  std::size_t last = 20;
+  std::string organisation;     // only this organisation's ("-": those without one)
+  std::string format = "text";  // "text" | "json"
+};
+// `sandbank inspect`: the operator's view of the request inspector, read from the store on
+// this machine: every organisation's requests and those without a recognised certificate.
+int run_inspect(const InspectOptions& options);
 
 }  // namespace sandbank::app

@@ -22,8 +22,8 @@ void append_value(const std::string& file, const std::string& key, const toml::n
     out.push_back(std::to_string(*node.value<std::int64_t>()));
   } else if (node.is_boolean()) {
     bool on = *node.value<bool>();
-    if (key == "diagnostics") {
-      if (!on) out.push_back("--no-diagnostics");
+    if (key == "diagnostics" || key == "inspector") {
+      if (!on) out.push_back("--no-" + key);
     } else if (on) {
       out.push_back("--" + key);
     }

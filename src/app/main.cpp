@@ -115,6 +115,28 @@ int main(int argc, char** argv) {
   seconds("--stop-timeout", limits.stop_timeout,
           "Seconds in-flight requests may take to finish after SIGTERM/SIGINT");
 
+  // The request inspector (docs/inspector.md).
+  auto& inspector = serve.inspector;
+  serve_cmd->add_flag("!--no-inspector", inspector.enabled,
+                      "Record no requests (the request inspector is off)");
+  count("--inspector-per-organisation", inspector.per_organisation, 1, 100000,
+        "Requests the inspector keeps per TPP organisation (those without one count as one)");
+  count("--inspector-total", inspector.total, 1, 1000000, "Requests the inspector keeps in all");
+  count("--inspector-body-bytes", inspector.body_cap, 0, 1024 * 1024,
+        "Bytes of each request and response body the inspector keeps");
+  seconds("--inspector-link-lifetime", inspector.link_lifetime,
+          "Seconds an inspector link (GET /sandbank/inspector) stays valid");
+  serve_cmd
+      ->add_option("--inspector-operator-key", inspector.operator_key,
+                   "A secret of at least 16 characters: https://<web>/sandbank/inspector/<key> "
+                   "shows every request, also those without a recognised client certificate")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            return v.size() >= 16 && v.size() <= 128 ? std::string()
+                                                     : std::string("16 to 128 characters");
+          },
+          "KEY"));
+
   // A scalar option given twice (config file, then command line): the last one wins.
   for (auto* option : serve_cmd->get_options()) {
     if (option->get_items_expected_max() == 1) {
@@ -188,6 +210,21 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"text", "json"}));
 
+  InspectOptions inspect;
+  auto* inspect_cmd = cli.add_subcommand(
+      "inspect", "The request inspector's records of every client (the sandbox operator's view)");
+  inspect_cmd->add_option("--data", inspect.data_dir, "Sandbox data directory")
+      ->capture_default_str();
+  inspect_cmd->add_option("--store", inspect.store, "Store (as for serve --store)");
+  inspect_cmd->add_option("--last", inspect.last, "How many requests, newest first")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  inspect_cmd->add_option("--org", inspect.organisation,
+                          "Only this organizationIdentifier's requests (-: those without one)");
+  inspect_cmd->add_option("--format", inspect.format, "text or json")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+
   auto tpp = add_tpp_commands(cli);
 
   try {
@@ -206,6 +243,7 @@ int main(int argc, char** argv) {
     if (show_cmd->parsed()) return run_certs_show(show_file);
     if (reset_cmd->parsed()) return run_data_reset(reset);
     if (routes_cmd->parsed()) return run_routes(routes);
+    if (inspect_cmd->parsed()) return run_inspect(inspect);
     if (tpp.command->parsed()) return tpp.run();
   } catch (const sandbank::Error& e) {
     std::fprintf(stderr, "sandbank: %s [%s]\n", e.message().c_str(), e.code().c_str());

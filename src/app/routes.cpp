@@ -9,6 +9,7 @@
 #include "api/pis_xml_api.hpp"
 #include "api/token_api.hpp"
 #include "api/tpp_messages.hpp"
+#include "app/inspector_pages.hpp"
 #include "core/error.hpp"
 #include "core/time_format.hpp"
 #include "http/message.hpp"
@@ -50,6 +51,7 @@ constexpr const char* kPis =
     "mTLS + signed application token + Signature, or mTLS-only token + x-jws-signature";
 constexpr const char* kSession = "session cookie + CSRF token";
 constexpr const char* kXsrf = "XSRF-TOKEN cookie + X-XSRF-TOKEN header";
+constexpr const char* kInspectorLink = "inspector link (GET /sandbank/inspector) or operator key";
 
 // One row: the route as the router and `sandbank routes` see it, and how to bind its handler
 // to the services of a running server.
@@ -126,6 +128,8 @@ std::vector<Row> api_rows() {
       // Sandbank's OpenAPI document (docs/openapi.json); like /health, no certificate needed.
       row("GET", "/openapi.json", kNone, E::Plain, SANDBANK_OWN(openapi_document)),
       row("GET", "/sandbank/whoami", kMtls, E::Plain, SANDBANK_OWN(whoami)),
+      // A link to the request inspector's pages for the certificate's organisation.
+      row("GET", "/sandbank/inspector", kMtls, E::Plain, SANDBANK_OWN(inspector_link)),
       // Dynamic client registration (docs/api.md "Registration").
       row("POST", "/oauth2/applications", kDcr, E::Plain,
           SANDBANK_HANDLER(oauth_api, api::register_application)),
@@ -265,6 +269,13 @@ std::vector<Row> web_rows() {
       // The payment authorization page.
       row("GET", "/payment-initiation/{paymentId}/{country}", kNone, E::Web,
           SANDBANK_METHOD(payment_page, web::PaymentPage, show)),
+      // The request inspector (docs/inspector.md): the link's secret is the authentication.
+      row("GET", "/sandbank/inspector/{token}", kInspectorLink, E::Web,
+          SANDBANK_OWN(inspector_list)),
+      row("GET", "/sandbank/inspector/{token}/requests/{responseId}", kInspectorLink, E::Web,
+          SANDBANK_OWN(inspector_detail)),
+      row("GET", "/sandbank/requests", kInspectorLink, E::WebJson,
+          SANDBANK_OWN(inspector_requests_json)),
       row("POST", "/payment-initiation/{paymentId}/{country}", kSession, E::Web,
           SANDBANK_METHOD(payment_page, web::PaymentPage, decide)),
   };
@@ -308,6 +319,13 @@ std::unique_ptr<http::Router> make_web_router(Services& services) {
   auto router = build(web_rows(), services);
   // Error pages for the browser, JSON for the listener's JSON API (/grantssupport/).
   router->set_error_renderer([r = router.get()](const http::Request& request, const Error& error) {
+    // The inspector's JSON twin, and its pages asked for JSON, answer errors in JSON.
+    if (request.path().starts_with("/sandbank/requests") ||
+        (request.path().starts_with("/sandbank/inspector/") &&
+         request.header("Accept").value_or("").find("application/json") !=
+             std::string_view::npos)) {
+      return http::render_error_json(error, r->diagnostics());
+    }
     return web::render_web_error(request, error, r->diagnostics());
   });
   return router;

@@ -23,6 +23,8 @@
 
 namespace sandbank::app {
 
+class Inspector;  // app/inspector.hpp
+
 // What the handlers may use. Handlers never see sockets.
 struct Services {
   store::Store& store;
@@ -40,6 +42,7 @@ struct Services {
   web::PaymentPage& payment_page;            // the payment authorization page (web listener)
   api::GrantingApi& granting_api;            // the legacy flow's authorization-server-url
   web::GrantsSupport& grants_support;        // the consent app's JSON API (web listener)
+  Inspector* inspector;                      // the request inspector; nullptr when off
 };
 
 // The route tables of the two listeners, top to bottom, in one place (routes.cpp), bound to

@@ -98,9 +98,20 @@ int run_serve(const ServeOptions& options) {
         return oauth::ApplicationRegistry::allowed_scopes(application);
       },
       profiles};
-  Services services{*dir.store, authenticator,  clock,        dir.pki,           registry,
-                    tokens,     authorizations, oauth_api,    authorization_app, ais_api,
-                    pis_api,    caf_api,        payment_page, granting_api,      grants_support};
+  // The request inspector: PostgreSQL keeps its records in the shared database, SQLite in a
+  // file of its own beside the data, never synced (docs/inspector.md).
+  std::unique_ptr<store::InspectorRepository> inspector_store;
+  std::unique_ptr<Inspector> inspector;
+  if (options.inspector.enabled) {
+    inspector_store = store::open_inspector_store(store::is_postgres_spec(options.store)
+                                                      ? options.store
+                                                      : (dir.root / "inspector.db").string());
+    inspector = std::make_unique<Inspector>(*inspector_store, options.inspector, clock, random);
+  }
+  Services services{*dir.store,        authenticator, clock,          dir.pki,
+                    registry,          tokens,        authorizations, oauth_api,
+                    authorization_app, ais_api,       pis_api,        caf_api,
+                    payment_page,      granting_api,  grants_support, inspector.get()};
   auto api_router = make_api_router(services);
   auto web_router = make_web_router(services);
   // X-Sandbank-Scenario (docs/scenarios.md): a sandbox's test outcomes; production ignores it.
@@ -122,6 +133,7 @@ int run_serve(const ServeOptions& options) {
                                            web_router.get()});
   http::Server server(std::move(listeners), limits, threads,
                       http::make_access_log_sink(options.log_format == "json"));
+  if (inspector) server.use_recorder(inspector.get());
   server.start();
 
   boost::json::object endpoints;
@@ -164,6 +176,7 @@ int run_serve(const ServeOptions& options) {
                received == SIGINT ? "SIGINT" : "SIGTERM");
   server.stop();
   server.wait();
+  inspector.reset();  // writes what is pending while the logger still exists
   std::error_code ec;
   std::filesystem::remove(dir.endpoints_file(), ec);
   spdlog::info("stopped cleanly");

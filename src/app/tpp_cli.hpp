@@ -68,11 +68,18 @@ struct State {
   std::string iban;
   // call
   std::string method, target, auth = "auto";
+  // inspect
+  int last = 20;
 };
 
 // The command families, registered on `sandbank tpp` in the order `--help` lists them.
-void add_oauth_commands(CLI::App& tpp, State& s);  // tpp_oauth_commands.cpp
-void add_api_commands(CLI::App& tpp, State& s);    // tpp_api_commands.cpp
+void add_oauth_commands(CLI::App& tpp, State& s);   // tpp_oauth_commands.cpp
+void add_api_commands(CLI::App& tpp, State& s);     // tpp_api_commands.cpp
+void add_inspect_command(CLI::App& tpp, State& s);  // tpp_inspect_command.cpp
+
+// The request inspector's link for this TPP (GET /sandbank/inspector), printed on stderr after
+// a failed request with -v; nothing when the server has none.
+void print_inspector_link(tpp::TppClient& client);
 
 // The response body on stdout: pretty-printed JSON, or as received with --raw.
 void print_body(const Common& c, const std::string& body);

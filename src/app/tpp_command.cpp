@@ -166,6 +166,7 @@ TppCommand add_tpp_commands(CLI::App& cli) {
 
   tpp_cli::add_oauth_commands(*tpp, s);
   tpp_cli::add_api_commands(*tpp, s);
+  tpp_cli::add_inspect_command(*tpp, s);
 
   TppCommand command;
   command.command = tpp;
@@ -197,7 +198,17 @@ TppCommand add_tpp_commands(CLI::App& cli) {
         std::fputc('\n', stderr);
       };
       TppClient client(std::move(profile), clock, random, std::move(options));
-      return s.action(client);
+      // -v: after a failed request, the inspector's link to what the server saw of it.
+      const bool link_on_failure = verbose && !dry_run;
+      int rc = 0;
+      try {
+        rc = s.action(client);
+      } catch (const Error&) {
+        if (link_on_failure) tpp_cli::print_inspector_link(client);
+        throw;
+      }
+      if (rc != 0 && link_on_failure) tpp_cli::print_inspector_link(client);
+      return rc;
     } catch (const Error& e) {
       std::fprintf(stderr, "sandbank tpp: %s [%s]\n", e.message().c_str(), e.code().c_str());
       return tpp::exit_code_of(e);

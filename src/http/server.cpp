@@ -192,6 +192,7 @@ struct Server::State {
   Limits limits;
   int threads = 1;
   AccessLogSink access_log;
+  RequestRecorder* recorder = nullptr;  // the request inspector's, when installed
   SystemClock default_clock;
   SystemRandom default_random;
   const Clock* clock = &default_clock;
@@ -326,6 +327,14 @@ struct Server::State {
     }
     return out;
   }
+  void record(InspectedRequest&& request) {
+    try {
+      recorder->record(std::move(request));
+    } catch (const std::exception& e) {
+      spdlog::warn("http: request inspector failed: {}", e.what());
+    }
+  }
+
   void log(const AccessLogEntry& entry) {
     if (!access_log) return;
     try {
@@ -773,7 +782,13 @@ class Connection final : public ConnectionBase {
     ++served_;
     Response response;
     Router* router = listener_->config().router;
+    std::optional<RequestTrace> trace;
+    if (server_.recorder) {
+      trace.emplace();
+      trace->checks.reserve(7);
+    }
     try {
+      TraceScope scope(trace ? &*trace : nullptr);
       response = router->handle(request);
     } catch (...) {  // Router::handle does not throw; this is the last line of defence
       response = render_error_json(Error::internal("internal", "Internal server error"), false);
@@ -783,7 +798,8 @@ class Connection final : public ConnectionBase {
     bool keep_alive =
         parsed.keep_alive() && !server_.stopping &&
         (limits_.max_requests_per_connection == 0 || served_ < limits_.max_requests_per_connection);
-    do_write(request, std::move(response), parsed.version, keep_alive, false);
+    do_write(request, std::move(response), parsed.version, keep_alive, false,
+             trace ? &*trace : nullptr);
     return_chain(request);
   }
 
@@ -808,11 +824,15 @@ class Connection final : public ConnectionBase {
   }
 
   void do_write(const Request& request, Response response, unsigned version, bool keep_alive,
-                bool linger) {
+                bool linger, RequestTrace* trace = nullptr) {
     phase_ = Phase::Writing;
     const std::chrono::milliseconds delay = response.delay;
 
     unsigned status = valid_status(response.status);
+    if (server_.recorder) {
+      inspected_ = make_inspected_request(request, response, status, started_time_, client_serial_,
+                                          trace, server_.recorder->body_cap());
+    }
     bool no_body = status < 200 || status == 204 || status == 304;
     bool send_body = !no_body && request.method != "HEAD";
     // Status line, header and body in one buffer: a typical response leaves in one TLS record
@@ -944,6 +964,11 @@ class Connection final : public ConnectionBase {
     entry_.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started_steady_);
     server_.log(entry_);
+    if (inspected_) {
+      inspected_->duration = entry_.duration;
+      server_.record(std::move(*inspected_));
+      inspected_.reset();
+    }
     // A long response's buffers are not kept for the connection's next one: an idle kept-alive
     // connection holds its read buffers and OpenSSL's record buffers (about 70 KB), not the
     // last answer.
@@ -1025,6 +1050,7 @@ class Connection final : public ConnectionBase {
   std::string body_;    // or its body apart (TLS, longer than kCopiedBodyBytes)
   TlsRecords records_;  // TLS: records received and to send
   AccessLogEntry entry_;
+  std::optional<InspectedRequest> inspected_;
 
   Phase phase_ = Phase::Idle;
   bool timed_out_ = false;
@@ -1112,6 +1138,10 @@ Server::Server(std::vector<ListenerConfig> listeners, Limits limits, int threads
 Server::~Server() {
   stop();
   wait();
+}
+
+void Server::use_recorder(RequestRecorder* recorder) {
+  state_->recorder = recorder;
 }
 
 void Server::use_clock(const Clock& clock) {

@@ -10,6 +10,7 @@
 #include "core/clock.hpp"
 #include "core/random.hpp"
 #include "http/access_log.hpp"
+#include "http/inspect.hpp"
 #include "http/router.hpp"
 
 namespace sandbank::http {
@@ -83,6 +84,10 @@ class Server {
   // unique within the server's life). Both must outlive the server. Defaults: a SystemClock
   // and SystemRandom owned by the server.
   void use_clock(const Clock& clock);
+  // Optional, before start(): the request inspector's recorder (not owned, must outlive the
+  // server). Each response's record reaches it after the access log line, with the same
+  // response id and detail code.
+  void use_recorder(RequestRecorder* recorder);
   void use_random(RandomSource& random);
 
   // Binds and listens on every listener, then starts the threads. Throws sandbank::Error

@@ -450,6 +450,12 @@ CREATE TABLE sandbox_files (
   created_at TEXT NOT NULL
 );
 )sql"},
+    // The request inspector: PostgreSQL creates its tables here; SQLite keeps them in a file
+    // of their own, inspector.db, never synced (src/store/inspector_store.cpp), so this
+    // version only keeps schema_version() the same on both stores.
+    Migration{50, "inspector", R"sql(
+-- inspector_requests and inspector_links live in inspector.db
+)sql"},
 };
 
 constexpr std::string_view kCreateSchemaMigrations = R"sql(

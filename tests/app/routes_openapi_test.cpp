@@ -202,10 +202,22 @@ class RoutesOpenApiTest : public ::testing::Test {
       tokens, authorizations, [this](const std::string& id) { return registry.find(id); },
       [](const store::Application& a) { return oauth::ApplicationRegistry::allowed_scopes(a); },
       profiles};
-  Services services{
-      *store,        authenticator,     clock,   pki,     registry, tokens,       authorizations,
-      oauth_api,     authorization_app, ais_api, pis_api, caf_api,  payment_page, granting_api,
-      grants_support};
+  Services services{*store,
+                    authenticator,
+                    clock,
+                    pki,
+                    registry,
+                    tokens,
+                    authorizations,
+                    oauth_api,
+                    authorization_app,
+                    ais_api,
+                    pis_api,
+                    caf_api,
+                    payment_page,
+                    granting_api,
+                    grants_support,
+                    nullptr};
 };
 
 TEST_F(RoutesOpenApiTest, EveryApiRouteIsDocumentedAndEveryDocumentedOperationIsARoute) {

@@ -450,6 +450,16 @@ async function main({ api, web, certs, read }) {
   check('the reference page lists every operation with its method and path', missing.length === 0, missing.join(', '));
   await call('whoami', 'api', 'GET', '/sandbank/whoami');
   await call('whoami without a client certificate', 'api', 'GET', '/sandbank/whoami', { dispatcher: bare });
+  // The request inspector (docs/inspector.md): the link, its pages and the JSON twin.
+  const inspectorPath = new URL((await call('inspector link', 'api', 'GET', '/sandbank/inspector')).json().url).pathname;
+  const asJson = { headers: { accept: 'application/json' } };
+  await call('inspector list (HTML)', 'web', 'GET', inspectorPath);
+  const inspected = (await call('inspector list (JSON)', 'web', 'GET', `${inspectorPath}?limit=5`, asJson)).json();
+  await call('inspector request', 'web', 'GET', `${inspectorPath}/requests/${inspected.requests[0].response_id}`, asJson);
+  await call('inspector request of another link', 'web', 'GET', `${inspectorPath}/requests/nope`, asJson);
+  await call('inspector bad filter', 'web', 'GET', `${inspectorPath}?status=abc`, asJson);
+  await call('inspector unknown link', 'web', 'GET', '/sandbank/inspector/nope', asJson);
+  await call('inspector JSON twin', 'web', 'GET', `/sandbank/requests?token=${inspectorPath.split('/').pop()}`);
   await call('DELETE /health (web)', 'web', 'DELETE', '/health');
   await call('PUT /openapi.json (api)', 'api', 'PUT', '/openapi.json');
   for (const [listener, target, schema] of [['api', '/nowhere', 'Error'], ['web', '/nowhere', 'HtmlPage'],

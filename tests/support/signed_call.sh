@@ -12,6 +12,8 @@
 #   EXTRA_HEADERS    more header lines, unsigned, separated by '|'
 #                    ("X-Sandbank-Scenario: slow;ms=300|X-Request-ID: ...")
 #   HEADERS_FILE     where curl writes the response headers (-D)
+#   SIGN_TRAILING_NEWLINE=1  sign the signing string with a newline at its end (the guide's
+#                    troubleshooting mistake), so the signature does not verify
 set -euo pipefail
 method="${METHOD:-POST}"
 lower=$(echo "$method" | tr '[:upper:]' '[:lower:]')
@@ -22,6 +24,8 @@ reqDate="${REQ_DATE:-$(LC_TIME=en_US.UTF-8 date -u "+%a, %d %b %Y %H:%M:%S GMT")
 signingString="(request-target): $lower $REQ_PATH
 date: $reqDate
 digest: $digest"
+[ "${SIGN_TRAILING_NEWLINE:-}" = 1 ] && signingString="$signingString
+"
 signature=$(printf %s "$signingString" | openssl dgst -sha256 -sign "$CERTS/example_client_signing.key" | openssl base64 -A)
 params="keyId=\"$keyId\",algorithm=\"rsa-sha256\",headers=\"(request-target) date digest\",signature=\"$signature\""
 args=(-sS -X "$method" "$HOST$REQ_PATH" --cacert "$CERTS/ca.cer"

@@ -70,6 +70,13 @@ class Database {
   // it reads what the listener connection's socket holds (PQconsumeInput, PQnotifies).
   // While the listener is disconnected it grows on every call (caches cannot trust anything)
   // and reconnects at most once a second.
+  // write() without the notification and without moving the change counter: for data no cache
+  // reads (the request inspector's records), so that writing it invalidates nothing.
+  template <typename F>
+  std::invoke_result_t<F&, Connection&> unnoticed_write(F&& f) {
+    return run(f, "BEGIN", false, false);
+  }
+
   std::uint64_t change_counter();
   int schema_version();
   std::size_t open_connections() const { return pool_->open_connections(); }

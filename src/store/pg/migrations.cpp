@@ -263,6 +263,32 @@ CREATE TABLE sandbox_files (
   created_at bigint NOT NULL
 );
 )sql"},
+    // The request inspector (docs/inspector.md); on SQLite these tables live in inspector.db.
+    Migration{50, "inspector", R"sql(
+CREATE TABLE inspector_requests (
+  id           bigserial PRIMARY KEY,
+  time         bigint NOT NULL,
+  organisation text NOT NULL,
+  listener     text NOT NULL,
+  method       text NOT NULL,
+  path         text NOT NULL,
+  status       integer NOT NULL,
+  detail_code  text NOT NULL,
+  x_request_id text NOT NULL,
+  response_id  text NOT NULL,
+  record       text NOT NULL
+);
+CREATE INDEX inspector_requests_by_organisation
+  ON inspector_requests (organisation, time DESC, id DESC);
+CREATE INDEX inspector_requests_by_time ON inspector_requests (time DESC, id DESC);
+CREATE INDEX inspector_requests_by_response_id ON inspector_requests (response_id);
+CREATE TABLE inspector_links (
+  token_hash   text PRIMARY KEY,
+  organisation text NOT NULL,
+  created_at   bigint NOT NULL,
+  expires_at   bigint NOT NULL
+);
+)sql"},
 };
 
 }  // namespace
