@@ -21,7 +21,8 @@ with_test_tools=0
 if [ "${1:-}" = "--test" ]; then
   with_test_tools=1
   # the PostgreSQL store's tests start a throwaway cluster (tests/support/pg_cluster.sh)
-  packages+=(chromium postgresql)
+  # and the multi-node test runs the walkthrough through examples/haproxy/haproxy.cfg
+  packages+=(chromium postgresql haproxy)
 fi
 if [ "${1:-}" = "--fuzz" ]; then
   packages+=(clang libclang-rt-14-dev)

@@ -46,7 +46,8 @@ ScriptAnswer signed_call(const SandbankServer& server, const fs::path& cwd, cons
 
 std::string authorization_code(const SandbankServer& server, const fs::path& jar,
                                const std::string& profile_name, const std::string& scope,
-                               const std::string& redirect_uri, const std::string& state) {
+                               const std::string& redirect_uri, const std::string& state,
+                               const SandbankServer* consent_on) {
   std::string encoded;
   for (unsigned char c : redirect_uri) {
     if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
@@ -69,17 +70,23 @@ std::string authorization_code(const SandbankServer& server, const fs::path& jar
                              "class=\"profile-name\">" +
                                  profile_name + "<");
   EXPECT_FALSE(profile.empty()) << "no test profile " << profile_name << " in " << start.body;
-  auto done =
-      curl({"--cacert", ca, "-b", jar.string(), "--data-urlencode", "csrf_token=" + csrf, "--data",
-            "profile=" + profile + "&action=next", server.web_url() + "/authorize/consent"});
+  auto done = curl({"--cacert", ca, "-b", jar.string(), "--data-urlencode", "csrf_token=" + csrf,
+                    "--data", "profile=" + profile + "&action=next",
+                    (consent_on ? *consent_on : server).web_url() + "/authorize/consent"});
   EXPECT_EQ(done.status, 302) << done.body;
   return first_match(done.header("Location").value_or(""), "[?&]code=([^&]+)");
 }
 
+std::string on_web_of(const SandbankServer& server, const std::string& url) {
+  auto path = url.find('/', url.find("://") + 3);
+  return server.web_url() + (path == std::string::npos ? "" : url.substr(path));
+}
+
 HttpResult approve_payment(const SandbankServer& server, const fs::path& jar,
-                           const std::string& sca_redirect, const std::string& iban) {
+                           const std::string& sca_redirect, const std::string& iban,
+                           const SandbankServer* decide_on) {
   auto ca = server.ca_cert().string();
-  auto page = curl({"--cacert", ca, "-c", jar.string(), sca_redirect});
+  auto page = curl({"--cacert", ca, "-c", jar.string(), on_web_of(server, sca_redirect)});
   EXPECT_EQ(page.status, 200) << page.body;
   auto csrf = first_match(page.body, "name=\"csrf_token\" value=\"([^\"]+)\"");
   auto account = first_match(page.body,
@@ -88,7 +95,8 @@ HttpResult approve_payment(const SandbankServer& server, const fs::path& jar,
                              "class=\"profile-scopes\">" +
                                  iban);
   EXPECT_FALSE(account.empty()) << page.body;
-  return curl({"--cacert", ca, "-b", jar.string(), "-X", "POST", sca_redirect, "--data-urlencode",
+  return curl({"--cacert", ca, "-b", jar.string(), "-X", "POST",
+               decide_on ? on_web_of(*decide_on, sca_redirect) : sca_redirect, "--data-urlencode",
                "csrf_token=" + csrf, "--data-urlencode", "account=" + account, "--data-urlencode",
                "action=approve"});
 }

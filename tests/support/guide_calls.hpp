@@ -46,18 +46,25 @@ ScriptAnswer signed_call(const SandbankServer& server, const std::filesystem::pa
 // The customer's side of the guide's step 3a/3b over plain HTTP, as docs/authorize.md walks
 // it: opens /authorize/v2/NL for the pre-registered application, picks the test profile by
 // its name, presses Next and returns the code of the redirect (empty, with a test failure,
-// when a step does not answer as expected). `jar` is a fresh cookie-jar path.
+// when a step does not answer as expected). `jar` is a fresh cookie-jar path. With
+// `consent_on`, the second page (the profile chosen) goes to that node instead.
 std::string authorization_code(const SandbankServer& server, const std::filesystem::path& jar,
                                const std::string& profile_name,
                                const std::string& scope = kBalancesScope,
                                const std::string& redirect_uri = "https://www.example.com/",
-                               const std::string& state = "xyz");
+                               const std::string& state = "xyz",
+                               const SandbankServer* consent_on = nullptr);
 
 // The customer's side of a payment: opens the payment's scaRedirect page, picks the account
 // with `iban` and presses Approve; returns the answer to that (302 when decided). `jar` is a
-// fresh cookie-jar path.
+// fresh cookie-jar path. With `decide_on`, the page is opened on `server` and Approve is sent
+// to that node (the scaRedirect's origin replaced by its web URL).
 HttpResult approve_payment(const SandbankServer& server, const std::filesystem::path& jar,
-                           const std::string& sca_redirect, const std::string& iban);
+                           const std::string& sca_redirect, const std::string& iban,
+                           const SandbankServer* decide_on = nullptr);
+
+// `url` (https://host:port/path...) with its origin replaced by `server`'s web listener.
+std::string on_web_of(const SandbankServer& server, const std::string& url);
 
 // The guide's own step 4 PIS script (tests/interop/guide/step4_pis_periodic_payment.sh: a
 // signed application token, then the payment call) against `server`, run in `cwd`, for

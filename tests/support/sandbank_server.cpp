@@ -23,6 +23,13 @@ SandbankServer::SandbankServer(fs::path data_dir, std::vector<std::string> extra
   ready_file_ = data_dir_.string() + ".ready.json";
 }
 
+void SandbankServer::reach_at(const std::string& api_url, const std::string& web_url) {
+  api_url_ = api_url;
+  web_url_ = web_url;
+  api_port_ = static_cast<unsigned short>(std::stoi(api_url_.substr(api_url_.rfind(':') + 1)));
+  web_port_ = static_cast<unsigned short>(std::stoi(web_url_.substr(web_url_.rfind(':') + 1)));
+}
+
 SandbankServer::~SandbankServer() {
   if (pid_ > 0) terminate(SIGKILL);
   std::error_code ec;

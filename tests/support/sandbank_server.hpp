@@ -30,6 +30,10 @@ class SandbankServer {
   // Sends the signal (SIGTERM by default) and waits; returns the exit code (or 128+signal).
   int terminate(int signal_number = 15);
   bool running() const { return pid_ > 0; }
+  // For a server not started here: its URLs are `api_url` and `web_url` (a load balancer in
+  // front of nodes over this data directory's PKI), so the helpers that take a SandbankServer
+  // send their calls there.
+  void reach_at(const std::string& api_url, const std::string& web_url);
 
   const std::string& api_url() const { return api_url_; }
   const std::string& web_url() const { return web_url_; }
