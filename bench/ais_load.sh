@@ -30,41 +30,9 @@ web=$(sed 's/.*"web":"\([^"]*\)".*/\1/' "$dir/ready.json")
 certs="$dir/data/certs"
 cat "$certs/example_client_tls.cer" "$certs/example_client_tls.key" >"$dir/client.pem"
 
-# Signed headers for METHOD PATH BODY [BEARER KEYID]: prints one "-H" argument per line.
-sign() {
-  local method=$1 path=$2 body=$3 bearer=${4:-} keyid=${5:-SN=49BA5C71}
-  local digest date sig params
-  digest="SHA-256=$(printf %s "$body" | openssl dgst -binary -sha256 | openssl base64)"
-  date=$(LC_TIME=C date -u "+%a, %d %b %Y %H:%M:%S GMT")
-  sig=$(printf '(request-target): %s %s\ndate: %s\ndigest: %s' "${method,,}" "$path" "$date" "$digest" |
-        openssl dgst -sha256 -sign "$certs/example_client_signing.key" | openssl base64 -A)
-  params="keyId=\"$keyid\",algorithm=\"rsa-sha256\",headers=\"(request-target) date digest\",signature=\"$sig\""
-  printf '%s\n' "Date: $date" "Digest: $digest"
-  if [ -n "$bearer" ]; then
-    printf '%s\n' "Authorization: Bearer $bearer" "Signature: $params"
-  else
-    printf '%s\n' "TPP-Signature-Certificate: $(tr -d '\r\n' <"$certs/example_client_signing.cer")" \
-      "Authorization: Signature $params"
-  fi
-}
-mtls=(--cacert "$certs/ca.cer" --cert "$certs/example_client_tls.cer" --key "$certs/example_client_tls.key")
-call() {  # call METHOD PATH BODY [BEARER KEYID]
-  local headers=()
-  while IFS= read -r h; do headers+=(-H "$h"); done < <(sign "$@")
-  curl -sS -X "$1" "${mtls[@]}" "${headers[@]}" -H "Content-Type: application/x-www-form-urlencoded" \
-    ${3:+--data-raw "$3"} "$api$2"
-}
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-
+source bench/signed_calls.sh
 app=$(call POST /oauth2/token grant_type=client_credentials | json_field access_token)
-jar="$dir/jar"
-page=$(curl -sS --cacert "$certs/ca.cer" -c "$jar" "$web/authorize/v2/NL?client_id=$client_id&scope=payment-accounts%3Abalances%3Aview+payment-accounts%3Atransactions%3Aview&state=b&response_type=code&redirect_uri=https%3A%2F%2Fwww.example.com%2F")
-csrf=$(printf %s "$page" | sed -n 's/.*name="csrf_token" value="\([^"]*\)".*/\1/p' | head -1)
-profile=$(printf %s "$page" | tr '\n' ' ' | sed -n 's/.*name="profile" value="\([^"]*\)"[^>]*> *<span class="profile-name">John Doe<.*/\1/p')
-code=$(curl -sS -o /dev/null -w '%{redirect_url}' --cacert "$certs/ca.cer" -b "$jar" \
-  --data-urlencode "csrf_token=$csrf" --data "profile=$profile&action=next" "$web/authorize/consent" |
-  sed -n 's/.*[?&]code=\([^&]*\).*/\1/p')
-token=$(call POST /oauth2/token "grant_type=authorization_code&code=$code&redirect_uri=https%3A%2F%2Fwww.example.com%2F" "$app" "$client_id" | json_field access_token)
+token=$(customer_token "$app" "John Doe")
 [ -n "$token" ] || { echo "ais_load.sh: no customer token"; exit 1; }
 account=$(call GET /v3/accounts "" "$token" "$client_id" | grep -o '"resourceId":"[^"]*"' | head -1 | cut -d'"' -f4)
 
