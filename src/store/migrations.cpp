@@ -127,12 +127,14 @@ constexpr char kTransactionsColumns[] = R"sql((
   PRIMARY KEY (account_id, execution_time, id)
 ) WITHOUT ROWID;
 )sql";
-constexpr char kTransactionsIndexes[] = R"sql(CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
+constexpr char kTransactionsIndexes[] =
+    R"sql(CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
 CREATE UNIQUE INDEX bank_transactions_by_transaction_id
   ON bank_transactions (account_id, transaction_id);
 CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
 )sql";
-constexpr char kTransactionsV13Copy[] = R"sql(INSERT INTO bank_transactions_v13 (id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
+constexpr char kTransactionsV13Copy[] =
+    R"sql(INSERT INTO bank_transactions_v13 (id, account_id, transaction_id, end_to_end_id, status, execution_time, booking_date,
   value_date, amount, currency, creditor_name, creditor_iban, creditor_bic, debtor_name,
   debtor_iban, debtor_bic, transaction_type, remittance_unstructured, remittance_structured,
   masked_pan, transaction_details, booking_due)
@@ -162,8 +164,8 @@ constexpr std::string_view text(const std::array<char, N>& joined) {
 }
 
 constexpr auto kMigration10 = join(kBankTables, kTransactionsV10);
-constexpr auto kMigration10Fresh =
-    join(kBankTables, "CREATE TABLE bank_transactions ", kTransactionsColumns, kTransactionsIndexes);
+constexpr auto kMigration10Fresh = join(kBankTables, "CREATE TABLE bank_transactions ",
+                                        kTransactionsColumns, kTransactionsIndexes);
 constexpr auto kMigration13 = join("\nCREATE TABLE bank_transactions_v13 ", kTransactionsColumns,
                                    kTransactionsV13Copy, kTransactionsIndexes);
 
@@ -313,7 +315,8 @@ ALTER TABLE bank_transactions_clustered RENAME TO bank_transactions;
 CREATE UNIQUE INDEX bank_transactions_by_id ON bank_transactions (id);
 CREATE UNIQUE INDEX bank_transactions_by_transaction_id
   ON bank_transactions (account_id, transaction_id);
-)sql", ""},
+)sql",
+              ""},
     // booking_due: the day a pending transaction of a generated history books by itself
     // ("YYYY-MM-DD"; "" for one that waits for something else, as a payment's pending debit
     // waits for its settlement). bank_transactions_due finds the earliest one, and those due,
@@ -334,7 +337,8 @@ UPDATE bank_transactions SET booking_due = (
 WHERE status = 'pending' AND length(transaction_id) = 24
   AND transaction_id NOT GLOB '*[^0-9]*';
 CREATE INDEX bank_transactions_due ON bank_transactions (booking_due) WHERE status = 'pending';
-)sql", ""},
+)sql",
+              ""},
     // page_fields carries the row's id, execution_time and amount as well (as text, framed
     // like the others), so that a page reads one column per row instead of four: about 6 µs
     // less per page of 100 (docs/performance.md). SQLite cannot change a generated column in
