@@ -97,14 +97,17 @@ void Inspector::flush() {
   // Only what the limits keep is written: under load most of a batch would be evicted at once
   // (newest first: the last per_organisation of each organisation).
   std::unordered_map<std::string_view, std::size_t> per_organisation;
-  std::vector<const http::InspectedRequest*> kept;
+  std::vector<http::InspectedRequest*> kept;
   for (auto it = batch.rbegin(); it != batch.rend() && kept.size() < settings_.total; ++it) {
     if (++per_organisation[it->organisation] > settings_.per_organisation) continue;
     kept.push_back(&*it);
   }
   std::vector<store::InspectorRow> rows;
   rows.reserve(kept.size());
-  for (auto it = kept.rbegin(); it != kept.rend(); ++it) rows.push_back(inspector_row(**it));
+  for (auto it = kept.rbegin(); it != kept.rend(); ++it) {
+    http::make_valid_utf8(**it);  // here, off the request's thread
+    rows.push_back(inspector_row(**it));
+  }
   try {
     repository_.append(rows);
     repository_.evict(settings_.per_organisation, settings_.total);

@@ -351,6 +351,26 @@ InspectedRequest make_inspected_request(const Request& request, const Response& 
   return r;
 }
 
+void make_valid_utf8(InspectedRequest& r) {
+  auto fix = [](std::string& text) { text = valid_utf8(std::move(text)); };
+  for (auto* text : {&r.listener, &r.method, &r.target, &r.detail_code, &r.notice, &r.response_id,
+                     &r.remote_address, &r.x_request_id, &r.certificate_serial, &r.organisation,
+                     &r.client_id, &r.request_body, &r.response_body}) {
+    fix(*text);
+  }
+  for (auto* headers : {&r.request_headers, &r.response_headers}) {
+    for (auto& h : *headers) {
+      fix(h.name);
+      fix(h.value);
+    }
+  }
+  for (auto& c : r.checks) {
+    for (auto* text : {&c.name, &c.code, &c.message, &c.signing_string, &c.cause, &c.hint}) {
+      fix(*text);
+    }
+  }
+}
+
 std::vector<CheckVerdict> ordered_checks(const std::vector<CheckVerdict>& reported) {
   std::vector<CheckVerdict> out;
   out.reserve(kCheckOrder.size());

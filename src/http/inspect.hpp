@@ -94,6 +94,12 @@ struct InspectedRequest {
   std::vector<CheckVerdict> checks;
 };
 
+// Replaces each invalid UTF-8 sequence in every text of the record with U+FFFD (valid_utf8).
+// A request may bring any bytes (a Latin-1 body, a NUL in a header), and a body cut at the cap
+// may end inside a character; the stored record must still be JSON a browser, a script and a
+// PostgreSQL text column accept.
+void make_valid_utf8(InspectedRequest& record);
+
 // Every kCheck* in order: the reported verdict, else NotReached.
 std::vector<CheckVerdict> ordered_checks(const std::vector<CheckVerdict>& reported);
 

@@ -71,6 +71,23 @@ TEST_F(InspectorTest, RecordsReachTheStoreInTheBackground) {
   EXPECT_EQ(records[0].checks.at(0).verdict, http::Verdict::Passed);
 }
 
+// A request may bring any bytes: its record is stored and listed with U+FFFD in their place,
+// not dropped as unreadable (nor refused by a PostgreSQL text column with its whole batch).
+TEST_F(InspectorTest, ARequestWithInvalidUtf8IsListedNotDropped) {
+  Inspector inspector(*repository, settings(), clock, random);
+  auto bad = request("ORG-A", 1, 400);
+  bad.target = "/v3/accounts?q=\xff\xfe";
+  bad.request_headers.push_back({"X-Name", "Caf\xe9"});
+  bad.request_body = "name=Caf\xe9";
+  inspector.record(std::move(bad));
+  inspector.record(request("ORG-A", 2));
+  store::InspectorQuery all;
+  auto records = inspector.list(all);
+  ASSERT_EQ(ids(records), (std::vector<std::string>{"ORG-A-2", "ORG-A-1"}));
+  EXPECT_EQ(records[1].target, "/v3/accounts?q=\xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(records[1].request_body, "name=Caf\xef\xbf\xbd");
+}
+
 TEST_F(InspectorTest, FiltersByStatusPathDetailAndRequestId) {
   Inspector inspector(*repository, settings(), clock, random);
   for (int i = 0; i < 6; ++i) inspector.record(request("ORG-A", i, i % 2 ? 401 : 200));

@@ -186,6 +186,24 @@ TEST(InspectedRequest, EveryCheckInOrderAndTheJsonRoundTrips) {
   EXPECT_EQ(back.checks[2].message, "The Digest does not match");
 }
 
+TEST(InspectedRequest, AnyBytesAndABodyCutInsideACharacterMakeAReadableRecord) {
+  auto request = token_request();
+  request.target = "/v3/accounts?q=\xff";
+  request.headers.push_back({"X-Latin1", "Caf\xe9"});
+  // A cap of 4 bytes cuts "é" (0xC3 0xA9) after its first byte.
+  request.body = "abc\xc3\xa9";
+  RequestTrace trace;
+  trace.failed(kCheckSignature, "signature.invalid", "bad \x80 byte");
+  auto record =
+      make_inspected_request(request, Response::json(400, "{}"), 400, TimePoint{}, "", &trace, 4);
+  make_valid_utf8(record);
+  auto back = inspected_request_from_json(to_json(record));  // throws on invalid UTF-8
+  EXPECT_EQ(back.target, "/v3/accounts?q=\xef\xbf\xbd");
+  EXPECT_EQ(back.request_body, "abc\xef\xbf\xbd…[truncated]");
+  EXPECT_EQ(back.request_headers.back().value, "Caf\xef\xbf\xbd");
+  EXPECT_EQ(back.checks.at(4).message, "bad \xef\xbf\xbd byte");
+}
+
 TEST(RequestTrace, CurrentOnlyInsideItsScope) {
   EXPECT_EQ(current_trace(), nullptr);
   RequestTrace trace;
