@@ -10,6 +10,7 @@
 #include "bank/iban.hpp"
 #include "bank/money.hpp"
 #include "bank/prng.hpp"
+#include "bank/scenario.hpp"
 #include "core/error.hpp"
 
 namespace sandbank::bank {
@@ -83,10 +84,7 @@ ScenarioBehaviour scenario_behaviour(const json::object& o, const std::string& w
   }
   b.payment_reject_reason = text_field(o, "payment_reject_reason", where, false);
   const auto& r = b.payment_reject_reason;
-  if (!r.empty() && !(r.size() == 4 && std::isupper(static_cast<unsigned char>(r[0])) &&
-                      std::isupper(static_cast<unsigned char>(r[1])) &&
-                      std::isdigit(static_cast<unsigned char>(r[2])) &&
-                      std::isdigit(static_cast<unsigned char>(r[3])))) {
+  if (!r.empty() && !is_status_reason_code(r)) {
     invalid(
         fmt::format("{}: payment_reject_reason {} is not an ISO 20022 status reason code "
                     "(two capitals, two digits: AM04, MS03, ...)",

@@ -7,6 +7,7 @@
 
 #include "bank/codes.hpp"
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace sandbank::bank {
 namespace {
@@ -18,12 +19,6 @@ bool name_char(char c) {
 bool value_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
 }
 
 [[noreturn]] void invalid(std::string message) {
@@ -42,14 +37,12 @@ int bounded(std::string_view scenario, std::string_view param, std::string_view 
   return n;
 }
 
-// ISO 20022 status reason codes are four characters: two capitals and two digits (AM04, MS03,
-// AC01, AG01, ...).
-bool reason_code(std::string_view v) {
+}  // namespace
+
+bool is_status_reason_code(std::string_view v) {
   return v.size() == 4 && v[0] >= 'A' && v[0] <= 'Z' && v[1] >= 'A' && v[1] <= 'Z' && v[2] >= '0' &&
          v[2] <= '9' && v[3] >= '0' && v[3] <= '9';
 }
-
-}  // namespace
 
 const std::vector<ScenarioInfo>& scenario_catalogue() {
   static const std::vector<ScenarioInfo> catalogue = {
@@ -101,7 +94,7 @@ Scenario parse_scenario(std::string_view text) {
   std::vector<std::string_view> parts;
   for (;;) {
     auto semicolon = text.find(';');
-    parts.push_back(trim(text.substr(0, semicolon)));
+    parts.push_back(trim_ows(text.substr(0, semicolon)));
     if (semicolon == std::string_view::npos) break;
     text.remove_prefix(semicolon + 1);
   }
@@ -131,8 +124,8 @@ Scenario parse_scenario(std::string_view text) {
     if (eq == std::string_view::npos) {
       invalid(fmt::format("Scenario {}: a parameter is param=value; {}", name, takes));
     }
-    auto param = trim(part.substr(0, eq));
-    auto value = trim(part.substr(eq + 1));
+    auto param = trim_ows(part.substr(0, eq));
+    auto value = trim_ows(part.substr(eq + 1));
     bool ok = !param.empty() && !value.empty() && value.size() <= kMaxScenarioParamText;
     for (char c : param) ok = ok && name_char(c);
     for (char c : value) ok = ok && value_char(c);
@@ -151,7 +144,7 @@ Scenario parse_scenario(std::string_view text) {
     } else if ((name == "rate-limited" || name == "unavailable") && param == "retry-after") {
       out.retry_after = bounded(name, param, value, 1, kMaxRetryAfterSeconds);
     } else if (name == "payment-rejected" && param == "reason") {
-      if (!reason_code(value)) {
+      if (!is_status_reason_code(value)) {
         invalid(fmt::format(
             "Scenario payment-rejected: reason must be an ISO 20022 status reason code, two "
             "capitals and two digits (AM04, MS03, ...), not {}",

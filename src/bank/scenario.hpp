@@ -46,6 +46,9 @@ struct Scenario {
   bool is(std::string_view code) const { return info->code == code; }
 };
 
+// An ISO 20022 status reason code: two capitals and two digits (AM04, MS03, AC01, ...).
+bool is_status_reason_code(std::string_view code);
+
 // Parses `NAME[;param=value]...` (spaces around the parts allowed). Throws Error 400
 // request.scenario_unknown naming the known scenarios for an unknown name, 400
 // request.scenario_invalid for a malformed value, an unknown or repeated parameter or one out

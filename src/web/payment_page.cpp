@@ -246,7 +246,6 @@ http::Response PaymentPage::decide(http::Request& request) {
     return error_page(403, "csrf_mismatch",
                       "The form's security token does not match this session.");
   }
-  // The first page's scenario decides how the customer's authentication ends.
   // How the customer's authentication ends: the first page's scenario, else what the profiles
   // file declares for the chosen account's profile (docs/scenarios.md).
   std::string sca, reject_reason;
@@ -268,16 +267,14 @@ http::Response PaymentPage::decide(http::Request& request) {
       request.scenario_code = std::string(scenario->code());
     }
   }
-  {
-    if (sca == "pending-forever") {
-      // The session stays, the payment stays RCVD, the TPP gets no redirect.
-      return error_page(200, "sca_pending",
-                        "Waiting for the customer to confirm in the banking app. (Scenario "
-                        "sca-pending-forever: this never completes.)");
-    }
-    if (sca == "cancelled") form.values.erase("action");
-    if (sca == "failed") reject_reason = "AC07";
+  if (sca == "pending-forever") {
+    // The session stays, the payment stays RCVD, the TPP gets no redirect.
+    return error_page(200, "sca_pending",
+                      "Waiting for the customer to confirm in the banking app. (Scenario "
+                      "sca-pending-forever: this never completes.)");
   }
+  if (sca == "cancelled") form.values.erase("action");
+  if (sca == "failed") reject_reason = "AC07";
   store::PaymentRecord result;
   std::string_view outcome;
   try {
