@@ -162,6 +162,13 @@ class SqliteInspectorRepository final : public InspectorRepository {
             "VALUES (?, ?, ?, ?)",
             link.token_hash, link.organisation, link.created_at, link.expires_at)
         .run();
+    connection_
+        ->query(
+            "DELETE FROM inspector_links WHERE organisation = ?1 AND token_hash NOT IN (SELECT "
+            "token_hash FROM inspector_links WHERE organisation = ?1 ORDER BY created_at DESC, "
+            "rowid DESC LIMIT ?2)",
+            link.organisation, static_cast<std::int64_t>(kMaxLinksPerOrganisation))
+        .run();
     tx.commit();
   }
 

@@ -45,6 +45,8 @@ struct InspectorQuery {
 };
 
 // A link to the inspector page: the SHA-256 of its secret, never the secret.
+inline constexpr std::size_t kMaxLinksPerOrganisation = 100;
+
 struct InspectorLink {
   std::string token_hash;
   std::string organisation;
@@ -67,7 +69,9 @@ class InspectorRepository {
   virtual std::size_t evict(std::size_t per_organisation, std::size_t total) = 0;
   virtual std::size_t count() = 0;
 
-  // Stores a link (removing the expired ones).
+  // Stores a link, removing the expired ones and, beyond kMaxLinksPerOrganisation live links of
+  // its organisation, the oldest of them (a TPP that asks for a link per request cannot grow
+  // the table without bound).
   virtual void create_link(const InspectorLink& link, TimePoint now) = 0;
   // The link, unless absent or expired at `now`.
   virtual std::optional<InspectorLink> find_link(const std::string& token_hash, TimePoint now) = 0;

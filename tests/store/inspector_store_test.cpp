@@ -91,6 +91,22 @@ TEST_P(InspectorStore, TwoNodesShareTheRowsAndLinksExpire) {
   EXPECT_FALSE(two->find_link("hash-2", kStart));
 }
 
+TEST_P(InspectorStore, AnOrganisationKeepsOnlyItsNewestLinks) {
+  auto repository = open();
+  const auto expires = kStart + std::chrono::hours(1);
+  repository->create_link(InspectorLink{"other-org", "B", kStart, expires}, kStart);
+  const auto n = static_cast<int>(kMaxLinksPerOrganisation);
+  for (int i = 0; i <= n; ++i) {
+    auto at = kStart + std::chrono::seconds(i + 1);
+    repository->create_link(InspectorLink{"a-" + std::to_string(i), "A", at, expires}, at);
+  }
+  auto now = kStart + std::chrono::seconds(n + 2);
+  EXPECT_FALSE(repository->find_link("a-0", now));  // the oldest of n + 1 went
+  EXPECT_TRUE(repository->find_link("a-1", now));
+  EXPECT_TRUE(repository->find_link("a-" + std::to_string(n), now));
+  EXPECT_TRUE(repository->find_link("other-org", now));  // another organisation's stays
+}
+
 TEST_P(InspectorStore, WritingRowsLeavesTheBankStoresChangeCounterAlone) {
   auto repository = open();
   auto before = store().change_counter();

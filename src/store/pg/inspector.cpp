@@ -101,6 +101,11 @@ class PgInspectorRepository final : public InspectorRepository {
           "INSERT INTO inspector_links (token_hash, organisation, created_at, expires_at) "
           "VALUES ($1, $2, $3, $4)",
           link.token_hash, link.organisation, link.created_at, link.expires_at);
+      c.run(
+          "DELETE FROM inspector_links WHERE organisation = $1 AND token_hash NOT IN (SELECT "
+          "token_hash FROM inspector_links WHERE organisation = $1 ORDER BY created_at DESC, "
+          "token_hash DESC LIMIT $2)",
+          link.organisation, static_cast<std::int64_t>(kMaxLinksPerOrganisation));
     });
   }
 
